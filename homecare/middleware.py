@@ -1,0 +1,42 @@
+"""Deny by default for HTML: every page needs a login except the few listed public ones."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+
+PUBLIC_PREFIXES = ("/accounts/", "/static/", "/health/", "/api/")  # the API answers 401/403 itself
+
+
+class LoginRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class MfaRequiredMiddleware:
+    """With HOMECARE_REQUIRE_MFA on, a user whose roles need MFA must set up TOTP before anything else."""
+
+    ALLOWED = ("/accounts/", "/static/", "/health/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.HOMECARE_REQUIRE_MFA
+            and user.is_authenticated
+            and getattr(user, "needs_mfa", False)
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            from allauth.mfa.models import Authenticator
+
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -1,0 +1,202 @@
+"""People who draw on care, their packages and how they change, reviews, stays, outcomes, events."""
+
+from __future__ import annotations
+
+import pghistory
+from django.db import models
+from django.db.models import F, Q
+
+from homecare.models import ProviderOwned, unique_ref
+
+
+class Person(ProviderOwned):
+    contract = models.ForeignKey("commissioning.Contract", on_delete=models.PROTECT, related_name="people")
+    lot = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200, blank=True)  # optional; never needed to compute anything
+    home_lat = models.FloatField(null=True, blank=True)
+    home_lon = models.FloatField(null=True, blank=True)
+    outcomes_opt_out = models.BooleanField(default=False)
+
+    TENANT_CONTRACT_PATH = "contract"
+
+    class Meta:
+        constraints = [unique_ref("person")]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Package(ProviderOwned):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="packages")
+    lot = models.PositiveSmallIntegerField()
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    planned_weekly_hours = models.DecimalField(max_digits=7, decimal_places=2)
+    review_due = models.DateField(null=True, blank=True)
+
+    TENANT_CONTRACT_PATH = "person__contract"
+
+    class Meta:
+        constraints = [
+            unique_ref("package"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="package_end_after_start"
+            ),
+            models.CheckConstraint(condition=Q(planned_weekly_hours__gte=0), name="package_hours_not_negative"),
+        ]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class PackageChange(ProviderOwned):
+    """A change to a package's planned hours, by the provider as trusted assessor or by a social worker.
+    A provider change applies from `effective`; if rejected, it stops applying from `decided`."""
+
+    class By(models.TextChoices):
+        PROVIDER = "provider"
+        SOCIAL_WORKER = "social_worker"
+
+    class Reason(models.TextChoices):
+        INCREASE_NEED = "increase_need"
+        REHABILITATION = "rehabilitation"
+        ENABLEMENT = "enablement"
+        COMMUNITY_CONNECTION = "community_connection"
+        RIGHT_SIZING = "right_sizing"
+        OTHER = "other"
+
+    class ConsentBy(models.TextChoices):
+        PERSON = "person"
+        ADVOCATE = "advocate"
+        FAMILY = "family"
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved"
+        REJECTED = "rejected"
+        PENDING = "pending"
+
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="changes")
+    effective = models.DateField()
+    new_weekly_hours = models.DecimalField(max_digits=7, decimal_places=2)
+    by = models.CharField(max_length=20, choices=By.choices)
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    consent_by = models.CharField(max_length=20, choices=ConsentBy.choices, null=True, blank=True)
+    submitted_for_approval = models.DateField(null=True, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided = models.DateField(null=True, blank=True)
+
+    TENANT_CONTRACT_PATH = "package__person__contract"
+
+    class Meta:
+        constraints = [
+            unique_ref("packagechange"),
+            models.CheckConstraint(condition=Q(new_weekly_hours__gte=0), name="packagechange_hours_not_negative"),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided__isnull=False), name="packagechange_decision_has_date"
+            ),
+        ]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Review(ProviderOwned):
+    class Kind(models.TextChoices):
+        PROVIDER = "provider"
+        SOCIAL_WORKER = "social_worker"
+
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due = models.DateField()
+    completed = models.DateField(null=True, blank=True)
+
+    TENANT_CONTRACT_PATH = "package__person__contract"
+
+    class Meta:
+        constraints = [unique_ref("review")]
+
+
+class HospitalStay(ProviderOwned):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hospital_stays")
+    admitted = models.DateTimeField()
+    discharged = models.DateTimeField(null=True, blank=True)
+
+    TENANT_CONTRACT_PATH = "person__contract"
+
+    class Meta:
+        constraints = [
+            unique_ref("hospitalstay"),
+            models.CheckConstraint(
+                condition=Q(discharged__isnull=True) | Q(discharged__gte=F("admitted")),
+                name="hospitalstay_discharged_after_admitted",
+            ),
+        ]
+
+
+class OutcomeAssessment(ProviderOwned):
+    """Outcomes Tool: three domains, each rated 1-5 by the person."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="outcome_assessments")
+    date = models.DateField()
+    wellbeing_independence = models.PositiveSmallIntegerField()
+    home = models.PositiveSmallIntegerField()
+    community = models.PositiveSmallIntegerField()
+
+    TENANT_CONTRACT_PATH = "person__contract"
+
+    class Meta:
+        constraints = [
+            unique_ref("outcomeassessment"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{f}__gte": 1, f"{f}__lte": 5}), name=f"outcomeassessment_{f}_1_to_5"
+                )
+                for f in ("wellbeing_independence", "home", "community")
+            ],
+        ]
+
+
+class Event(ProviderOwned):
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint"
+        INCIDENT = "incident"
+        CASE_STUDY = "case_study"
+        HOSPITAL_ADMISSION_AVOIDED = "hospital_admission_avoided"
+        PRESSURE_RELIEVED = "pressure_relieved"
+        SERVICE_GAP = "service_gap"
+        COMMUNITY_DEVELOPMENT = "community_development"
+
+    date = models.DateField()
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [unique_ref("event")]
+
+
+class Credit(ProviderOwned):
+    """A refund or credit to the commissioner of a lot; appears on that lot's invoice."""
+
+    contract = models.ForeignKey("commissioning.Contract", on_delete=models.PROTECT, related_name="credits")
+    lot = models.PositiveSmallIntegerField()
+    date = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=300)
+
+    TENANT_CONTRACT_PATH = "contract"
+
+    class Meta:
+        constraints = [
+            unique_ref("credit"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="credit_amount_not_negative"),
+        ]
+
+
+class PeopleSurvey(ProviderOwned):
+    date = models.DateField()
+    responses = models.PositiveIntegerField()
+    felt_understood = models.PositiveIntegerField()
+    unpaid_carers_responses = models.PositiveIntegerField(null=True, blank=True)
+    unpaid_carers_well_supported = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            unique_ref("peoplesurvey"),
+            models.CheckConstraint(
+                condition=Q(felt_understood__lte=F("responses")), name="peoplesurvey_felt_understood_within_responses"
+            ),
+        ]

@@ -1,0 +1,2 @@
+from .money import Invoice, InvoiceDetail, InvoiceNumber  # noqa: F401
+from .returns import ReturnRun, WeeklyReturn  # noqa: F401

@@ -1,0 +1,5 @@
+from reporting.money.urls import urlpatterns as money_urls
+from reporting.returns.urls import urlpatterns as returns_urls
+
+app_name = "reporting"
+urlpatterns = returns_urls + money_urls

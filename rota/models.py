@@ -1,0 +1,112 @@
+"""Shifts (block pay), visits to people, and attendances (electronic call monitoring)."""
+
+from __future__ import annotations
+
+import pghistory
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Func, Q
+
+from homecare.models import ProviderOwned, unique_ref
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = models.DateTimeField()
+
+
+class Shift(ProviderOwned):
+    """The time a care worker is out at work. All of it is paid except the unpaid break."""
+
+    class Kind(models.TextChoices):
+        CARE = "care"
+        TRAINING = "training"
+        MEETING = "meeting"
+
+    worker = models.ForeignKey("workforce.Worker", on_delete=models.PROTECT, related_name="shifts")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    unpaid_break_minutes = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CARE)
+
+    class Meta:
+        constraints = [
+            unique_ref("shift"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="shift_end_after_start"),
+            # One worker is never on two shifts at once: enforced by Postgres, not only by import checks.
+            ExclusionConstraint(
+                name="shift_no_overlap_per_worker",
+                expressions=[(TsTzRange("start", "end"), RangeOperators.OVERLAPS), ("worker", RangeOperators.EQUAL)],
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "start"])]
+
+
+class Visit(ProviderOwned):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled"
+        COMPLETED = "completed"
+        CANCELLED_BY_PERSON = "cancelled_by_person"
+        NOT_AT_HOME = "not_at_home"
+        HOSPITAL = "hospital"
+        CANCELLED_BY_PROVIDER = "cancelled_by_provider"
+        MISSED = "missed"
+
+    person = models.ForeignKey("outcomes.Person", on_delete=models.PROTECT, related_name="visits")
+    package = models.ForeignKey(
+        "outcomes.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    planned_start = models.DateTimeField()
+    planned_end = models.DateTimeField()
+    carers_required = models.PositiveSmallIntegerField(default=1)
+    outside_home = models.BooleanField(default=False)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.SCHEDULED)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    TENANT_CONTRACT_PATH = "person__contract"
+
+    class Meta:
+        constraints = [
+            unique_ref("visit"),
+            models.CheckConstraint(condition=Q(planned_end__gt=F("planned_start")), name="visit_end_after_start"),
+            models.CheckConstraint(condition=Q(carers_required__in=[1, 2]), name="visit_carers_required_1_or_2"),
+        ]
+        indexes = [models.Index(fields=["provider", "planned_start"])]
+
+
+@pghistory.track(pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Attendance(models.Model):
+    """One care worker at one visit, as electronic call monitoring saw it. Late or corrected
+    records update the row; the audit trail keeps every earlier value."""
+
+    class Method(models.TextChoices):
+        APP = "app"
+        PHONE = "phone"
+        MANUAL = "manual"
+
+    provider = models.ForeignKey("commissioning.Organisation", on_delete=models.PROTECT, related_name="+")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attendances")
+    worker = models.ForeignKey("workforce.Worker", on_delete=models.PROTECT, related_name="attendances")
+    check_in = models.DateTimeField(null=True, blank=True)
+    check_out = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.APP)
+    exception_code = models.CharField(max_length=50, null=True, blank=True)
+    # The ECM system's own id for this record, so a resent batch updates rather than duplicates.
+    external_id = models.CharField(max_length=100, null=True, blank=True)
+
+    TENANT_CONTRACT_PATH = "visit__person__contract"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "worker"], name="attendance_one_per_worker_per_visit"),
+            models.UniqueConstraint(fields=["provider", "external_id"], name="attendance_unique_external_id"),
+            models.CheckConstraint(
+                condition=Q(check_out__isnull=True) | Q(check_in__isnull=False, check_out__gt=F("check_in")),
+                name="attendance_check_out_after_check_in",
+            ),
+        ]
+        indexes = [models.Index(fields=["worker", "check_in"])]
+
+    def __str__(self) -> str:
+        return f"{self.visit.ref} / {self.worker.ref}"
