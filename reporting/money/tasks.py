@@ -1,0 +1,1 @@
+"""Celery shells for this part of reporting: take ids, call one service."""
