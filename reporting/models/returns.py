@@ -41,11 +41,23 @@ class WeeklyReturn(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(
-                name="submitted_return_is_immutable",
-                operation=pgtrigger.Update | pgtrigger.Delete,
+                name="submitted_return_is_not_deleted",
+                operation=pgtrigger.Delete,
                 condition=pgtrigger.Q(old__status="submitted"),
             ),
+            # The one change a submitted return accepts: the worker filling in its PDF once, after
+            # sign-off (so the stored PDF says "submitted"), with every other column unchanged.
+            # to_jsonb(row) - 'pdf' covers columns added later without editing this trigger.
+            pgtrigger.Protect(
+                name="submitted_return_is_immutable",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.\"status\" = 'submitted' AND NOT (OLD.\"pdf\" = '' "
+                    "AND (to_jsonb(NEW.*) - 'pdf') = (to_jsonb(OLD.*) - 'pdf'))"
+                ),
+            ),
         ]
+        indexes = [models.Index(fields=["provider", "week_start"])]
         ordering = ["-week_start", "-version"]
 
     def __str__(self) -> str:
