@@ -59,11 +59,22 @@ class Invoice(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(
-                name="issued_invoice_is_immutable",
-                operation=pgtrigger.Update | pgtrigger.Delete,
+                name="issued_invoice_is_not_deleted",
+                operation=pgtrigger.Delete,
                 condition=pgtrigger.Q(old__status="issued"),
             ),
+            # The one change an issued invoice accepts: the worker storing its PDF once, after issue
+            # (so the PDF carries the number), with every other column unchanged.
+            pgtrigger.Protect(
+                name="issued_invoice_is_immutable",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.\"status\" = 'issued' AND NOT (OLD.\"pdf\" = '' "
+                    "AND (to_jsonb(NEW.*) - 'pdf') = (to_jsonb(OLD.*) - 'pdf'))"
+                ),
+            ),
         ]
+        indexes = [models.Index(fields=["provider", "period_start"])]
         ordering = ["-period_start", "lot__number"]
 
     def __str__(self) -> str:
@@ -88,6 +99,28 @@ class InvoiceDetail(models.Model):
 
     TENANT_CONTRACT_PATH = "invoice__contract"
     TENANT_COMMISSIONER_FIELD = "invoice__commissioner"
+
+    class Meta:
+        triggers = [
+            # The detail is part of the invoice: once the invoice is issued its rows are frozen too.
+            pgtrigger.Trigger(
+                name="issued_invoice_detail_is_immutable",
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                when=pgtrigger.Before,
+                func="""
+                    IF EXISTS (
+                        SELECT 1 FROM reporting_invoice i
+                        WHERE i.status = 'issued'
+                          AND i.id = CASE WHEN TG_OP = 'INSERT' THEN NEW.invoice_id ELSE OLD.invoice_id END
+                    ) OR (TG_OP = 'UPDATE' AND EXISTS (
+                        SELECT 1 FROM reporting_invoice i WHERE i.status = 'issued' AND i.id = NEW.invoice_id
+                    )) THEN
+                        RAISE EXCEPTION 'pgtrigger: the detail of an issued invoice cannot change';
+                    END IF;
+                    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+                """,
+            ),
+        ]
 
 
 class InvoiceNumber(models.Model):
