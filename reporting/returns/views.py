@@ -1,0 +1,201 @@
+"""Pages for weekly returns: list, one return (figures, KPI targets, records behind each figure,
+versions and what changed), recompute with progress, sign-off, and the CSV/JSON/PDF downloads.
+Thin: reads through selectors, writes through services; other organisations' returns are 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from commissioning.models import Role
+from homecare.api_errors import DomainError
+from homecare.lib.dates import parse_iso_week
+from homecare.tenancy import get_for_user
+from reporting.models.returns import ReturnRun, WeeklyReturn
+from reporting.returns import outputs, selectors, services
+
+VIEW_ROLES = {Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.COMMISSIONER_OFFICER}
+RECOMPUTE_ROLES = {Role.PROVIDER_MANAGER, Role.COORDINATOR}
+
+
+def _require(request, roles) -> None:
+    user = request.user
+    if user.is_superuser:
+        return
+    if not (set(user.roles or []) & set(roles)):
+        raise PermissionDenied("Your role does not give access to monitoring returns.")
+
+
+def _week(value: str | None):
+    if not value:
+        return None
+    try:
+        return parse_iso_week(value)
+    except ValueError:
+        return None
+
+
+@login_required
+def return_list(request):
+    _require(request, VIEW_ROLES)
+    g = request.GET
+    returns = selectors.return_list(
+        actor=request.user,
+        contract=g.get("contract") or None,
+        status=g.get("status") or None,
+        week_from=_week(g.get("week_from")),
+        week_to=_week(g.get("week_to")),
+    )[:200]
+    org = request.user.organisation
+    can_compute = bool(org and org.is_provider and set(request.user.roles or []) & RECOMPUTE_ROLES)
+    return render(
+        request,
+        "reporting/returns/list.html",
+        {
+            "returns": returns,
+            "contracts": selectors.contracts_for(request.user),
+            "filters": g,
+            "statuses": WeeklyReturn.Status.choices,
+            "can_compute": can_compute,
+        },
+    )
+
+
+@login_required
+def return_detail(request, pk: int):
+    _require(request, VIEW_ROLES)
+    wr = selectors.return_get(actor=request.user, return_id=pk)
+    return render(
+        request,
+        "reporting/returns/detail.html",
+        {
+            "wr": wr,
+            "kpis": outputs.kpi_rows(wr),
+            "measures": outputs.measure_rows(wr),
+            "versions": selectors.return_versions(actor=request.user, weekly_return=wr),
+            "can_sign_off": wr.status == WeeklyReturn.Status.DRAFT and services.can_sign_off(request.user, wr),
+            "can_recompute": services.can_recompute(request.user, wr.contract)
+            and bool(set(request.user.roles or []) & RECOMPUTE_ROLES),
+        },
+    )
+
+
+@login_required
+def return_records(request, pk: int, figure: str):
+    """The records behind one figure, so a manager can check it before signing off."""
+    _require(request, VIEW_ROLES)
+    wr = selectors.return_get(actor=request.user, return_id=pk)
+    from reporting.returns.compute import figure_records
+
+    try:
+        records = figure_records(contract_id=wr.contract_id, week_start=wr.week_start, figure=figure)
+    except (KeyError, ValueError):
+        records = None
+    columns = list(records[0].keys()) if records else []
+    rows = [[r.get(c) for c in columns] for r in records or []]
+    return render(
+        request,
+        "reporting/returns/records.html",
+        {"wr": wr, "figure": figure, "columns": columns, "rows": rows, "unknown": records is None},
+    )
+
+
+@login_required
+@require_POST
+def return_recompute(request, pk: int):
+    _require(request, RECOMPUTE_ROLES)
+    wr = selectors.return_get(actor=request.user, return_id=pk)
+    run = services.return_run_request(contract=wr.contract, week_start=wr.week_start, actor=request.user)
+    return redirect("reporting:return_run", run_id=run.pk)
+
+
+@login_required
+@require_POST
+def return_compute(request):
+    """Compute a week that has no return yet (or recompute it), from the list page's form."""
+    _require(request, RECOMPUTE_ROLES)
+    contract = get_for_user(request.user, selectors.contracts_for(request.user), ref=request.POST.get("contract", ""))
+    week_start = _week(request.POST.get("week"))
+    if week_start is None:
+        messages.error(request, "Enter a week like 2025-W37.")
+        return redirect("reporting:return_list")
+    run = services.return_run_request(contract=contract, week_start=week_start, actor=request.user)
+    return redirect("reporting:return_run", run_id=run.pk)
+
+
+@login_required
+def run_detail(request, run_id: int):
+    _require(request, VIEW_ROLES)
+    run = selectors.run_get(actor=request.user, run_id=run_id)
+    return render(request, "reporting/returns/run.html", {"run": run, "status": _run_status(run)})
+
+
+@login_required
+def run_status(request, run_id: int):
+    """Small JSON the run page polls for progress."""
+    _require(request, VIEW_ROLES)
+    return JsonResponse(_run_status(selectors.run_get(actor=request.user, run_id=run_id)))
+
+
+def _run_status(run: ReturnRun) -> dict:
+    return {
+        "id": run.pk,
+        "state": run.state,
+        "progress": run.progress,
+        "message": run.message,
+        "return_url": reverse("reporting:return_detail", args=[run.result_id]) if run.result_id else None,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_sign_off(request, pk: int):
+    _require(request, {Role.PROVIDER_MANAGER})
+    wr = selectors.return_get(actor=request.user, return_id=pk)
+    if not services.can_sign_off(request.user, wr):
+        raise PermissionDenied("Only a manager of the provider can sign off its return.")
+    if request.method == "POST":
+        try:
+            services.weekly_return_submit(weekly_return_id=wr.pk, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Version {wr.version} of the return for {wr.week} is submitted.")
+        return redirect("reporting:return_detail", pk=wr.pk)
+    return render(request, "reporting/returns/sign_off.html", {"wr": wr, "kpis": outputs.kpi_rows(wr)})
+
+
+@login_required
+def return_pdf(request, pk: int):
+    """Serves the stored PDF only; if it is not there yet the worker is asked for it."""
+    _require(request, VIEW_ROLES)
+    wr = selectors.return_get(actor=request.user, return_id=pk)
+    if not wr.pdf:
+        services.return_pdf_request(weekly_return_id=wr.pk)
+        return render(request, "reporting/returns/pdf_pending.html", {"wr": wr}, status=404)
+    return FileResponse(wr.pdf.open("rb"), content_type="application/pdf", filename=_filename(wr, "pdf"))
+
+
+@login_required
+def return_csv(request, pk: int):
+    _require(request, VIEW_ROLES)
+    wr = selectors.return_get(actor=request.user, return_id=pk)
+    response = HttpResponse(outputs.return_csv(wr), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(wr, "csv")}"'
+    return response
+
+
+@login_required
+def return_json(request, pk: int):
+    _require(request, VIEW_ROLES)
+    wr = selectors.return_get(actor=request.user, return_id=pk)
+    return JsonResponse(outputs.return_json(wr), json_dumps_params={"indent": 1})
+
+
+def _filename(wr: WeeklyReturn, ext: str) -> str:
+    return f"return-{wr.provider.ref}-{wr.contract.ref}-{wr.week}-v{wr.version}.{ext}"
