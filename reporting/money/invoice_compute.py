@@ -1,0 +1,320 @@
+"""An invoice computed from visit data, exactly as ../shared/spec/invoicing-and-pay.md says.
+
+`compute_invoice(lot_id=..., period_start=...)` returns `(data, details)`: `data` is the invoice in
+the spec's JSON shape and `details` the visit-level rows behind its lines (run lazily, so the
+service can copy them into InvoiceDetail with one INSERT ... SELECT). It writes nothing.
+
+Which visits belong to an invoice: those of people on the lot's contract whose `lot` is the lot's
+number (a person's packages always share that lot in our data), planned to start inside the
+period in Europe/London (a visit's date is the London date of its planned start).
+
+Everything per visit or attendance happens in one SQL statement (the `DETAIL_SQL` below), so the
+number of queries does not grow with the number of visits. Minutes stay exact numerics until a
+line is priced: a line's amount is its minutes x rate / 60 rounded half up to the penny.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from commissioning.models import Lot, LotRate
+from homecare.api_errors import DomainError
+from homecare.lib.dates import bank_holidays_between, local_midnight
+from outcomes.models import Credit
+from reporting.money.periods import period_bounds
+
+PENNY = Decimal("0.01")
+SIXTY = Decimal(60)
+# The order lines appear in, as in the spec's example.
+LINE_ORDER = [
+    "care",
+    "short_visit",
+    "bank_holiday_uplift",
+    "hospital_retainer",
+    "late_cancellation",
+    "guarantee_top_up",
+    "credit",
+]
+# Statuses under which a visit was called off: attendances on them never bill and they are not
+# exceptions (a person's late cancellation or a hospital stay may bill through their own rule).
+CALLED_OFF = ("cancelled_by_person", "not_at_home", "hospital", "cancelled_by_provider")
+
+# One row per billed attendance (care / short_visit), per bank-holiday uplift on one, per retainer
+# visit and per late cancellation: (kind, rate, visit_id, attendance_id, worker_id, source, minutes).
+DETAIL_SQL = """
+WITH v AS (
+    SELECT v.id, v.ref, v.status, v.carers_required, v.planned_start, v.planned_end, v.cancelled_at,
+           v.person_id,
+           (v.planned_start AT TIME ZONE 'Europe/London')::date AS d,
+           EXTRACT(EPOCH FROM (v.planned_end - v.planned_start)) / 60 AS planned_min
+    FROM rota_visit v
+    JOIN outcomes_person p ON p.id = v.person_id
+    WHERE v.provider_id = %(provider_id)s AND p.contract_id = %(contract_id)s AND p.lot = %(lot)s
+      AND v.planned_start >= %(start_ts)s AND v.planned_start < %(end_ts)s
+),
+vr AS (
+    SELECT v.*, r.hourly_rate AS care_rate, v.d = ANY(%(bank_holidays)s::date[]) AS bank_holiday
+    FROM v
+    LEFT JOIN LATERAL (
+        SELECT lr.hourly_rate FROM commissioning_lotrate lr
+        WHERE lr.lot_id = %(lot_id)s AND lr.effective_from <= v.d
+        ORDER BY lr.effective_from DESC LIMIT 1
+    ) r ON true
+),
+att AS (
+    SELECT a.id, a.visit_id, a.worker_id, EXTRACT(EPOCH FROM (a.check_out - a.check_in)) / 60 AS actual_min
+    FROM rota_attendance a
+    JOIN v ON v.id = a.visit_id
+    WHERE a.check_in IS NOT NULL AND a.check_out IS NOT NULL
+),
+billed AS (
+    SELECT vr.id AS visit_id, att.id AS attendance_id, att.worker_id, vr.bank_holiday,
+           CASE WHEN vr.planned_min < %(short_min)s::numeric THEN 'short_visit' ELSE 'care' END AS kind,
+           CASE WHEN vr.planned_min < %(short_min)s::numeric THEN %(short_rate)s::numeric
+                ELSE vr.care_rate END AS rate,
+           -- Round to the nearest increment, halves up.
+           FLOOR(x.raw_min / %(rounding)s::numeric + 0.5) * %(rounding)s::numeric AS minutes
+    FROM vr
+    JOIN att ON att.visit_id = vr.id
+    CROSS JOIN LATERAL (
+        SELECT CASE
+            WHEN %(basis)s = 'planned' THEN vr.planned_min
+            -- The tolerance: an actual of at least tolerance_share x planned bills as planned.
+            WHEN att.actual_min >= %(tolerance)s::numeric * vr.planned_min THEN vr.planned_min
+            WHEN %(basis)s = 'actual' THEN att.actual_min
+            ELSE LEAST(att.actual_min, vr.planned_min)
+        END AS raw_min
+    ) x
+    WHERE vr.status IN ('scheduled', 'completed')
+)
+SELECT kind, rate, visit_id, attendance_id, worker_id, '' AS source, minutes FROM billed
+UNION ALL
+SELECT 'bank_holiday_uplift', rate * (%(bh_multiplier)s::numeric - 1), visit_id, attendance_id, worker_id, '',
+       minutes
+FROM billed WHERE bank_holiday AND %(bh_multiplier)s::numeric IS NOT NULL
+UNION ALL
+-- Retainer: hospital visits within the first N days of a stay (the admission date is day 1).
+SELECT 'hospital_retainer', vr.care_rate, vr.id, NULL, NULL, s.ref,
+       vr.planned_min * vr.carers_required * %(retainer_share)s::numeric
+FROM vr
+CROSS JOIN LATERAL (
+    SELECT hs.ref FROM outcomes_hospitalstay hs
+    WHERE hs.person_id = vr.person_id
+      AND vr.d >= (hs.admitted AT TIME ZONE 'Europe/London')::date
+      AND vr.d < (hs.admitted AT TIME ZONE 'Europe/London')::date + %(retainer_days)s::int
+      AND (hs.discharged IS NULL OR vr.d <= (hs.discharged AT TIME ZONE 'Europe/London')::date)
+    ORDER BY hs.admitted DESC LIMIT 1
+) s
+WHERE vr.status = 'hospital' AND %(retainer_share)s::numeric IS NOT NULL
+UNION ALL
+-- Late cancellation by the person: notice given later than H hours before the planned start.
+SELECT 'late_cancellation', vr.care_rate, vr.id, NULL, NULL, '',
+       vr.planned_min * vr.carers_required * %(late_share)s::numeric
+FROM vr
+WHERE vr.status = 'cancelled_by_person' AND %(late_share)s::numeric IS NOT NULL
+  AND vr.cancelled_at > vr.planned_start - %(late_hours)s::float8 * INTERVAL '1 hour'
+"""
+
+LINES_SQL = f"""
+SELECT kind, rate, SUM(minutes) AS minutes, COUNT(*) AS n
+FROM ({DETAIL_SQL}) d
+GROUP BY kind, rate
+"""
+
+# Missed: not called off, and `missed` or no attendance with both check-in and check-out.
+# Short-staffed: some but fewer than `carers_required` distinct workers completed it.
+# A visit still ahead (planned to end after now) with nothing recorded is not yet an exception.
+EXCEPTIONS_SQL = """
+WITH v AS (
+    SELECT v.id, v.ref, v.status, v.carers_required, v.planned_end
+    FROM rota_visit v
+    JOIN outcomes_person p ON p.id = v.person_id
+    WHERE v.provider_id = %(provider_id)s AND p.contract_id = %(contract_id)s AND p.lot = %(lot)s
+      AND v.planned_start >= %(start_ts)s AND v.planned_start < %(end_ts)s
+      AND v.status <> ALL(%(called_off)s::text[])
+),
+done AS (
+    SELECT a.visit_id, COUNT(DISTINCT a.worker_id) AS n
+    FROM rota_attendance a JOIN v ON v.id = a.visit_id
+    WHERE a.check_in IS NOT NULL AND a.check_out IS NOT NULL
+    GROUP BY a.visit_id
+)
+SELECT v.id, v.ref,
+       CASE WHEN v.status = 'missed' OR COALESCE(done.n, 0) = 0 THEN 'missed' ELSE 'short_staffed' END
+FROM v LEFT JOIN done ON done.visit_id = v.id
+WHERE (v.status = 'missed' OR COALESCE(done.n, 0) < v.carers_required)
+  AND NOT (v.status = 'scheduled' AND COALESCE(done.n, 0) = 0 AND v.planned_end > %(now)s)
+ORDER BY v.ref
+"""
+
+
+def money(x: Decimal) -> Decimal:
+    return x.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def fmt_rate(kind: str, rate: Decimal) -> str:
+    """Uplift rates are extras per hour written to 4 places; other rates to 2."""
+    return str(rate.quantize(Decimal("0.0001" if kind == "bank_holiday_uplift" else "0.01"), ROUND_HALF_UP))
+
+
+def price_line(kind: str, rate: Decimal, minutes: Decimal) -> dict:
+    return {
+        "kind": kind,
+        "hours": str(money(minutes / SIXTY)),
+        "rate": fmt_rate(kind, rate),
+        "amount": str(money(minutes * rate / SIXTY)),
+    }
+
+
+@dataclass(frozen=True)
+class DetailQuery:
+    """The visit-level rows behind an invoice's lines, as SQL to run (not rows in memory)."""
+
+    params: dict
+    exceptions: list[tuple[int, str, str]]  # (visit_id, visit ref, reason)
+    extra_rows: list[dict]  # guarantee top-up and credits: (kind, rate, source, minutes, amount)
+
+    def rows(self) -> list[dict]:
+        with connection.cursor() as cur:
+            cur.execute(DETAIL_SQL + " ORDER BY 1, 3, 4", self.params)
+            cols = [c.name for c in cur.description]
+            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def insert_into(self, invoice_id: int, provider_id: int) -> None:
+        """Copy the rows into InvoiceDetail in one statement, plus exceptions, top-up and credits."""
+        params = {**self.params, "invoice_id": invoice_id}
+        with connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO reporting_invoicedetail "
+                "(invoice_id, provider_id, line_kind, rate, visit_id, attendance_id, worker_id, source, minutes, amount) "
+                f"SELECT %(invoice_id)s, %(provider_id)s, d.kind, d.rate, d.visit_id, d.attendance_id, d.worker_id, "
+                f"d.source, d.minutes, d.minutes * d.rate / 60 FROM ({DETAIL_SQL}) d",
+                params,
+            )
+            rows = [
+                (invoice_id, provider_id, reason, None, visit_id, None, None, "", None, Decimal(0))
+                for visit_id, _ref, reason in self.exceptions
+            ] + [
+                (
+                    invoice_id,
+                    provider_id,
+                    r["kind"],
+                    r["rate"],
+                    None,
+                    None,
+                    None,
+                    r["source"],
+                    r["minutes"],
+                    r["amount"],
+                )
+                for r in self.extra_rows
+            ]
+            if rows:
+                cur.executemany(
+                    "INSERT INTO reporting_invoicedetail (invoice_id, provider_id, line_kind, rate, visit_id, "
+                    "attendance_id, worker_id, source, minutes, amount) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    rows,
+                )
+
+
+def _params(lot: Lot, start: date, end: date) -> dict:
+    contract = lot.contract
+    return {
+        "provider_id": contract.provider_id,
+        "contract_id": contract.pk,
+        "lot": lot.number,
+        "lot_id": lot.pk,
+        "start_ts": local_midnight(start),
+        "end_ts": local_midnight(date.fromordinal(end.toordinal() + 1)),
+        "bank_holidays": bank_holidays_between(start, end),
+        "basis": lot.billing_basis,
+        "rounding": lot.rounding_minutes or 1,
+        "tolerance": None if lot.billing_basis == "planned" else lot.tolerance_share,
+        "short_min": lot.short_visit_minutes if lot.short_visit_rate is not None else None,
+        "short_rate": lot.short_visit_rate,
+        "bh_multiplier": lot.bank_holiday_multiplier,
+        "retainer_share": lot.hospital_retainer_share if lot.hospital_retainer_days else None,
+        "retainer_days": lot.hospital_retainer_days,
+        "late_share": lot.late_cancel_share if lot.late_cancel_hours is not None else None,
+        "late_hours": lot.late_cancel_hours,
+        "called_off": list(CALLED_OFF),
+    }
+
+
+def compute_invoice(*, lot_id: int, period_start: date, now: datetime | None = None) -> tuple[dict, DetailQuery]:
+    lot = Lot.objects.select_related("contract__provider", "commissioner").get(pk=lot_id)
+    contract = lot.contract
+    start, end = period_bounds(contract, period_start)
+    params = _params(lot, start, end)
+    params["now"] = now or timezone.now()
+
+    with connection.cursor() as cur:
+        cur.execute(LINES_SQL, params)
+        groups = cur.fetchall()
+        cur.execute(EXCEPTIONS_SQL, params)
+        exceptions = cur.fetchall()
+    if any(rate is None for _k, rate, _m, _n in groups):
+        raise DomainError([{"path": "rate", "message": f"{lot} has no hourly rate in force on some visit dates"}])
+
+    minutes_by_line = {(kind, rate): minutes for kind, rate, minutes, _n in groups}
+    extra_rows: list[dict] = []
+
+    # Guarantee: exact (unrounded) hours on the volume lines against G% of the expected hours.
+    if lot.guaranteed_share is not None and lot.expected_weekly_hours is not None:
+        days = (end - start).days + 1
+        guaranteed_min = lot.expected_weekly_hours * days / 7 * lot.guaranteed_share * SIXTY
+        volume_min = sum(
+            (m for (k, _r), m in minutes_by_line.items() if k in LINE_ORDER[:2] + LINE_ORDER[3:5]),
+            Decimal(0),
+        )
+        shortfall = guaranteed_min - volume_min
+        if shortfall > 0:
+            rate = LotRate.objects.filter(lot=lot, effective_from__lte=end).order_by("-effective_from").first()
+            if rate is None:
+                raise DomainError([{"path": "rate", "message": f"{lot} has no hourly rate on {end}"}])
+            minutes_by_line[("guarantee_top_up", rate.hourly_rate)] = shortfall
+            extra_rows.append(
+                {
+                    "kind": "guarantee_top_up",
+                    "rate": rate.hourly_rate,
+                    "source": "guarantee",
+                    "minutes": shortfall,
+                    "amount": shortfall * rate.hourly_rate / SIXTY,
+                }
+            )
+
+    lines = [
+        price_line(kind, rate, minutes)
+        for (kind, rate), minutes in sorted(
+            minutes_by_line.items(), key=lambda kv: (LINE_ORDER.index(kv[0][0]), kv[0][1])
+        )
+        if minutes
+    ]
+    credits = Credit.objects.filter(
+        provider_id=contract.provider_id, contract=contract, lot=lot.number, date__range=(start, end)
+    ).order_by("date", "ref")
+    for credit in credits:
+        lines.append({"kind": "credit", "amount": str(-credit.amount), "ref": credit.ref, "reason": credit.reason})
+        extra_rows.append(
+            {"kind": "credit", "rate": None, "source": credit.ref, "minutes": None, "amount": -credit.amount}
+        )
+
+    data = {
+        "number": None,
+        "provider": contract.provider.ref,
+        "contract": contract.ref,
+        "lot": lot.number,
+        "commissioner": lot.commissioner.ref,
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "status": "draft",
+        "lines": lines,
+        "total": str(sum((Decimal(line["amount"]) for line in lines), Decimal("0.00"))),
+        "exceptions": [{"visit": ref, "reason": reason} for _id, ref, reason in exceptions],
+    }
+    return data, DetailQuery(params=params, exceptions=exceptions, extra_rows=extra_rows)

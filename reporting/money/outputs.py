@@ -1,0 +1,98 @@
+"""Invoices for finance systems: JSON in the spec's shape, CSV of lines, CSV of the visit-level detail."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from homecare.lib.dates import LONDON
+from reporting.models.money import Invoice, InvoiceDetail
+
+LINE_COLUMNS = ["number", "kind", "hours", "rate", "amount", "ref", "reason"]
+DETAIL_COLUMNS = [
+    "line_kind",
+    "rate",
+    "visit",
+    "planned_start",
+    "planned_end",
+    "carers_required",
+    "status",
+    "worker",
+    "check_in",
+    "check_out",
+    "source",
+    "minutes",
+    "hours",
+    "amount",
+]
+
+
+def invoice_json(invoice: Invoice) -> str:
+    return json.dumps(invoice.data, indent=1)
+
+
+def lines_csv(invoice: Invoice) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=LINE_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for line in invoice.data["lines"]:
+        writer.writerow({"number": invoice.number or "draft", **line})
+    writer.writerow({"number": invoice.number or "draft", "kind": "total", "amount": invoice.data["total"]})
+    return out.getvalue()
+
+
+def _num(x) -> str:
+    return "" if x is None else format(x.normalize(), "f")
+
+
+def _local(dt) -> str:
+    return dt.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M") if dt else ""
+
+
+def detail_rows(invoice: Invoice):
+    """One row per billed attendance, uplift, retainer or late cancellation, exception, top-up, credit."""
+    qs = (
+        InvoiceDetail.objects.filter(invoice=invoice)
+        .order_by("line_kind", "visit__planned_start", "visit__ref", "worker__ref", "source")
+        .values_list(
+            "line_kind",
+            "rate",
+            "visit__ref",
+            "visit__planned_start",
+            "visit__planned_end",
+            "visit__carers_required",
+            "visit__status",
+            "worker__ref",
+            "attendance__check_in",
+            "attendance__check_out",
+            "source",
+            "minutes",
+            "amount",
+        )
+    )
+    for kind, rate, visit, ps, pe, carers, status, worker, cin, cout, source, minutes, amount in qs.iterator(2000):
+        yield [
+            kind,
+            _num(rate),
+            visit or "",
+            _local(ps),
+            _local(pe),
+            carers or "",
+            status or "",
+            worker or "",
+            _local(cin),
+            _local(cout),
+            source,
+            _num(minutes),
+            "" if minutes is None else round(minutes / 60, 4),
+            round(amount, 4),
+        ]
+
+
+def detail_csv(invoice: Invoice) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(DETAIL_COLUMNS)
+    writer.writerows(detail_rows(invoice))
+    return out.getvalue()
