@@ -1,0 +1,58 @@
+"""The weekly monitoring return as data, computed in the database.
+
+`compute_return_figures` returns "The return as data" of ../shared/spec/monitoring-return.md
+without `version` and `status` (the returns service stores versions and adds those). The number of
+SQL statements is fixed (one contract look-up, then one set-based statement per group of figures),
+whatever the number of visits, people or workers. Definitions: docs/monitoring-return.md."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+
+from .figures import demand, leading, referrals, visits, workforce
+from .figures.catalogue import MEASURES, is_due
+from .figures.common import ReturnContext, run_rows
+
+GROUPS = (demand, referrals, visits, workforce, leading)
+
+
+def return_context(cursor, *, contract_id: int, week_start: date) -> ReturnContext:
+    if week_start.weekday() != 0:
+        raise ValueError(f"a reporting week starts on a Monday, not {week_start:%A}")
+    rows = run_rows(cursor, "contract", {"contract_id": contract_id})
+    if not rows:
+        raise LookupError(f"no contract {contract_id}")
+    r = rows[0]
+    return ReturnContext(
+        contract_id=contract_id,
+        contract_ref=r["contract_ref"],
+        provider_id=r["provider_id"],
+        provider_ref=r["provider_ref"],
+        contract_start=r["start"],
+        lots=tuple(r["lots"] or ()),
+        week_start=week_start,
+    )
+
+
+def compute_return_figures(*, contract_id: int, week_start: date) -> dict:
+    with connection.cursor() as cursor:
+        ctx = return_context(cursor, contract_id=contract_id, week_start=week_start)
+        params = ctx.params()
+        measures: dict[str, dict] = {}
+        kpis: dict[str, dict] = {}
+        for group in GROUPS:
+            m, k = group.shape(group.fetch(cursor, ctx, params), ctx)
+            measures.update(m)
+            kpis.update(k)
+    week_number = ctx.week_number
+    for number in MEASURES:
+        measures[str(number)] = {"due": is_due(number, week_number), **measures[str(number)]}
+    return {
+        "provider": ctx.provider_ref,
+        "contract": ctx.contract_ref,
+        "week": ctx.week,
+        "kpis": {str(n): kpis[str(n)] for n in range(1, 8)},
+        "measures": {str(n): measures[str(n)] for n in range(1, 30)},
+    }

@@ -1,0 +1,47 @@
+"""Measures 1-5, 10, 11 and KPIs 5-6: packages, their hours, changes and reviews."""
+
+from __future__ import annotations
+
+from .catalogue import KPI_TARGETS
+from .common import ReturnContext, kpi, lot_key, q, run_json
+
+
+def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
+    return run_json(cursor, "packages", params)
+
+
+def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:
+    lots = raw["lots"] or {}
+    by_lot = {n: lots.get(str(n), {}) for n in ctx.lots}
+    measures = {
+        "1": {lot_key(n): {"packages_started": r["started"], "packages_ended": r["ended"]} for n, r in by_lot.items()},
+        # Planned weekly hours are stored to 2 places, so their sums need no minute conversion.
+        "2": {
+            lot_key(n): {"hours_started": q(r["hours_started"], 2), "hours_ended": q(r["hours_ended"], 2)}
+            for n, r in by_lot.items()
+        },
+        "3": {
+            lot_key(n): {
+                "provider_increases": r["provider_increases"],
+                "provider_decreases": r["provider_decreases"],
+                "social_worker_increases": r["social_worker_increases"],
+                "social_worker_decreases": r["social_worker_decreases"],
+                "net_hours": q(r["net_hours"], 2),
+            }
+            for n, r in by_lot.items()
+        },
+        "4": {lot_key(n): {"packages_due_review": r["packages_due_review"]} for n, r in by_lot.items()},
+        "5": {"people_supported": raw["people_supported"]},
+        "10": {
+            "care_plan_hours": q(raw["series"][-1]["hours"], 2),
+            "weekly_series": [
+                {"week_ending": s["last_day"], "care_plan_hours": q(s["hours"], 2)} for s in raw["series"]
+            ],
+        },
+        "11": {"lot1_reviewed_in_time": raw["lot1_reviewed_in_time"]},
+    }
+    kpis = {
+        "5": kpi(raw["kpi5"]["num"], raw["kpi5"]["den"], KPI_TARGETS[5]),
+        "6": kpi(raw["kpi6"]["num"], raw["kpi6"]["den"], KPI_TARGETS[6]),
+    }
+    return measures, kpis

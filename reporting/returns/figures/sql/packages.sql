@@ -1,0 +1,148 @@
+-- Demand and package figures: measures 1, 2, 3, 4, 5, 10, 11 and KPIs 5 and 6, in one statement.
+-- A package's lot is package.lot. "Hours on a day" follow the spec: planned_weekly_hours, replaced by
+-- each change from its effective date; a rejected change stops applying from its decided date.
+WITH pk AS (
+    SELECT p.id, p.ref, p.lot, p.person_id, p.start, p."end", p.planned_weekly_hours AS base,
+           pe.outcomes_opt_out
+    FROM outcomes_package p
+    JOIN outcomes_person pe ON pe.id = p.person_id
+    WHERE pe.contract_id = %(contract_id)s
+      AND p.start <= %(d6)s::date
+),
+ch AS (
+    SELECT c.id, c.ref, c.package_id, c.effective, c.new_weekly_hours, c.by, c.reason, c.decision, c.decided
+    FROM outcomes_packagechange c
+    JOIN pk ON pk.id = c.package_id
+),
+-- Every day on which a package's hours may change; between two such days they are constant.
+pts AS (
+    SELECT id AS package_id, '-infinity'::date AS day FROM pk
+    UNION SELECT package_id, effective FROM ch
+    UNION SELECT package_id, decided FROM ch WHERE decision = 'rejected' AND decided IS NOT NULL
+),
+seg AS (
+    SELECT pts.package_id, pts.day AS from_day,
+           COALESCE(lead(pts.day) OVER (PARTITION BY pts.package_id ORDER BY pts.day), 'infinity'::date) AS to_day,
+           COALESCE((SELECT c.new_weekly_hours FROM ch c
+                     WHERE c.package_id = pts.package_id AND c.effective <= pts.day
+                       AND NOT (c.decision = 'rejected' AND c.decided <= pts.day)
+                     ORDER BY c.effective DESC, c.id DESC LIMIT 1), pk.base) AS hours
+    FROM pts JOIN pk ON pk.id = pts.package_id
+),
+lots AS (SELECT unnest(%(lots)s::int[]) AS lot),
+-- Measures 1 and 2: starts and ends in the week, with the hours at start / at end.
+m12 AS (
+    SELECT pk.lot,
+           count(*) FILTER (WHERE pk.start BETWEEN %(d0)s AND %(d6)s) AS started,
+           count(*) FILTER (WHERE pk."end" BETWEEN %(d0)s AND %(d6)s) AS ended,
+           COALESCE(sum(s_start.hours) FILTER (WHERE pk.start BETWEEN %(d0)s AND %(d6)s), 0) AS hours_started,
+           COALESCE(sum(s_end.hours) FILTER (WHERE pk."end" BETWEEN %(d0)s AND %(d6)s), 0) AS hours_ended
+    FROM pk
+    JOIN seg s_start ON s_start.package_id = pk.id AND pk.start >= s_start.from_day AND pk.start < s_start.to_day
+    LEFT JOIN seg s_end ON s_end.package_id = pk.id AND pk."end" >= s_end.from_day AND pk."end" < s_end.to_day
+    GROUP BY pk.lot
+),
+-- Measure 3: each change taking effect in the week is an event of its author; each rejection
+-- decided in the week (after the change had applied) is a social worker's event reverting it.
+ev AS (
+    SELECT c.package_id, c.by AS who, c.effective AS day FROM ch c
+    WHERE c.effective BETWEEN %(d0)s AND %(d6)s
+    UNION ALL
+    SELECT c.package_id, 'social_worker', c.decided FROM ch c
+    WHERE c.decision = 'rejected' AND c.decided BETWEEN %(d0)s AND %(d6)s AND c.decided > c.effective
+),
+evd AS (
+    SELECT pk.lot, ev.who, s_now.hours - s_before.hours AS delta
+    FROM ev
+    JOIN pk ON pk.id = ev.package_id
+    JOIN seg s_now ON s_now.package_id = ev.package_id AND ev.day >= s_now.from_day AND ev.day < s_now.to_day
+    JOIN seg s_before ON s_before.package_id = ev.package_id
+        AND ev.day - 1 >= s_before.from_day AND ev.day - 1 < s_before.to_day
+),
+m3 AS (
+    SELECT lot,
+           count(*) FILTER (WHERE who = 'provider' AND delta > 0) AS provider_increases,
+           count(*) FILTER (WHERE who = 'provider' AND delta < 0) AS provider_decreases,
+           count(*) FILTER (WHERE who = 'social_worker' AND delta > 0) AS social_worker_increases,
+           count(*) FILTER (WHERE who = 'social_worker' AND delta < 0) AS social_worker_decreases,
+           COALESCE(sum(delta), 0) AS net_hours
+    FROM evd GROUP BY lot
+),
+active_week AS (
+    SELECT * FROM pk WHERE pk."end" IS NULL OR pk."end" >= %(d0)s
+),
+active_last AS (
+    SELECT * FROM pk WHERE pk."end" IS NULL OR pk."end" >= %(d6)s
+),
+-- A provider review overdue on the week's last day: due on or before it, not completed by then.
+overdue AS (
+    SELECT DISTINCT rv.package_id
+    FROM outcomes_review rv JOIN pk ON pk.id = rv.package_id
+    WHERE rv.kind = 'provider' AND rv.due <= %(d6)s AND (rv.completed IS NULL OR rv.completed > %(d6)s)
+),
+m4 AS (
+    SELECT a.lot, count(*) AS packages_due_review
+    FROM active_week a
+    WHERE EXISTS (SELECT 1 FROM outcomes_review rv
+                  WHERE rv.package_id = a.id AND rv.kind = 'provider' AND rv.due <= %(d6)s
+                    AND (rv.due >= %(d0)s OR rv.completed IS NULL OR rv.completed > %(d6)s))
+    GROUP BY a.lot
+),
+m11 AS (
+    SELECT count(*) AS n
+    FROM outcomes_review rv JOIN pk ON pk.id = rv.package_id
+    WHERE pk.lot = 1 AND rv.completed BETWEEN %(d0)s AND %(d6)s AND rv.completed <= rv.due
+),
+-- KPI 5: people with an active package on the last day; met when no provider review of theirs
+-- (on any of their packages under this contract) is overdue that day.
+k5 AS (
+    SELECT count(DISTINCT a.person_id) AS den,
+           count(DISTINCT a.person_id) FILTER (
+               WHERE NOT EXISTS (SELECT 1 FROM pk p2 JOIN overdue o ON o.package_id = p2.id
+                                 WHERE p2.person_id = a.person_id)) AS num
+    FROM active_last a
+),
+-- KPI 6: people with an active Lot 1 package on the last day, not opted out; met by an assessment
+-- in the 122 days up to and including that day, or a package started in the last 42 days.
+k6p AS (
+    SELECT a.person_id,
+           bool_or(a.start > %(d6)s::date - 42) AS new_package
+    FROM active_last a
+    WHERE a.lot = 1 AND NOT a.outcomes_opt_out
+    GROUP BY a.person_id
+),
+k6 AS (
+    SELECT count(*) AS den,
+           count(*) FILTER (WHERE new_package OR EXISTS (
+               SELECT 1 FROM outcomes_outcomeassessment oa
+               WHERE oa.person_id = k6p.person_id AND oa.date <= %(d6)s AND oa.date > %(d6)s::date - 122)) AS num
+    FROM k6p
+),
+-- Measure 10 and its weekly series: hours on each week's last day of packages active that day.
+series AS (
+    SELECT gs::date AS last_day,
+           (SELECT COALESCE(sum(s.hours), 0) FROM pk
+            JOIN seg s ON s.package_id = pk.id AND gs::date >= s.from_day AND gs::date < s.to_day
+            WHERE pk.start <= gs::date AND (pk."end" IS NULL OR pk."end" >= gs::date)) AS hours
+    FROM generate_series(%(w13_d0)s::date + 6, %(d6)s::date, interval '7 days') gs
+)
+SELECT jsonb_build_object(
+    'lots', (SELECT jsonb_object_agg(lots.lot, jsonb_build_object(
+                'started', COALESCE(m12.started, 0), 'ended', COALESCE(m12.ended, 0),
+                'hours_started', COALESCE(m12.hours_started, 0), 'hours_ended', COALESCE(m12.hours_ended, 0),
+                'provider_increases', COALESCE(m3.provider_increases, 0),
+                'provider_decreases', COALESCE(m3.provider_decreases, 0),
+                'social_worker_increases', COALESCE(m3.social_worker_increases, 0),
+                'social_worker_decreases', COALESCE(m3.social_worker_decreases, 0),
+                'net_hours', COALESCE(m3.net_hours, 0),
+                'packages_due_review', COALESCE(m4.packages_due_review, 0)))
+             FROM lots
+             LEFT JOIN m12 ON m12.lot = lots.lot
+             LEFT JOIN m3 ON m3.lot = lots.lot
+             LEFT JOIN m4 ON m4.lot = lots.lot),
+    'people_supported', (SELECT count(DISTINCT person_id) FROM active_week),
+    'series', (SELECT jsonb_agg(jsonb_build_object('last_day', last_day, 'hours', hours) ORDER BY last_day) FROM series),
+    'lot1_reviewed_in_time', (SELECT n FROM m11),
+    'kpi5', (SELECT jsonb_build_object('num', num, 'den', den) FROM k5),
+    'kpi6', (SELECT jsonb_build_object('num', num, 'den', den) FROM k6)
+)::text

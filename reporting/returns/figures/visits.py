@@ -1,0 +1,19 @@
+"""KPI 7 (visits completed) and measures 6-8 (outside the home, hospital)."""
+
+from __future__ import annotations
+
+from .catalogue import KPI_TARGETS
+from .common import ReturnContext, hours, kpi, run_json
+
+
+def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
+    return run_json(cursor, "visits", params)
+
+
+def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:
+    measures = {
+        "6": {"hours_outside_home": hours(raw["outside_minutes"])},
+        "7": {"people_in_hospital": raw["people_in_hospital"]},
+        "8": {"hours_free_hospital": hours(raw["hospital_minutes"])},
+    }
+    return measures, {"7": kpi(raw["kpi7"]["num"], raw["kpi7"]["den"], KPI_TARGETS[7])}
