@@ -1,0 +1,186 @@
+"""Import a data bundle: stream -> check each record -> COPY into staging -> set-based checks ->
+upsert. All or nothing, in one transaction; on any error nothing is written and every error is
+listed with its JSON path. See docs/bundle.md."""
+
+from __future__ import annotations
+
+import zoneinfo
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pghistory
+from django.db import connection, transaction
+
+from . import checks, staging, upsert
+from .lists import BY_NAME, NESTED
+from .reader import Invalid, flattener, schema_errors, stream
+from .schema import FORMAT
+
+# Stop collecting after this many errors: a wholly wrong city-scale file must not fill memory
+# with millions of messages, and nobody reads past the first thousand.
+MAX_ERRORS = 1000
+
+
+class BundleInvalid(Exception):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} error(s) in the bundle")
+
+
+def _actor_provider_ref(actor) -> str | None:
+    """The provider a provider user or token acts for; None for the command line (full trust)."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return None
+    org = getattr(actor, "organisation", None)
+    if org is None or not org.is_provider:
+        raise PermissionError("only a provider may import a bundle")
+    return org.ref
+
+
+def _actor_user_id(actor) -> int | None:
+    from commissioning.models import User
+
+    return actor.pk if isinstance(actor, User) else None
+
+
+class _Reader:
+    """Routes streamed records into the stager and collects per-record errors."""
+
+    def __init__(self, stager: staging.Stager):
+        self.stager = stager
+        self.errors: list[dict] = []
+        self.format: Any = None
+        self.timezone: Any = None
+
+    def error(self, path: str, message: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append({"path": path, "message": message})
+
+    def read(self, fp: BinaryIO) -> None:
+        index: dict[str, int] = {}
+        seen: set[str] = set()
+        for key, value in stream(fp):
+            if key == "format":
+                self.format = value
+            elif key == "timezone":
+                self.timezone = value
+            elif key in BY_NAME and BY_NAME[key].parent is None:
+                if value is None:
+                    seen.add(key)
+                    continue
+                i = index.get(key, 0)
+                index[key] = i + 1
+                self.record(key, i, value)
+            elif key not in seen:
+                seen.add(key)
+                self.error(key, "unknown list" if key not in BY_NAME else "must be a list")
+        if self.format != FORMAT:
+            self.error("format", f"must be {FORMAT!r}")
+        try:
+            zoneinfo.ZoneInfo(self.timezone if isinstance(self.timezone, str) else "")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.error("timezone", "not a known IANA timezone")
+
+    def record(self, list_name: str, i: int, record: Any) -> None:
+        nested = NESTED.get(list_name, ())
+        try:
+            row = flattener(list_name)(record)
+            nested_rows = []
+            for child in nested:
+                items = record.get(child.name) or []
+                if type(items) is not list:
+                    raise Invalid
+                flatten = flattener(child.name)
+                ref = record.get("ref")
+                nested_rows.append((child.name, [(j, False, i, ref, *flatten(item)) for j, item in enumerate(items)]))
+        except (Invalid, ValueError, AttributeError, TypeError):
+            for err in schema_errors(list_name, record, f"{list_name}[{i}]"):
+                self.error(err["path"], err["message"])
+            ref = record.get("ref") if isinstance(record, dict) else None
+            self.stager.add_bad(list_name, (i, True, *([ref] if "ref" in BY_NAME[list_name].fmap else [])))
+            return
+        self.stager.add(list_name, (i, False, *row))
+        for child_name, rows in nested_rows:
+            for r in rows:
+                self.stager.add(child_name, r)
+
+
+def _open(source) -> tuple[BinaryIO, bool]:
+    if isinstance(source, str | Path):
+        return open(source, "rb"), True  # noqa: SIM115 - closed by the caller
+    return source, False
+
+
+def import_bundle(source, *, actor=None) -> dict:
+    """Import `source` (a path or a binary file object). Returns {list: {created, updated, unchanged}}.
+    Raises BundleInvalid (nothing written) or PermissionError (actor may not import)."""
+    actor_provider = _actor_provider_ref(actor)
+    fp, close = _open(source)
+    try:
+        with ExitStack() as stack:
+            stack.enter_context(transaction.atomic())
+            stack.enter_context(pghistory.context(user=_actor_user_id(actor), command="import_bundle"))
+            django_cursor = stack.enter_context(connection.cursor())
+            cursor = django_cursor.cursor  # the psycopg cursor itself, for COPY
+            staging.create_tables(cursor)
+            stager = staging.Stager(cursor)
+            reader = _Reader(stager)
+            reader.read(fp)
+            stager.finish()
+            errors = reader.errors
+            if isinstance(reader.timezone, str) and not any(e["path"] == "timezone" for e in errors):
+                stager.convert_datetimes(reader.timezone)
+                checks.derive_owners(cursor)
+                errors += checks.run_checks(cursor, actor_provider=actor_provider, limit=MAX_ERRORS - len(errors))
+                if actor_provider is not None:
+                    errors += _provider_references(cursor)
+            if errors:
+                raise BundleInvalid(errors[:MAX_ERRORS])
+            # Writes go through Django's cursor so pghistory's wrapper attaches the context to them.
+            return _upsert(django_cursor, actor_provider)
+    finally:
+        if close:
+            fp.close()
+
+
+def _provider_references(cursor) -> list[dict]:
+    """A provider's bundle may carry its commissioners, neighbourhoods and contracts (exports do),
+    but they are the commissioners' to set up: they must exist already and are not written."""
+    errors = []
+    for name, sql in (
+        (
+            "commissioners",
+            "SELECT idx, ref FROM stg_commissioners s WHERE NOT bad AND NOT EXISTS "
+            "(SELECT 1 FROM commissioning_organisation o WHERE o.kind = 'commissioner' AND o.ref = s.ref)",
+        ),
+        (
+            "neighbourhoods",
+            "SELECT idx, ref FROM stg_neighbourhoods s WHERE NOT bad AND NOT EXISTS "
+            "(SELECT 1 FROM commissioning_neighbourhood n WHERE n.ref = s.ref)",
+        ),
+        (
+            "contracts",
+            "SELECT idx, ref FROM stg_contracts s WHERE NOT bad AND NOT EXISTS "
+            "(SELECT 1 FROM commissioning_contract c JOIN commissioning_organisation o ON o.id = c.provider_id "
+            "WHERE o.ref = s.prov AND c.ref = s.ref)",
+        ),
+    ):
+        cursor.execute(sql)
+        for idx, ref in cursor.fetchall():
+            errors.append({"path": f"{name}[{idx}].ref", "message": f"{ref} is not set up; ask the commissioner"})
+    return errors
+
+
+def _upsert(cursor, actor_provider: str | None) -> dict:
+    counts: dict[str, dict[str, int]] = {}
+    for name, sql in upsert.plan():
+        cursor.execute(upsert.staged_count_sql(name))
+        staged = cursor.fetchone()[0]
+        if actor_provider is not None and name in upsert.COMMISSIONER_OWNED:
+            counts[name] = {"created": 0, "updated": 0, "unchanged": staged}
+            continue
+        cursor.execute(sql)
+        created, updated = cursor.fetchone()
+        counts[name] = {"created": created, "updated": updated, "unchanged": staged - created - updated}
+    return counts

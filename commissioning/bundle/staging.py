@@ -1,0 +1,118 @@
+"""TEMP staging tables, one per list, filled with COPY. Each row keeps its list index (`idx`, and the
+parent's index `pidx` for nested lists) so set-based checks can name the JSON path of a bad row."""
+
+from __future__ import annotations
+
+from .lists import LISTS, F, L
+
+# Rows are buffered per list and sent with one COPY per batch. Nested lists (attendances inside
+# visits) arrive interleaved with their parents and one connection runs one COPY at a time, so
+# both are buffered; this many rows (~10 MB of Python tuples) keeps memory flat while a COPY per
+# batch costs one round trip only.
+COPY_BATCH_ROWS = 20_000
+
+_SQL_TYPE = {
+    "ref": "text",
+    "str": "text",
+    "enum": "text",
+    "date": "date",
+    "datetime": "text",  # converted to timestamptz in the bundle's timezone once the file is read
+    "decimal": "numeric",
+    "int": "integer",
+    "bool": "boolean",
+    "strlist": "text[]",
+}
+
+
+def q(name: str) -> str:
+    return f'"{name}"'
+
+
+def stg(lst: L) -> str:
+    return f"stg_{lst.name}"
+
+
+def field_columns(f: F) -> list[str]:
+    return ["home_lat", "home_lon"] if f.kind == "home" else [f.name]
+
+
+def staged_columns(lst: L) -> list[str]:
+    cols = ["idx", "bad"] + (["pidx", "pref"] if lst.parent else [])
+    for f in lst.fields:
+        cols += field_columns(f)
+    return cols
+
+
+def create_tables(cursor) -> None:
+    for lst in LISTS:
+        cols = ["idx integer NOT NULL", "bad boolean NOT NULL DEFAULT false", "prov text"]
+        if lst.parent:
+            cols += ["pidx integer NOT NULL", "pref text"]
+        for f in lst.fields:
+            if f.kind == "home":
+                cols += ["home_lat float8", "home_lon float8"]
+            else:
+                cols.append(f"{q(f.name)} {_SQL_TYPE[f.kind]}")
+        cursor.execute(f"CREATE TEMP TABLE {stg(lst)} ({', '.join(cols)}) ON COMMIT DROP")
+
+
+class Stager:
+    """Buffers rows per list and COPYs them in batches."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.buffers: dict[str, list[tuple]] = {lst.name: [] for lst in LISTS}
+        self.bad_buffers: dict[str, list[tuple]] = {lst.name: [] for lst in LISTS}
+        self.counts: dict[str, int] = {lst.name: 0 for lst in LISTS}
+
+    def add(self, list_name: str, row: tuple) -> None:
+        buf = self.buffers[list_name]
+        buf.append(row)
+        self.counts[list_name] += 1
+        if len(buf) >= COPY_BATCH_ROWS:
+            self._flush(list_name)
+
+    def add_bad(self, list_name: str, row: tuple) -> None:
+        """A record that failed the schema: staged with what identifies it, so references to it
+        resolve (one mistake gives one error, not a cascade) but checked no further."""
+        self.bad_buffers[list_name].append(row)
+        self.counts[list_name] += 1
+
+    def _flush(self, list_name: str) -> None:
+        buf = self.buffers[list_name]
+        if not buf:
+            return
+        from .lists import BY_NAME
+
+        lst = BY_NAME[list_name]
+        cols = ", ".join(q(c) for c in staged_columns(lst))
+        with self.cursor.copy(f"COPY {stg(lst)} ({cols}) FROM STDIN") as copy:
+            for row in buf:
+                copy.write_row(row)
+        buf.clear()
+
+    def finish(self) -> None:
+        from .lists import BY_NAME
+
+        for name in self.buffers:
+            self._flush(name)
+        for name, rows in self.bad_buffers.items():
+            if not rows:
+                continue
+            lst = BY_NAME[name]
+            cols = ["idx", "bad", *(["pidx", "pref"] if lst.parent else []), *(["ref"] if "ref" in lst.fmap else [])]
+            with self.cursor.copy(f"COPY {stg(lst)} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    def convert_datetimes(self, tz: str) -> None:
+        """Read every datetime as a wall time in the bundle's timezone; an explicit offset wins."""
+        self.cursor.execute("SELECT current_setting('TimeZone')")
+        previous = self.cursor.fetchone()[0]
+        self.cursor.execute("SELECT set_config('TimeZone', %s, true)", [tz])
+        for lst in LISTS:
+            dts = [f.name for f in lst.fields if f.kind == "datetime"]
+            if dts:
+                alters = ", ".join(f"ALTER COLUMN {q(n)} TYPE timestamptz USING {q(n)}::timestamptz" for n in dts)
+                self.cursor.execute(f"ALTER TABLE {stg(lst)} {alters}")
+        self.cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])

@@ -1,0 +1,184 @@
+"""Staging -> real tables: one INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE (changed) per list.
+A row whose values are all equal is not touched, so re-importing a bundle writes nothing and
+leaves no audit events."""
+
+from __future__ import annotations
+
+from .lists import BY_NAME, LISTS, L
+from .staging import q, stg
+
+ORG = "commissioning_organisation"
+PROVIDER_JOIN = f"JOIN {ORG} o ON o.kind = 'provider' AND o.ref = s.prov"
+
+# The ref target's table, for foreign keys resolved by (provider, ref).
+_TABLE = {lst.name: lst.table for lst in LISTS}
+
+
+def _statement(
+    table: str,
+    cols: list[str],
+    exprs: list[str],
+    joins: list[str],
+    source: str,
+    conflict: str,
+    insert_only: dict[str, str] | None = None,
+) -> str:
+    insert_only = insert_only or {}
+    all_cols = cols + list(insert_only)
+    all_exprs = exprs + list(insert_only.values())
+    keys = {c.strip() for c in conflict.split(",")}
+    updatable = [c for c in cols if c not in keys]
+    sets = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in updatable)
+    old = ", ".join(f"t.{q(c)}" for c in updatable)
+    new = ", ".join(f"EXCLUDED.{q(c)}" for c in updatable)
+    return (
+        f"WITH up AS (INSERT INTO {table} AS t ({', '.join(q(c) for c in all_cols)}) "
+        f"SELECT {', '.join(all_exprs)} FROM {source} s {' '.join(joins)} WHERE NOT s.bad "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {sets} WHERE ROW({old}) IS DISTINCT FROM ROW({new}) "
+        f"RETURNING (xmax = 0) AS created) "
+        f"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
+    )
+
+
+def _value(f) -> str:
+    v = f"s.{q(f.name)}"
+    if f.default is None:
+        return v
+    if isinstance(f.default, list):
+        return f"coalesce({v}, '{{}}')"
+    if isinstance(f.default, bool):
+        return f"coalesce({v}, {str(f.default).lower()})"
+    if isinstance(f.default, int):
+        return f"coalesce({v}, {f.default})"
+    return f"coalesce({v}, '{f.default}')"
+
+
+def provider_owned(lst: L) -> str:
+    """Upsert of a list of provider-owned records matched by (provider, ref)."""
+    cols, exprs, joins = ["provider_id"], ["o.id"], [PROVIDER_JOIN]
+    for n, f in enumerate(lst.fields):
+        if f.name == "provider":
+            continue
+        if f.kind == "home":
+            cols += ["home_lat", "home_lon"]
+            exprs += ["s.home_lat", "s.home_lon"]
+        elif f.kind == "ref" and f.target:
+            alias = f"r{n}"
+            kind = "LEFT JOIN" if not f.required else "JOIN"
+            if f.target == "neighbourhoods":
+                on = f"{alias}.ref = s.{q(f.name)}"
+            else:
+                on = f"{alias}.provider_id = o.id AND {alias}.ref = s.{q(f.name)}"
+            joins.append(f"{kind} {_TABLE[f.target]} {alias} ON {on}")
+            cols.append(f.col)
+            exprs.append(f"{alias}.id")
+        else:
+            cols.append(f.col)
+            exprs.append(_value(f))
+    insert_only = {}
+    if lst.name in ("workers", "people"):
+        insert_only = {}
+    return _statement(lst.table, cols, exprs, joins, stg(lst), "provider_id, ref", insert_only)
+
+
+def organisations(kind: str) -> str:
+    lst = BY_NAME["providers" if kind == "provider" else "commissioners"]
+    cols, exprs = ["kind", "ref", "name"], [f"'{kind}'", "s.ref", "s.name"]
+    if kind == "provider":
+        cols.append("on_cost_factor")
+        exprs.append("s.on_cost_factor")
+    return _statement(ORG, cols, exprs, [], stg(lst), "kind, ref", {"shares_finance_with_commissioners": "false"})
+
+
+def neighbourhoods() -> str:
+    return _statement(
+        "commissioning_neighbourhood",
+        ["ref", "name", "wards", "lsoas"],
+        ["s.ref", "s.name", "coalesce(s.wards, '{}')", "coalesce(s.lsoas, '{}')"],
+        [],
+        "stg_neighbourhoods",
+        "ref",
+    )
+
+
+def lots() -> str:
+    lst = BY_NAME["lots"]
+    cols = ["provider_id", "contract_id", "number", "name", "commissioner_id"]
+    exprs = ["o.id", "c.id", "s.lot", "s.name", "cm.id"]
+    for f in lst.fields:
+        if f.name in ("lot", "name", "commissioner", "hourly_rate"):
+            continue
+        cols.append(f.col)
+        exprs.append(_value(f))
+    joins = [
+        PROVIDER_JOIN,
+        "JOIN commissioning_contract c ON c.provider_id = o.id AND c.ref = s.pref",
+        f"JOIN {ORG} cm ON cm.kind = 'commissioner' AND cm.ref = s.commissioner",
+    ]
+    return _statement("commissioning_lot", cols, exprs, joins, "stg_lots", "contract_id, number")
+
+
+def lot_rates() -> str:
+    """A lot's `hourly_rate` applies from the contract's start; each rate change from its date."""
+    source = (
+        "(SELECT l.bad, l.prov, l.pref, l.lot, c.start AS effective_from, l.hourly_rate "
+        " FROM stg_lots l JOIN stg_contracts c ON c.idx = l.pidx "
+        ' UNION ALL SELECT r.bad, r.prov, r.pref, r.lot, r."from", r.hourly_rate FROM stg_rate_changes r)'
+    )
+    joins = [
+        PROVIDER_JOIN,
+        "JOIN commissioning_contract c ON c.provider_id = o.id AND c.ref = s.pref",
+        "JOIN commissioning_lot l ON l.contract_id = c.id AND l.number = s.lot",
+    ]
+    return _statement(
+        "commissioning_lotrate",
+        ["provider_id", "lot_id", "effective_from", "hourly_rate"],
+        ["o.id", "l.id", "s.effective_from", "s.hourly_rate"],
+        joins,
+        source,
+        "lot_id, effective_from",
+    )
+
+
+def attendances() -> str:
+    joins = [
+        PROVIDER_JOIN,
+        "JOIN rota_visit v ON v.provider_id = o.id AND v.ref = s.pref",
+        "JOIN workforce_worker w ON w.provider_id = o.id AND w.ref = s.worker",
+    ]
+    return _statement(
+        "rota_attendance",
+        ["provider_id", "visit_id", "worker_id", "check_in", "check_out", "method", "exception_code"],
+        ["o.id", "v.id", "w.id", "s.check_in", "s.check_out", "coalesce(s.method, 'app')", "s.exception_code"],
+        joins,
+        "stg_attendances",
+        "visit_id, worker_id",
+    )
+
+
+# Reference lists a provider may point at but not write: commissioners set these up.
+COMMISSIONER_OWNED = ("commissioners", "neighbourhoods", "contracts", "lots", "lot_rates")
+
+
+def plan() -> list[tuple[str, str]]:
+    """(count name, SQL) in dependency order."""
+    steps = [
+        ("commissioners", organisations("commissioner")),
+        ("providers", organisations("provider")),
+        ("neighbourhoods", neighbourhoods()),
+        ("contracts", provider_owned(BY_NAME["contracts"])),
+        ("lots", lots()),
+        ("lot_rates", lot_rates()),
+    ]
+    for lst in LISTS:
+        if lst.owner and lst.name != "contracts":
+            steps.append((lst.name, provider_owned(lst)))
+        if lst.name == "visits":
+            steps.append(("attendances", attendances()))
+    return steps
+
+
+def staged_count_sql(name: str) -> str:
+    if name == "lot_rates":
+        return "SELECT (SELECT count(*) FROM stg_lots WHERE NOT bad) + (SELECT count(*) FROM stg_rate_changes WHERE NOT bad)"
+    return f"SELECT count(*) FROM {stg(BY_NAME[name])} WHERE NOT bad"
