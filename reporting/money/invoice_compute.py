@@ -149,7 +149,7 @@ SELECT v.id, v.ref,
 FROM v LEFT JOIN done ON done.visit_id = v.id
 WHERE (v.status = 'missed' OR COALESCE(done.n, 0) < v.carers_required)
   AND NOT (v.status = 'scheduled' AND COALESCE(done.n, 0) = 0 AND v.planned_end > %(now)s)
-ORDER BY v.ref
+ORDER BY v.ref COLLATE "C"
 """
 
 
