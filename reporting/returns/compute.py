@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db import connection
 
-from .figures import demand, leading, referrals, visits, workforce
+from .figures import demand, leading, records, referrals, visits, workforce
 from .figures.catalogue import MEASURES, is_due
 from .figures.common import ReturnContext, run_rows
 
@@ -56,3 +56,13 @@ def compute_return_figures(*, contract_id: int, week_start: date) -> dict:
         "kpis": {str(n): kpis[str(n)] for n in range(1, 8)},
         "measures": {str(n): measures[str(n)] for n in range(1, 30)},
     }
+
+
+def figure_records(*, contract_id: int, week_start: date, figure: str) -> list[dict]:
+    """The rows behind one figure of the return, e.g. figure="kpi:3" or "measure:9": refs and the
+    fields the figure reads, with `counted`/`met` flags for KPIs. KeyError for an unknown figure."""
+    statement = records.parse_figure(figure)  # fail before touching the database
+    del statement
+    with connection.cursor() as cursor:
+        ctx = return_context(cursor, contract_id=contract_id, week_start=week_start)
+        return records.fetch(cursor, ctx, figure)

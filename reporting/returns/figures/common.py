@@ -20,7 +20,14 @@ WINDOW_WEEKS = {"weekly": 1, "4-weekly": 4, "quarterly": 13, "4-monthly": 17, "h
 
 @cache
 def sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text()
+    """A statement from sql/; a line `-- include: other` pulls in sql/other.sql (shared CTEs)."""
+    lines = []
+    for line in (SQL_DIR / f"{name}.sql").read_text().splitlines():
+        if line.startswith("-- include: "):
+            lines.append(sql(line.removeprefix("-- include: ").strip()))
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def run_json(cursor, name: str, params: dict[str, Any]) -> Any:

@@ -1,48 +1,7 @@
 -- Referral figures: KPIs 1-4 and measure 9, in one statement. Times are real elapsed time;
--- "days" are London calendar days; working days skip weekends and %(holidays)s (England).
-WITH r AS (
-    SELECT r.id, r.ref, r.lot, r.person_id, r.received, r.priority, r.authorised_delay,
-           r.start_agreed, r.outcome, r.decided,
-           (r.received AT TIME ZONE 'Europe/London')::date AS received_day
-    FROM commissioning_referral r
-    JOIN outcomes_person pe ON pe.id = r.person_id
-    WHERE pe.contract_id = %(contract_id)s AND r.received < %(we)s
-),
--- KPI 2: the deadline is the end of the first working day after the day the referral arrived.
-k2 AS (
-    SELECT r.*, d.deadline_day
-    FROM r
-    CROSS JOIN LATERAL (
-        SELECT min(gs::date) AS deadline_day
-        FROM generate_series(r.received_day + 1, r.received_day + 30, interval '1 day') gs
-        WHERE extract(isodow FROM gs) < 6 AND NOT (gs::date = ANY(%(holidays)s::date[]))
-    ) d
-    WHERE r.received_day >= %(d0)s::date - 30
-),
--- The person's first delivered visit whose earliest check-in is after the referral was received.
-first_visit AS (
-    SELECT r.id AS referral_id, fv.visit_id, fv.first_in, fv.planned_start
-    FROM r
-    CROSS JOIN LATERAL (
-        SELECT v.id AS visit_id, a.first_in, v.planned_start
-        FROM rota_visit v
-        CROSS JOIN LATERAL (
-            SELECT min(at.check_in) AS first_in,
-                   count(DISTINCT at.worker_id) FILTER (
-                       WHERE at.check_in IS NOT NULL AND at.check_out IS NOT NULL) AS done
-            FROM rota_attendance at WHERE at.visit_id = v.id
-        ) a
-        WHERE v.person_id = r.person_id AND a.done >= v.carers_required AND a.first_in > r.received
-        ORDER BY a.first_in, v.id
-        LIMIT 1
-    ) fv
-    -- Only referrals some figure of this week can use, so the cost follows the week, not the history.
-    WHERE r.received + interval '72 hours' >= %(ws)s
-       OR (r.outcome NOT IN ('declined', 'withdrawn') AND EXISTS (
-              SELECT 1 FROM rota_visit wv WHERE wv.person_id = r.person_id
-                AND wv.planned_start >= %(ws)s AND wv.planned_start < %(we)s))
-),
-k34 AS (
+-- "days" are London calendar days; working days skip weekends and bank holidays in England.
+-- include: referrals_base
+, k34 AS (
     SELECT r.*, fv.first_in, fv.planned_start AS first_planned_start
     FROM r LEFT JOIN first_visit fv ON fv.referral_id = r.id
     WHERE r.received + interval '72 hours' >= %(ws)s AND r.received + interval '48 hours' < %(we)s

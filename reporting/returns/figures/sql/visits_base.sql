@@ -1,0 +1,20 @@
+-- The week's visits of the contract's people (va) with their attendances summed up.
+WITH v AS (
+    SELECT v.id, v.ref, v.person_id, pe.ref AS person_ref, v.status, v.carers_required, v.outside_home, v.planned_start, v.planned_end
+    FROM rota_visit v
+    JOIN outcomes_person pe ON pe.id = v.person_id
+    WHERE v.provider_id = %(provider_id)s AND pe.contract_id = %(contract_id)s
+      AND v.planned_start >= %(ws)s AND v.planned_start < %(we)s
+),
+a AS (
+    SELECT at.visit_id,
+           count(DISTINCT at.worker_id) FILTER (WHERE at.check_in IS NOT NULL AND at.check_out IS NOT NULL) AS done,
+           max(extract(epoch FROM at.check_out - at.check_in)) / 60 AS longest_minutes
+    FROM rota_attendance at JOIN v ON v.id = at.visit_id
+    GROUP BY at.visit_id
+),
+va AS (
+    SELECT v.*, COALESCE(a.done, 0) AS carers_done, COALESCE(a.done, 0) >= v.carers_required AS delivered,
+           a.longest_minutes
+    FROM v LEFT JOIN a ON a.visit_id = v.id
+)
