@@ -1,2 +1,14 @@
+from django.urls import path
+
+from commissioning import views
+
 app_name = "commissioning"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("users/", views.user_list, name="user-list"),
+    path("users/invite/", views.user_invite, name="user-invite"),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user-deactivate"),
+    path("tokens/", views.token_list, name="token-list"),
+    path("tokens/new/", views.token_issue, name="token-issue"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("system/", views.system_check, name="system-check"),
+]

@@ -28,24 +28,35 @@ NAV_MODULES = [
 ]
 
 
-def _collect() -> list[NavItem]:
+def _collect() -> tuple[list[NavItem], list[NavItem]]:
     items = [NavItem("Home", "home", ALL_ROLES)]
+    admin_items: list[NavItem] = []
     for name in NAV_MODULES:
-        for label, url_name, roles in import_module(name).ITEMS:
+        module = import_module(name)
+        for label, url_name, roles in module.ITEMS:
             items.append(NavItem(label, url_name, frozenset(roles)))
-    return items
+        # Pages for organisation admins whatever their roles (inviting users, API tokens).
+        for label, url_name in getattr(module, "ORG_ADMIN_ITEMS", []):
+            admin_items.append(NavItem(label, url_name, ALL_ROLES))
+    return items, admin_items
 
 
-NAV = _collect()
+NAV, ORG_ADMIN_NAV = _collect()
+
+
+def _resolved(items: list[NavItem]) -> list[dict]:
+    out = []
+    for item in items:
+        try:
+            out.append({"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name})
+        except NoReverseMatch:  # an app registered a page that is not wired yet
+            continue
+    return out
 
 
 def nav_for(user) -> list[dict]:
-    roles = set(user.roles) if not user.is_superuser else set(ALL_ROLES)
-    items = []
-    for item in NAV:
-        if roles & item.roles:
-            try:
-                items.append({"label": item.label, "url": reverse(item.url_name)})
-            except NoReverseMatch:
-                continue
+    roles = set(ALL_ROLES) if user.is_superuser else set(getattr(user, "roles", []))
+    items = _resolved([item for item in NAV if roles & item.roles])
+    if getattr(user, "is_org_admin", False) or user.is_superuser:
+        items += _resolved(ORG_ADMIN_NAV)
     return items

@@ -1,0 +1,167 @@
+"""Writes for organisations and people: invitations, deactivation, API tokens, demo users."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from commissioning.api.authentication import hash_key
+from commissioning.models import COMMISSIONER_ROLES, PROVIDER_ROLES, ApiToken, Organisation, Role, User
+
+DEMO_PASSWORD = "homecare-demo-2026"
+# Short names make the demo logins easy to type: <short>@<org ref>.example
+DEMO_ROLE_EMAIL = {
+    Role.PROVIDER_MANAGER: "manager",
+    Role.COORDINATOR: "coordinator",
+    Role.TRUSTED_ASSESSOR: "assessor",
+    Role.CARE_WORKER: "carer",
+    Role.COMMISSIONER_OFFICER: "officer",
+    Role.SOCIAL_WORKER: "social-worker",
+}
+# Enough entropy that the hash needs no salt or slow KDF (the key is random, not a password).
+TOKEN_BYTES = 32
+TOKEN_PREFIX_LENGTH = 10
+
+
+def roles_for(organisation: Organisation) -> set[str]:
+    return {str(r) for r in (PROVIDER_ROLES if organisation.is_provider else COMMISSIONER_ROLES)}
+
+
+def _require_org_admin(actor: User) -> Organisation:
+    if not (actor.is_authenticated and actor.is_org_admin and actor.organisation_id):
+        raise PermissionDenied("Only an organisation admin can do this.")
+    return actor.organisation
+
+
+def invite_url(user: User, base_url: str) -> str:
+    """The allauth password-reset link, which sets the first password of an invited user."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return base_url.rstrip("/") + path
+
+
+@transaction.atomic
+def user_invite(
+    *, actor: User, email: str, name: str, roles: Iterable[str], is_org_admin: bool = False, base_url: str
+) -> User:
+    """Create a user of the actor's organisation (no password yet) and email them a link to set one."""
+    organisation = _require_org_admin(actor)
+    roles = sorted(set(roles))
+    if not roles:
+        raise ValidationError({"roles": "Choose at least one role."})
+    invalid = set(roles) - roles_for(organisation)
+    if invalid:
+        raise ValidationError(
+            {"roles": f"Not a role of a {organisation.get_kind_display().lower()}: {', '.join(invalid)}."}
+        )
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "A user with this email address already exists."})
+    user = User(email=email, name=name.strip(), organisation=organisation, roles=roles, is_org_admin=is_org_admin)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    link = invite_url(user, base_url)
+    context = {"user": user, "organisation": organisation, "invited_by": actor, "link": link}
+    subject = f"You have been invited to homecare by {organisation.name}"
+    body = render_to_string("commissioning/email/invite.txt", context)
+    # Only once the user row is committed: a link to a rolled-back user would be a dead end.
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    organisation = _require_org_admin(actor)
+    if user.organisation_id != organisation.pk:
+        raise PermissionDenied("Not a user of your organisation.")
+    if user.pk == actor.pk:
+        raise ValidationError("You cannot deactivate yourself.")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def api_token_issue(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for the actor's organisation. Returns the row and the key, which is shown once:
+    only its SHA-256 (commissioning.api.authentication.hash_key) and its first characters are stored."""
+    organisation = _require_org_admin(actor)
+    key = secrets.token_urlsafe(TOKEN_BYTES)
+    token = ApiToken(
+        organisation=organisation,
+        name=name.strip(),
+        prefix=key[:TOKEN_PREFIX_LENGTH],
+        key_hash=hash_key(key),
+        created_by=actor,
+    )
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    organisation = _require_org_admin(actor)
+    if token.organisation_id != organisation.pk:
+        raise PermissionDenied("Not a token of your organisation.")
+    if token.revoked is None:
+        token.revoked = timezone.now()
+        token.save(update_fields=["revoked"])
+    return token
+
+
+def _demo_user(organisation: Organisation, role: Role, *, is_org_admin: bool) -> User:
+    email = f"{DEMO_ROLE_EMAIL[role]}@{organisation.ref.lower()}.example"
+    user, _ = User.objects.update_or_create(
+        email=email,
+        defaults={
+            "name": f"Demo {role.label.lower()} ({organisation.ref})",
+            "organisation": organisation,
+            "roles": [role.value],
+            "is_org_admin": is_org_admin,
+            "is_active": True,
+        },
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@transaction.atomic
+def demo_users_ensure() -> list[User]:
+    """One demo login per role: for the first provider (by ref) and for every commissioner.
+    Safe to run on every start: it updates the same users."""
+    from workforce.models import Worker
+
+    users: list[User] = []
+    provider = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER).order_by("ref").first()
+    if provider is not None:
+        for role in (Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.TRUSTED_ASSESSOR, Role.CARE_WORKER):
+            users.append(_demo_user(provider, role, is_org_admin=role == Role.PROVIDER_MANAGER))
+        carer = users[-1]
+        # The demo care worker sees a real worker's shifts: link the first worker without a login.
+        if not Worker.objects.filter(user=carer).exists():
+            worker = Worker.objects.filter(provider=provider, user__isnull=True).order_by("ref").first()
+            if worker is not None:
+                worker.user = carer
+                worker.save(update_fields=["user"])
+    for commissioner in Organisation.objects.filter(kind=Organisation.Kind.COMMISSIONER).order_by("ref"):
+        for role in (Role.COMMISSIONER_OFFICER, Role.SOCIAL_WORKER):
+            users.append(_demo_user(commissioner, role, is_org_admin=role == Role.COMMISSIONER_OFFICER))
+    return users
