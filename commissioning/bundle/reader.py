@@ -211,7 +211,11 @@ def schema_errors(list_name: str, record: Any, path: str) -> list[dict]:
         elif err.validator == "additionalProperties":
             message = message.replace("Additional properties are not allowed", "unknown field")
         elif err.validator == "required":
-            message = message.replace("is a required property", "is required")
+            # Name the missing field in the path, like every other error.
+            for name in err.validator_value:
+                if isinstance(err.instance, dict) and name not in err.instance:
+                    errors.append({"path": f"{path}{suffix}.{name}", "message": "is required"})
+            continue
         errors.append({"path": path + suffix, "message": message})
     if not errors:
         # The fast check and the schema agree except on calendar validity of datetimes.
