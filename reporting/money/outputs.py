@@ -96,3 +96,7 @@ def detail_csv(invoice: Invoice) -> str:
     writer.writerow(DETAIL_COLUMNS)
     writer.writerows(detail_rows(invoice))
     return out.getvalue()
+
+
+def file_stem(invoice: Invoice) -> str:
+    return invoice.number or f"draft-{invoice.contract.ref}-lot{invoice.lot.number}-{invoice.period_start}"

@@ -1,0 +1,122 @@
+"""REST for commissioners' finance systems (and providers): list and fetch invoices as JSON, CSV of
+lines, CSV of the visit-level detail and the stored PDF. Read-only: an issued invoice never changes,
+so there is nothing to write here; another organisation's invoice is a 404."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from homecare.permissions import IsOrganisationMember, request_actor
+from reporting.models.money import Invoice
+from reporting.money import outputs, selectors
+
+
+def _has_role(request) -> bool:
+    """A token acts for its organisation (no roles); a logged-in user needs a finance role."""
+    if request.auth is not None and getattr(request.auth, "organisation", None) is not None:
+        return True
+    user = request.user
+    return bool(getattr(user, "is_superuser", False) or set(getattr(user, "roles", None) or []) & selectors.VIEW_ROLES)
+
+
+class CanViewInvoices(IsOrganisationMember):
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and _has_role(request)
+
+
+class InvoiceListQuery(serializers.Serializer):
+    provider = serializers.CharField(required=False)
+    contract = serializers.CharField(required=False)
+    lot = serializers.IntegerField(required=False, min_value=1)
+    period = serializers.DateField(required=False, help_text="a date inside the settlement period")
+    status = serializers.ChoiceField(choices=Invoice.Status.choices, required=False)
+    kind = serializers.ChoiceField(choices=Invoice.Kind.choices, required=False)
+
+
+class InvoiceOutput(serializers.ModelSerializer):
+    provider = serializers.CharField(source="provider.ref")
+    commissioner = serializers.CharField(source="commissioner.ref")
+    contract = serializers.CharField(source="contract.ref")
+    lot = serializers.IntegerField(source="lot.number")
+    credit_for = serializers.CharField(source="credit_for.number", default=None)
+    invoice = serializers.JSONField(source="data")
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "status",
+            "provider",
+            "commissioner",
+            "contract",
+            "lot",
+            "period_start",
+            "period_end",
+            "total",
+            "credit_for",
+            "issued_at",
+            "invoice",
+        ]
+
+
+class InvoiceListApi(generics.ListAPIView):
+    permission_classes = [CanViewInvoices]
+    serializer_class = InvoiceOutput
+    filter_backends: list = []
+
+    def get_queryset(self):
+        query = InvoiceListQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.invoice_list(actor=request_actor(self.request), **query.validated_data)
+
+
+class InvoiceDetailApi(APIView):
+    permission_classes = [CanViewInvoices]
+
+    def get(self, request, pk: int):
+        return Response(InvoiceOutput(selectors.invoice_get(actor=request_actor(request), pk=pk)).data)
+
+
+class InvoiceLinesCsvApi(APIView):
+    permission_classes = [CanViewInvoices]
+
+    def get(self, request, pk: int):
+        invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
+        return csv_response(outputs.lines_csv(invoice), f"{outputs.file_stem(invoice)}.csv")
+
+
+class InvoiceDetailCsvApi(APIView):
+    permission_classes = [CanViewInvoices]
+
+    def get(self, request, pk: int):
+        invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
+        return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail.csv")
+
+
+class InvoicePdfApi(APIView):
+    permission_classes = [CanViewInvoices]
+
+    def get(self, request, pk: int):
+        invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
+        return pdf_response(invoice)
+
+
+def csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def pdf_response(invoice: Invoice) -> HttpResponse:
+    """Serve the stored PDF; it is rendered in the worker, so until then there is none (404)."""
+    if not invoice.pdf:
+        raise Http404("the PDF has not been rendered yet")
+    with invoice.pdf.open("rb") as fh:
+        response = HttpResponse(fh.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{outputs.file_stem(invoice)}.pdf"'
+    return response

@@ -1,0 +1,57 @@
+"""Reads for invoices, scoped through homecare.tenancy: a provider sees its own invoices (drafts
+too); a commissioner sees only issued invoices and credit notes addressed to it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from commissioning.models import Lot, Role
+from homecare.tenancy import get_for_user, organisation_of, scope_for
+from reporting.models.money import Invoice
+
+VIEW_ROLES = {Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.COMMISSIONER_OFFICER}
+
+
+def _visible(actor) -> QuerySet[Invoice]:
+    qs = scope_for(actor, Invoice.objects.select_related("provider", "commissioner", "contract", "lot", "credit_for"))
+    org = organisation_of(actor)
+    if org is not None and not org.is_provider:
+        qs = qs.filter(status=Invoice.Status.ISSUED)  # a draft is the provider's working copy
+    return qs
+
+
+def invoice_list(
+    *,
+    actor,
+    provider: str | None = None,
+    contract: str | None = None,
+    lot: int | None = None,
+    period: date | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+) -> QuerySet[Invoice]:
+    qs = _visible(actor)
+    if provider:
+        qs = qs.filter(provider__ref=provider)
+    if contract:
+        qs = qs.filter(contract__ref=contract)
+    if lot:
+        qs = qs.filter(lot__number=lot)
+    if period:
+        qs = qs.filter(period_start__lte=period, period_end__gte=period)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-period_start", "provider__ref", "contract__ref", "lot__number", "kind", "number")
+
+
+def invoice_get(*, actor, pk: int) -> Invoice:
+    return get_for_user(actor, _visible(actor), pk=pk)
+
+
+def lots_for_provider(*, actor) -> QuerySet[Lot]:
+    """The lots a provider may compute drafts for."""
+    return scope_for(actor, Lot.objects.select_related("contract", "commissioner")).order_by("contract__ref", "number")

@@ -1,0 +1,162 @@
+"""Pages for invoices: list, one invoice (lines, exceptions, credit notes), compute a draft, issue,
+credit note, and the JSON/CSV/PDF downloads. Thin: reads through selectors, writes through services;
+another organisation's invoice is a 404."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from commissioning.models import Role
+from homecare.api_errors import DomainError
+from homecare.tenancy import get_for_user
+from reporting.models.money import Invoice
+from reporting.money import outputs, selectors, services
+from reporting.money.api import csv_response, pdf_response
+
+MANAGER = {Role.PROVIDER_MANAGER}
+
+
+def require_roles(request, roles) -> None:
+    user = request.user
+    if user.is_superuser:
+        return
+    if not (set(user.roles or []) & set(roles)):
+        raise PermissionDenied("Your role does not give access to this page.")
+
+
+def is_provider_manager(user) -> bool:
+    org = user.organisation
+    return bool(org and org.is_provider and Role.PROVIDER_MANAGER in (user.roles or []))
+
+
+def invoice_list(request):
+    require_roles(request, selectors.VIEW_ROLES)
+    g = request.GET
+    try:
+        lot = int(g["lot"]) if g.get("lot") else None
+        period = date.fromisoformat(g["period"]) if g.get("period") else None
+    except ValueError:
+        lot = period = None
+    invoices = selectors.invoice_list(
+        actor=request.user,
+        contract=g.get("contract") or None,
+        lot=lot,
+        period=period,
+        status=g.get("status") if g.get("status") in Invoice.Status.values else None,
+    )[:200]
+    org = request.user.organisation
+    can_compute = bool(org and org.is_provider and set(request.user.roles or []) & MANAGER)
+    return render(
+        request,
+        "reporting/money/invoice_list.html",
+        {
+            "invoices": invoices,
+            "filters": g,
+            "statuses": Invoice.Status.choices,
+            "can_compute": can_compute,
+            "lots": selectors.lots_for_provider(actor=request.user) if can_compute else [],
+        },
+    )
+
+
+@require_POST
+def invoice_compute(request):
+    require_roles(request, MANAGER)
+    if not is_provider_manager(request.user):
+        raise PermissionDenied
+    lot = get_for_user(request.user, selectors.lots_for_provider(actor=request.user), pk=request.POST.get("lot") or 0)
+    try:
+        invoice = services.invoice_compute_draft(
+            lot_id=lot.pk, period_start=date.fromisoformat(request.POST.get("period_start", ""))
+        )
+    except ValueError:
+        messages.error(request, "Give the period's first day as YYYY-MM-DD.")
+        return redirect("reporting:invoice_list")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:invoice_list")
+    return redirect("reporting:invoice_detail", pk=invoice.pk)
+
+
+def invoice_detail(request, pk: int):
+    require_roles(request, selectors.VIEW_ROLES)
+    invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    can_manage = is_provider_manager(request.user) and invoice.provider_id == request.user.organisation_id
+    return render(
+        request,
+        "reporting/money/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "data": invoice.data,
+            "credit_notes": selectors.invoice_list(actor=request.user).filter(credit_for=invoice),
+            "can_issue": can_manage and invoice.status == Invoice.Status.DRAFT,
+            "can_credit": can_manage and invoice.status == Invoice.Status.ISSUED and invoice.kind == "invoice",
+        },
+    )
+
+
+@require_POST
+def invoice_issue(request, pk: int):
+    require_roles(request, MANAGER)
+    invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    try:
+        invoice = services.invoice_issue(invoice_id=invoice.pk, actor=request.user)
+        messages.success(request, f"Issued as {invoice.number}. The PDF is being prepared.")
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("reporting:invoice_detail", pk=invoice.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def invoice_credit_note(request, pk: int):
+    require_roles(request, MANAGER)
+    invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    errors: list[dict] = []
+    if request.method == "POST":
+        try:
+            note = services.credit_note_issue(
+                invoice_id=invoice.pk,
+                amount=request.POST.get("amount", "").strip() or "0",
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+            )
+        except DomainError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"Credit note {note.number} issued against {invoice.number}.")
+            return redirect("reporting:invoice_detail", pk=note.pk)
+    return render(
+        request,
+        "reporting/money/credit_note_form.html",
+        {"invoice": invoice, "errors": errors, "form": request.POST},
+        status=400 if errors else 200,
+    )
+
+
+def invoice_json(request, pk: int):
+    require_roles(request, selectors.VIEW_ROLES)
+    invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    return HttpResponse(outputs.invoice_json(invoice), content_type="application/json")
+
+
+def invoice_lines_csv(request, pk: int):
+    require_roles(request, selectors.VIEW_ROLES)
+    invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    return csv_response(outputs.lines_csv(invoice), f"{outputs.file_stem(invoice)}.csv")
+
+
+def invoice_detail_csv(request, pk: int):
+    require_roles(request, selectors.VIEW_ROLES)
+    invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail.csv")
+
+
+def invoice_pdf(request, pk: int):
+    require_roles(request, selectors.VIEW_ROLES)
+    return pdf_response(selectors.invoice_get(actor=request.user, pk=pk))
