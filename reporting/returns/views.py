@@ -1,6 +1,7 @@
 """Pages for weekly returns: list, one return (figures, KPI targets, records behind each figure,
 versions and what changed), recompute with progress, sign-off, and the CSV/JSON/PDF downloads.
-Thin: reads through selectors, writes through services; other organisations' returns are 404."""
+Thin: reads through selectors, writes through services. Object pages look the object up first, so
+another organisation's return is a 404 before any role check could answer 403."""
 
 from __future__ import annotations
 
@@ -68,8 +69,8 @@ def return_list(request):
 
 @login_required
 def return_detail(request, pk: int):
-    _require(request, VIEW_ROLES)
     wr = selectors.return_get(actor=request.user, return_id=pk)
+    _require(request, VIEW_ROLES)
     return render(
         request,
         "reporting/returns/detail.html",
@@ -88,8 +89,8 @@ def return_detail(request, pk: int):
 @login_required
 def return_records(request, pk: int, figure: str):
     """The records behind one figure, so a manager can check it before signing off."""
-    _require(request, VIEW_ROLES)
     wr = selectors.return_get(actor=request.user, return_id=pk)
+    _require(request, VIEW_ROLES)
     try:
         from reporting.returns.compute import figure_records
     except ImportError:  # the records behind figures are not published yet
@@ -110,8 +111,8 @@ def return_records(request, pk: int, figure: str):
 @login_required
 @require_POST
 def return_recompute(request, pk: int):
-    _require(request, RECOMPUTE_ROLES)
     wr = selectors.return_get(actor=request.user, return_id=pk)
+    _require(request, RECOMPUTE_ROLES)
     run = services.return_run_request(contract=wr.contract, week_start=wr.week_start, actor=request.user)
     return redirect("reporting:return_run", run_id=run.pk)
 
@@ -132,16 +133,17 @@ def return_compute(request):
 
 @login_required
 def run_detail(request, run_id: int):
-    _require(request, VIEW_ROLES)
     run = selectors.run_get(actor=request.user, run_id=run_id)
+    _require(request, VIEW_ROLES)
     return render(request, "reporting/returns/run.html", {"run": run, "status": _run_status(run)})
 
 
 @login_required
 def run_status(request, run_id: int):
     """Small JSON the run page polls for progress."""
+    run = selectors.run_get(actor=request.user, run_id=run_id)
     _require(request, VIEW_ROLES)
-    return JsonResponse(_run_status(selectors.run_get(actor=request.user, run_id=run_id)))
+    return JsonResponse(_run_status(run))
 
 
 def _run_status(run: ReturnRun) -> dict:
@@ -157,8 +159,8 @@ def _run_status(run: ReturnRun) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def return_sign_off(request, pk: int):
-    _require(request, {Role.PROVIDER_MANAGER})
     wr = selectors.return_get(actor=request.user, return_id=pk)
+    _require(request, {Role.PROVIDER_MANAGER})
     if not services.can_sign_off(request.user, wr):
         raise PermissionDenied("Only a manager of the provider can sign off its return.")
     if request.method == "POST":
@@ -175,8 +177,8 @@ def return_sign_off(request, pk: int):
 @login_required
 def return_pdf(request, pk: int):
     """Serves the stored PDF only; if it is not there yet the worker is asked for it."""
-    _require(request, VIEW_ROLES)
     wr = selectors.return_get(actor=request.user, return_id=pk)
+    _require(request, VIEW_ROLES)
     if not wr.pdf:
         services.return_pdf_request(weekly_return_id=wr.pk)
         return render(request, "reporting/returns/pdf_pending.html", {"wr": wr}, status=404)
@@ -185,8 +187,8 @@ def return_pdf(request, pk: int):
 
 @login_required
 def return_csv(request, pk: int):
-    _require(request, VIEW_ROLES)
     wr = selectors.return_get(actor=request.user, return_id=pk)
+    _require(request, VIEW_ROLES)
     response = HttpResponse(outputs.return_csv(wr), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(wr, "csv")}"'
     return response
@@ -194,8 +196,8 @@ def return_csv(request, pk: int):
 
 @login_required
 def return_json(request, pk: int):
-    _require(request, VIEW_ROLES)
     wr = selectors.return_get(actor=request.user, return_id=pk)
+    _require(request, VIEW_ROLES)
     return JsonResponse(outputs.return_json(wr), json_dumps_params={"indent": 1})
 
 
