@@ -78,7 +78,7 @@ def _references() -> list[str]:
                 sql.append(
                     f"SELECT {path(lst, f.name)}, format('%s belongs to provider %s, not %s', "
                     f"s.{q(f.name)}, t.prov, s.prov) FROM {stg(lst)} s JOIN {stg(target)} t "
-                    f"ON t.ref = s.{q(f.name)} WHERE NOT s.bad AND t.prov IS DISTINCT FROM s.prov"
+                    f"ON t.ref = s.{q(f.name)} WHERE NOT s.bad AND NOT t.bad AND s.prov IS NOT NULL AND t.prov IS DISTINCT FROM s.prov"
                 )
     return sql
 
@@ -149,7 +149,8 @@ def _lots_and_packages() -> list[str]:
         lot_on.format(p=path(BY_NAME["referrals"], "lot"), c="pp.contract", t="stg_referrals", join=person_contract),
         f"SELECT {path(BY_NAME['visits'], 'package')}, format('package %s is not person %s''s', s.package, s.person) "
         f"FROM stg_visits s JOIN stg_packages pk ON pk.ref = s.package "
-        f"WHERE NOT s.bad AND NOT pk.bad AND pk.person <> s.person",
+        f"WHERE NOT s.bad AND NOT pk.bad AND pk.person <> s.person "
+        f"AND EXISTS (SELECT 1 FROM stg_people p WHERE p.ref = s.person)",
         f"SELECT {path(BY_NAME['rate_changes'], 'from')}, 'before the contract starts' "
         f'FROM stg_rate_changes s JOIN stg_contracts c ON c.idx = s.pidx WHERE NOT c.bad AND s."from" <= c.start',
     ]

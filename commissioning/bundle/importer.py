@@ -138,7 +138,9 @@ def import_bundle(source, *, actor=None) -> dict:
             if errors:
                 raise BundleInvalid(errors[:MAX_ERRORS])
             # Writes go through Django's cursor so pghistory's wrapper attaches the context to them.
-            return _upsert(django_cursor, actor_provider)
+            counts = _upsert(django_cursor, actor_provider)
+            staging.drop_tables(cursor)
+            return counts
     finally:
         if close:
             fp.close()

@@ -53,7 +53,14 @@ def create_tables(cursor) -> None:
                 cols += ["home_lat float8", "home_lon float8"]
             else:
                 cols.append(f"{q(f.name)} {_SQL_TYPE[f.kind]}")
+        # Dropped explicitly too (drop_tables): inside an outer transaction (tests, the API) the
+        # import's commit is only a savepoint release and ON COMMIT would not fire.
+        cursor.execute(f"DROP TABLE IF EXISTS {stg(lst)}")
         cursor.execute(f"CREATE TEMP TABLE {stg(lst)} ({', '.join(cols)}) ON COMMIT DROP")
+
+
+def drop_tables(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {', '.join(stg(lst) for lst in LISTS)}")
 
 
 class Stager:
