@@ -13,3 +13,7 @@ urlpatterns = [
     path("invoices/<int:pk>/detail.csv", views.invoice_detail_csv, name="invoice_detail_csv"),
     path("invoices/<int:pk>/invoice.pdf", views.invoice_pdf, name="invoice_pdf"),
 ]
+urlpatterns += [
+    path("pay/", views.pay_run_page, name="pay_run"),
+    path("pay/pay-run.csv", views.pay_run_csv, name="pay_run_csv"),
+]

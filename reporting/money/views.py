@@ -4,7 +4,7 @@ another organisation's invoice is a 404."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -160,3 +160,81 @@ def invoice_detail_csv(request, pk: int):
 def invoice_pdf(request, pk: int):
     require_roles(request, selectors.VIEW_ROLES)
     return pdf_response(selectors.invoice_get(actor=request.user, pk=pk))
+
+
+# --- Block pay -----------------------------------------------------------------------------------
+
+
+def _pay_period(request) -> tuple[date, date]:
+    """?period_start (default: the last complete four-week pay period) and optional ?period_end."""
+    from django.utils import timezone
+
+    from homecare.lib.dates import LONDON
+    from reporting.money.pay import pay_period_containing
+
+    org = request.user.organisation
+    try:
+        start = date.fromisoformat(request.GET["period_start"])
+    except (KeyError, ValueError):
+        today = timezone.now().astimezone(LONDON).date()
+        start = pay_period_containing(org.pk, today - timedelta(days=28))[0]
+    try:
+        end = date.fromisoformat(request.GET["period_end"])
+    except (KeyError, ValueError):
+        end = start + timedelta(days=27)
+    if end < start or (end - start).days > 92:
+        end = start + timedelta(days=27)
+    return start, end
+
+
+def _require_provider_manager(request) -> None:
+    require_roles(request, MANAGER)
+    if not is_provider_manager(request.user):
+        raise PermissionDenied
+
+
+def pay_run_page(request):
+    from reporting.money.pay import hours, pay_run
+
+    _require_provider_manager(request)
+    start, end = _pay_period(request)
+    run = pay_run(provider_id=request.user.organisation_id, first_day=start, last_day=end)
+    rows = [
+        {
+            "w": w,
+            "paid": hours(w.paid_min),
+            "contact": hours(w.contact_min),
+            "travel": hours(w.travel_min),
+            "training": hours(w.training_min + w.meeting_min),
+            "gap": hours(w.gap_min),
+            "top_up": hours(w.top_up_min),
+        }
+        for w in run.workers
+    ]
+    return render(
+        request,
+        "reporting/money/pay_run.html",
+        {
+            "run": run,
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "previous": start - timedelta(days=28),
+            "next": start + timedelta(days=28),
+            "totals": {
+                "paid": hours(run.total("paid_min")),
+                "contact": hours(run.total("contact_min")),
+                "travel": hours(run.total("travel_min")),
+                "top_up": hours(run.total("top_up_min")),
+            },
+        },
+    )
+
+
+def pay_run_csv(request):
+    from reporting.money.pay import pay_run, pay_run_csv
+
+    _require_provider_manager(request)
+    start, end = _pay_period(request)
+    run = pay_run(provider_id=request.user.organisation_id, first_day=start, last_day=end)
+    return csv_response(pay_run_csv(run), f"pay-run-{request.user.organisation.ref}-{start}-{end}.csv")
