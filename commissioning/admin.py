@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from homecare.admin import ScopedAdmin, register_models
+
+
+class UserAdmin(ScopedAdmin):
+    list_display = ["email", "name", "organisation", "roles", "is_org_admin", "is_active", "is_staff"]
+    list_filter = ["organisation", "is_active", "is_org_admin", "is_staff"]
+    search_fields = ["email", "name"]
+    # Passwords are set by the user from the invitation link, never typed in here.
+    exclude = ["password", "groups", "user_permissions"]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+class ApiTokenAdmin(ScopedAdmin):
+    list_display = ["name", "organisation", "prefix", "created", "last_used", "revoked"]
+    list_filter = ["organisation"]
+    # Keys are issued on the organisation admin page (the key is shown once there), not here.
+    readonly_fields = ["organisation", "prefix", "key_hash", "created_by", "created", "last_used"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class OrganisationAdmin(ScopedAdmin):
+    list_display = ["ref", "name", "kind", "on_cost_factor", "shares_finance_with_commissioners"]
+    list_filter = ["kind"]
+    search_fields = ["ref", "name"]
+
+
+register_models(
+    "commissioning",
+    {"User": UserAdmin, "ApiToken": ApiTokenAdmin, "Organisation": OrganisationAdmin},
+)

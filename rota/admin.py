@@ -1,0 +1,3 @@
+from homecare.admin import register_models
+
+register_models("rota")
