@@ -17,3 +17,7 @@ urlpatterns += [
     path("pay/", views.pay_run_page, name="pay_run"),
     path("pay/pay-run.csv", views.pay_run_csv, name="pay_run_csv"),
 ]
+urlpatterns += [
+    path("finance/", views.finance_page, name="finance"),
+    path("finance/share/", views.finance_share, name="finance_share"),
+]

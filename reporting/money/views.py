@@ -238,3 +238,44 @@ def pay_run_csv(request):
     start, end = _pay_period(request)
     run = pay_run(provider_id=request.user.organisation_id, first_day=start, last_day=end)
     return csv_response(pay_run_csv(run), f"pay-run-{request.user.organisation.ref}-{start}-{end}.csv")
+
+
+# --- Where they meet -----------------------------------------------------------------------------
+
+FINANCE_ROLES = {Role.PROVIDER_MANAGER, Role.COMMISSIONER_OFFICER}
+
+
+def finance_page(request):
+    from django.utils import timezone
+
+    from homecare.lib.dates import LONDON
+    from reporting.money.finance import contract_finance, visible_contracts
+
+    require_roles(request, FINANCE_ROLES)
+    try:
+        day = date.fromisoformat(request.GET["date"])
+    except (KeyError, ValueError):
+        day = timezone.now().astimezone(LONDON).date() - timedelta(days=1)
+    rows = [contract_finance(contract=c, day=day) for c in visible_contracts(request.user) if c.start <= day]
+    org = request.user.organisation
+    return render(
+        request,
+        "reporting/money/finance.html",
+        {
+            "rows": rows,
+            "day": day,
+            "is_manager": is_provider_manager(request.user),
+            "shares": bool(org and org.shares_finance_with_commissioners),
+        },
+    )
+
+
+@require_POST
+def finance_share(request):
+    _require_provider_manager(request)
+    share = request.POST.get("share") == "yes"
+    services.organisation_share_finance(organisation_id=request.user.organisation_id, share=share, actor=request.user)
+    messages.success(
+        request, "Commissioners of your contracts can now see this page." if share else "This page is now yours only."
+    )
+    return redirect("reporting:finance")
