@@ -75,7 +75,9 @@ class Visit(ProviderOwned):
         indexes = [models.Index(fields=["provider", "planned_start"])]
 
 
-@pghistory.track(pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# "before_update" snapshots the OLD row, so a corrected ECM record keeps its previous values
+# (the "update" event alone holds only the new ones; there is no insert event to diff against).
+@pghistory.track(pghistory.UpdateEvent(), pghistory.DeleteEvent(), pghistory.UpdateEvent("before_update", row="OLD"))
 class Attendance(models.Model):
     """One care worker at one visit, as electronic call monitoring saw it. Late or corrected
     records update the row; the audit trail keeps every earlier value."""
