@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import csv
+import importlib.util
 import io
 import json
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -163,3 +165,31 @@ def test_the_command_prints_the_stored_return_as_json_and_csv(contract):
         "weekly_return", "--provider", "P1", "--contract", "C-P1", "--week", "2025-W37", "--format", "csv", stdout=out
     )
     assert "measures.1.packages_started,1,3" in out.getvalue().splitlines()
+
+
+EXAMPLES = Path("/work/shared/examples")
+
+
+@pytest.mark.skipif(not EXAMPLES.exists(), reason="the shared worked example is not on this machine")
+def test_the_command_prints_json_that_matches_the_worked_example(db):
+    """The case command of the examples (computing a draft, as none exists) prints what compare.py accepts."""
+    from commissioning.bundle.importer import import_bundle
+
+    spec = importlib.util.spec_from_file_location("example_compare", EXAMPLES / "compare.py")
+    compare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare)
+    import_bundle(EXAMPLES / "example-area.json")
+    cases = json.loads((EXAMPLES / "expected/example-area--cases.json").read_text())
+    case = next(c for c in cases if c["expected"] == "example-area--return--P1--2025-W37.json")
+    out = io.StringIO()
+    call_command(*case["args"], stdout=out)
+    actual = json.loads(out.getvalue())
+    expected = json.loads((EXAMPLES / "expected" / case["expected"]).read_text())
+    wrong = [
+        ".".join(path)
+        for path, want in compare.leaves(expected)
+        if not compare.same(want, compare.get(actual, path)) and want != compare.get(actual, path)
+    ]
+    assert wrong == []
+    assert (actual["version"], actual["status"]) == (1, "draft")
+    assert WeeklyReturn.objects.filter(contract__ref="C-P1", week="2025-W37").count() == 1
