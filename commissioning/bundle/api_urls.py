@@ -1,1 +1,10 @@
-urlpatterns: list = []
+"""The data bundle (../shared/spec/bundle-format.md) over REST."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("bundles/import", api.BundleImportApi.as_view(), name="bundle-import"),
+    path("bundles/export", api.BundleExportApi.as_view(), name="bundle-export"),
+]

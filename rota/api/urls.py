@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from rota.api import views
+
+urlpatterns = [
+    path("ecm/attendances", views.AttendancesIngestApi.as_view(), name="ecm-attendances"),
+]
