@@ -1,6 +1,6 @@
 """Pages for invoices: list, one invoice (lines, exceptions, credit notes), compute a draft, issue,
 credit note, and the JSON/CSV/PDF downloads. Thin: reads through selectors, writes through services;
-another organisation's invoice is a 404."""
+another organisation's invoice is a 404 (looked up before any role check, so it never shows as 403)."""
 
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ def invoice_compute(request):
 
 
 def invoice_detail(request, pk: int):
-    require_roles(request, selectors.VIEW_ROLES)
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    require_roles(request, selectors.VIEW_ROLES)
     can_manage = is_provider_manager(request.user) and invoice.provider_id == request.user.organisation_id
     return render(
         request,
@@ -103,8 +103,8 @@ def invoice_detail(request, pk: int):
 
 @require_POST
 def invoice_issue(request, pk: int):
-    require_roles(request, MANAGER)
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    require_roles(request, MANAGER)
     try:
         invoice = services.invoice_issue(invoice_id=invoice.pk, actor=request.user)
         messages.success(request, f"Issued as {invoice.number}. The PDF is being prepared.")
@@ -115,8 +115,8 @@ def invoice_issue(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def invoice_credit_note(request, pk: int):
-    require_roles(request, MANAGER)
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    require_roles(request, MANAGER)
     errors: list[dict] = []
     if request.method == "POST":
         try:
@@ -140,26 +140,27 @@ def invoice_credit_note(request, pk: int):
 
 
 def invoice_json(request, pk: int):
-    require_roles(request, selectors.VIEW_ROLES)
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    require_roles(request, selectors.VIEW_ROLES)
     return HttpResponse(outputs.invoice_json(invoice), content_type="application/json")
 
 
 def invoice_lines_csv(request, pk: int):
-    require_roles(request, selectors.VIEW_ROLES)
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    require_roles(request, selectors.VIEW_ROLES)
     return csv_response(outputs.lines_csv(invoice), f"{outputs.file_stem(invoice)}.csv")
 
 
 def invoice_detail_csv(request, pk: int):
-    require_roles(request, selectors.VIEW_ROLES)
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
+    require_roles(request, selectors.VIEW_ROLES)
     return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail.csv")
 
 
 def invoice_pdf(request, pk: int):
+    invoice = selectors.invoice_get(actor=request.user, pk=pk)
     require_roles(request, selectors.VIEW_ROLES)
-    return pdf_response(selectors.invoice_get(actor=request.user, pk=pk))
+    return pdf_response(invoice)
 
 
 # --- Block pay -----------------------------------------------------------------------------------
