@@ -13,6 +13,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from commissioning.models import Contract, Lot, LotRate, Neighbourhood, Organisation, Role, User  # noqa: E402
+from tests.conftest_worker import celery_worker_process, celery_worker_session  # noqa: E402, F401 - a real worker
 
 PASSWORD = "correct horse battery staple"
 
