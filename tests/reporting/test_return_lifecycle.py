@@ -235,3 +235,26 @@ def test_two_workers_computing_the_same_week_at_once_leave_one_draft(contract, a
     assert errors == []
     assert len(set(results)) == 1
     assert WeeklyReturn.objects.filter(contract=contract, week_start=WEEK, status="draft").count() == 1
+
+
+# --- the recompute task, run eagerly -----------------------------------------------------------------
+
+
+def test_a_run_reports_done_with_its_return_or_failed_with_the_reason(contract, ann, manager, settings, tmp_path):
+    from reporting.models.returns import ReturnRun
+    from reporting.returns import services
+    from reporting.returns.tasks import compute_return
+
+    settings.MEDIA_ROOT = tmp_path
+    run = ReturnRun.objects.create(provider=contract.provider, contract=contract, week_start=WEEK)
+    compute_return.apply(args=[run.pk])
+    run.refresh_from_db()
+    assert (run.state, run.progress, run.message) == ("done", 100, "Done")
+    assert run.result.figures["measures"]["1"]["lot1"]["packages_started"] == 1 and run.result.pdf
+
+    broken = ReturnRun.objects.create(provider=contract.provider, contract=contract, week_start=date(2025, 9, 15))
+    with mock.patch.object(services, "_compute_figures", side_effect=LookupError("no contract 0")):
+        with pytest.raises(LookupError):  # not transient: not retried, the error is the task's result
+            compute_return.apply(args=[broken.pk])
+    broken.refresh_from_db()
+    assert broken.state == "failed" and "no contract 0" in broken.message

@@ -193,3 +193,35 @@ def test_the_command_prints_json_that_matches_the_worked_example(db):
     assert wrong == []
     assert (actual["version"], actual["status"]) == (1, "draft")
     assert WeeklyReturn.objects.filter(contract__ref="C-P1", week="2025-W37").count() == 1
+
+
+def test_sign_off_asks_for_confirmation_then_submits(manager_client, contract):
+    wr = stored_return(contract)
+    page = manager_client.get(reverse("reporting:return_sign_off", args=[wr.pk])).content.decode()
+    assert "This cannot be undone" in page and "Yes, sign off version 1" in page
+    response = manager_client.post(reverse("reporting:return_sign_off", args=[wr.pk]), follow=True)
+    wr.refresh_from_db()
+    assert wr.status == "submitted"
+    assert "Version 1 of the return for 2025-W37 is submitted." in response.content.decode()
+    assert "Sign off this return" not in response.content.decode()
+
+
+def test_recompute_button_queues_a_run_and_shows_its_progress(manager_client, contract):
+    from reporting.models.returns import ReturnRun
+
+    wr = stored_return(contract)
+    response = manager_client.post(reverse("reporting:return_recompute", args=[wr.pk]))
+    run = ReturnRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reporting:return_run", args=[run.pk])
+    page = manager_client.get(response["Location"]).content.decode()
+    assert reverse("reporting:return_run_status", args=[run.pk]) in page and "queued" in page
+    status = manager_client.get(reverse("reporting:return_run_status", args=[run.pk])).json()
+    assert status == {"id": run.pk, "state": "queued", "progress": 0, "message": "", "return_url": None}
+
+
+def test_version_history_shows_what_changed(manager_client, contract):
+    stored_return(contract, status="submitted")
+    v2 = stored_return(contract, version=2, changes=[{"figure": "kpis.7.percent", "old": None, "new": "97.5"}])
+    html = manager_client.get(reverse("reporting:return_detail", args=[v2.pk])).content.decode()
+    assert "Changed since version 1" in html
+    assert "kpis.7.percent" in html and "no data → 97.5" in html
