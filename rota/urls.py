@@ -1,2 +1,9 @@
+from django.urls import path
+
+from rota import views
+
 app_name = "rota"
-urlpatterns: list = []
+urlpatterns = [
+    path("ecm/upload/", views.ecm_upload, name="ecm-upload"),
+    path("ecm/upload/confirm/", views.ecm_upload_confirm, name="ecm-upload-confirm"),
+]

@@ -1,0 +1,86 @@
+"""ECM CSV upload: upload -> preview (errors, or what would change) -> confirm -> saved.
+Nothing is written until the coordinator confirms; the preview runs the same service and rolls back."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rota.forms import AttendanceCsvForm
+from rota.permissions import can_ingest_attendances
+from rota.services import FIELDS, IngestInvalid, attendances_ingest
+
+SESSION_KEY = "rota_ecm_upload"
+PREFIX = "rows"
+
+
+def _rows(text: str) -> list[dict]:
+    reader = csv.DictReader(io.StringIO(text))
+    return [{k.strip(): (v or "").strip() or None for k, v in row.items() if k} for row in reader]
+
+
+def _check(request) -> None:
+    if not can_ingest_attendances(request.user):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def ecm_upload(request):
+    _check(request)
+    form = AttendanceCsvForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form, "fields": FIELDS}
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8-sig")
+            rows = _rows(text)
+        except (UnicodeDecodeError, csv.Error):
+            form.add_error("file", "This is not a UTF-8 CSV file.")
+            return render(request, "rota/ecm_upload.html", context)
+        context["rows"] = [[row.get(f) for f in FIELDS] for row in rows]
+        try:
+            result = attendances_ingest(
+                provider=request.user.organisation, rows=rows, actor=request.user, prefix=PREFIX, dry_run=True
+            )
+        except IngestInvalid as exc:
+            context["errors"] = [_for_people(e) for e in exc.errors]
+        else:
+            request.session[SESSION_KEY] = text
+            context["result"] = result
+    return render(request, "rota/ecm_upload.html", context)
+
+
+def _for_people(err: dict) -> dict:
+    """rows[3].check_in -> line 5 of the file (a header line, and lines count from 1), column check_in."""
+    head, _, column = err["path"].partition("].")
+    try:
+        line = int(head.split("[")[1]) + 2
+    except (IndexError, ValueError):
+        line = None
+    return {"line": line, "column": column, "message": err["message"]}
+
+
+@require_POST
+def ecm_upload_confirm(request):
+    _check(request)
+    text = request.session.pop(SESSION_KEY, None)
+    if text is None:
+        messages.error(request, "Upload the file again: the preview has expired.")
+        return redirect("rota:ecm-upload")
+    try:
+        result = attendances_ingest(
+            provider=request.user.organisation, rows=_rows(text), actor=request.user, prefix=PREFIX
+        )
+    except IngestInvalid:
+        # The data changed between preview and confirm (another upload): show the errors again.
+        messages.error(request, "The records no longer import cleanly: upload the file again to see why.")
+        return redirect("rota:ecm-upload")
+    messages.success(
+        request,
+        f"Saved: {result.created} new, {result.updated} corrected, {result.unchanged} unchanged attendances.",
+    )
+    return redirect("rota:ecm-upload")
