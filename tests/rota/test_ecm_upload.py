@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rota.models import Attendance
-
 from tests.rota.test_ecm import make_visit, make_worker
 
 HEADER = "external_id,visit,worker,check_in,check_out,method,exception_code\n"
