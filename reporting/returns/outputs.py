@@ -149,13 +149,51 @@ def measure_rows(wr: WeeklyReturn) -> list[dict]:
     return out
 
 
-def _cells(values: Any, path: str) -> list[dict]:
+def _cells(values: Any, path: str, prefix: str = "") -> list[dict]:
+    """Display cells (label, value, figure path). Nested objects are flattened into their own cells;
+    lists (measure 9's cases, measure 10's weekly series) become one readable text."""
     if not isinstance(values, dict):
-        return [{"label": "", "value": values, "path": path, "is_list": isinstance(values, list)}]
-    return [
-        {"label": k.replace("_", " "), "value": v, "path": f"{path}.{k}", "is_list": isinstance(v, list)}
-        for k, v in values.items()
+        return [
+            {
+                "label": prefix,
+                "value": values,
+                "path": path,
+                "is_list": isinstance(values, list),
+                "text": _list_text(values),
+            }
+        ]
+    cells = []
+    for k, v in values.items():
+        label = f"{prefix} {k}".strip().replace("_", " ")
+        if isinstance(v, dict):
+            cells.extend(_cells(v, f"{path}.{k}", label))
+        else:
+            cells.append(
+                {
+                    "label": label,
+                    "value": v,
+                    "path": f"{path}.{k}",
+                    "is_list": isinstance(v, list),
+                    "text": _list_text(v),
+                }
+            )
+    return cells
+
+
+def _list_text(value: Any) -> str:
+    if not isinstance(value, list):
+        return ""
+    if not value:
+        return "none"
+    # JSONB does not keep key order: name the referral (or the week) first.
+    first = ("referral", "week_ending")
+    items = [
+        " ".join(str(item[k]) for k in sorted(item, key=lambda k: k not in first))
+        if isinstance(item, dict)
+        else str(item)
+        for item in value
     ]
+    return "; ".join(items)
 
 
 def pdf_context(wr: WeeklyReturn) -> dict:
