@@ -96,7 +96,7 @@ def return_records(request, pk: int, figure: str):
     except ImportError:  # the records behind figures are not published yet
         figure_records = None
     try:
-        records = figure_records(contract_id=wr.contract_id, week_start=wr.week_start, figure=figure)
+        records = figure_records(contract_id=wr.contract_id, week_start=wr.week_start, figure=_records_key(figure))
     except (TypeError, KeyError, ValueError, LookupError):
         records = None
     columns = list(records[0].keys()) if records else []
@@ -106,6 +106,14 @@ def return_records(request, pk: int, figure: str):
         "reporting/returns/records.html",
         {"wr": wr, "figure": figure, "columns": columns, "rows": rows, "unknown": records is None},
     )
+
+
+def _records_key(figure: str) -> str:
+    """A figure path of the page ("kpis.3.numerator", "measures.1.lot1.packages_started") to the
+    records the compute publishes for it ("kpi:3", "measure:1")."""
+    section, _, rest = figure.partition(".")
+    number = rest.split(".", 1)[0]
+    return {"kpis": f"kpi:{number}", "measures": f"measure:{number}"}.get(section, figure)
 
 
 @login_required

@@ -258,3 +258,14 @@ def test_a_run_reports_done_with_its_return_or_failed_with_the_reason(contract, 
             compute_return.apply(args=[broken.pk])
     broken.refresh_from_db()
     assert broken.state == "failed" and "no contract 0" in broken.message
+
+
+def test_each_figure_links_to_the_records_behind_it(client, manager, contract, ann):
+    from django.urls import reverse
+
+    wr = weekly_return_compute(contract_id=contract.pk, week_start=WEEK)
+    client.force_login(manager)
+    url = reverse("reporting:return_records", args=[wr.pk, "measures.1.lot1.packages_started"])
+    assert url in client.get(reverse("reporting:return_detail", args=[wr.pk])).content.decode()
+    page = client.get(url).content.decode()
+    assert "PK-ANN" in page and "1 record" in page
