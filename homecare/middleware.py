@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.shortcuts import redirect
 
 PUBLIC_PREFIXES = ("/accounts/", "/static/", "/health/", "/api/")  # the API answers 401/403 itself
@@ -20,9 +21,13 @@ class LoginRequiredMiddleware:
 
 
 class MfaRequiredMiddleware:
-    """With HOMECARE_REQUIRE_MFA on, a user whose roles need MFA must set up TOTP before anything else."""
+    """With HOMECARE_REQUIRE_MFA on, a user whose roles need MFA must set up TOTP before anything else.
 
-    ALLOWED = ("/accounts/", "/static/", "/health/", "/api/")
+    The account pages stay open (that is where TOTP is set up, after allauth asks for the password
+    again). A session without TOTP gets 403 from the API too: otherwise a password alone would
+    reach the data through /api/. Token requests are not sessions and are unaffected."""
+
+    ALLOWED = ("/accounts/", "/static/", "/health/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,5 +43,8 @@ class MfaRequiredMiddleware:
             from allauth.mfa.models import Authenticator
 
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                if request.path.startswith("/api/"):
+                    message = "Set up two-factor authentication before using the API with a session."
+                    return JsonResponse({"errors": [{"path": "", "message": message}]}, status=403)
                 return redirect("mfa_activate_totp")
         return self.get_response(request)

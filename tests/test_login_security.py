@@ -110,3 +110,18 @@ def test_base_settings_turn_allauth_login_rate_limits_on():
 
     assert base.ACCOUNT_RATE_LIMITS["login_failed"] == "5/5m/ip,5/5m/key"
     assert base.ACCOUNT_RATE_LIMITS["login"] == "30/m/ip"
+
+
+def test_with_mfa_required_a_session_without_totp_cannot_use_the_api(client, manager, require_mfa):
+    verified(manager)
+    log_in(client, manager.email)
+    response = client.get("/api/schema/")
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["message"].startswith("Set up two-factor authentication")
+
+
+def test_with_mfa_required_an_api_token_still_works(client, manager, require_mfa):
+    from commissioning.services import api_token_issue
+
+    _, key = api_token_issue(actor=manager, name="ecm")
+    assert client.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
