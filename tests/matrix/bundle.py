@@ -1,0 +1,25 @@
+"""Expectations for the data bundle's API.
+
+Import: provider managers and provider tokens (their own provider's data only: an empty body is a
+400 that proves the permission check passed); commissioners may not import (403).
+Export: provider managers and coordinators and provider tokens for their own provider, commissioner
+officers and tokens for a provider they commission; another provider or an outsider commissioner
+asking for P1 gets 404 (P1's data does not exist for them)."""
+
+from __future__ import annotations
+
+from tests.matrix._personas import COMMISSIONER_TOKEN, OTHER_PROVIDER, PROVIDER_TOKEN
+
+EXPECTATIONS: dict = {
+    "bundle-import": {
+        "allowed": {"provider_manager", OTHER_PROVIDER, PROVIDER_TOKEN},
+        "method": "post",
+        "data": {},
+        "ok": {400},
+    },
+    "bundle-export": {
+        "allowed": {"provider_manager", "coordinator", "commissioner_officer", PROVIDER_TOKEN, COMMISSIONER_TOKEN},
+        "data": {"provider": "P1"},
+        "object": True,
+    },
+}
