@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import ijson
 import pghistory
 from django.db import connection, transaction
 
@@ -126,7 +127,10 @@ def import_bundle(source, *, actor=None) -> dict:
             staging.create_tables(cursor)
             stager = staging.Stager(cursor)
             reader = _Reader(stager)
-            reader.read(fp)
+            try:
+                reader.read(fp)
+            except (ijson.JSONError, Invalid) as exc:
+                raise BundleInvalid([*reader.errors, {"path": "", "message": f"not a valid JSON bundle: {exc}"}])
             stager.finish()
             errors = reader.errors
             if isinstance(reader.timezone, str) and not any(e["path"] == "timezone" for e in errors):

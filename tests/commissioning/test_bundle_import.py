@@ -204,3 +204,13 @@ def test_the_command_prints_every_error_and_exits_non_zero(tmp_path):
     lines = sorted(err.getvalue().strip().splitlines())
     assert lines == ["people[0].lot: contract C has no lot 2", "visits[0].planned_end: not after planned_start"]
     assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_json_is_rejected_with_one_error():
+    with pytest.raises(BundleInvalid) as caught:
+        import_bundle(io.BytesIO(b'{"format": "homecare-bundle/1", "visits": [{"ref": '))
+    assert [e["path"] for e in caught.value.errors] == [""]
+    assert caught.value.errors[0]["message"].startswith("not a valid JSON bundle")
+    with pytest.raises(BundleInvalid):
+        import_bundle(io.BytesIO(b"[1, 2]"))
