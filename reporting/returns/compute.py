@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .figures import demand, leading, records, referrals, visits, workforce
 from .figures.catalogue import MEASURES, is_due
@@ -37,7 +37,8 @@ def return_context(cursor, *, contract_id: int, week_start: date) -> ReturnConte
 
 
 def compute_return_figures(*, contract_id: int, week_start: date) -> dict:
-    with connection.cursor() as cursor:
+    # One transaction: the statements see one snapshot, and the JIT setting stays local to it.
+    with transaction.atomic(), connection.cursor() as cursor:
         ctx = return_context(cursor, contract_id=contract_id, week_start=week_start)
         params = ctx.params()
         measures: dict[str, dict] = {}
@@ -63,6 +64,6 @@ def figure_records(*, contract_id: int, week_start: date, figure: str) -> list[d
     fields the figure reads, with `counted`/`met` flags for KPIs. KeyError for an unknown figure."""
     statement = records.parse_figure(figure)  # fail before touching the database
     del statement
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         ctx = return_context(cursor, contract_id=contract_id, week_start=week_start)
         return records.fetch(cursor, ctx, figure)

@@ -36,9 +36,19 @@ first_visit AS (
         ORDER BY a.first_in, v.id
         LIMIT 1
     ) fv
-    -- Only referrals some figure of this week can use, so the cost follows the week, not the history.
+    -- Only referrals some figure of this week can use, so the cost follows the week, not the history:
+    -- KPIs 3-4 (deadline not before the week), and for measure 9 referrals whose person has a visit
+    -- planned in the week but no delivered visit after the referral planned before the week (that
+    -- would be its first delivered visit; EXISTS stops at the first one found).
     WHERE r.received + interval '72 hours' >= %(ws)s
-       OR (r.outcome NOT IN ('declined', 'withdrawn') AND EXISTS (
-              SELECT 1 FROM rota_visit wv WHERE wv.person_id = r.person_id
-                AND wv.planned_start >= %(ws)s AND wv.planned_start < %(we)s))
+       OR (r.outcome NOT IN ('declined', 'withdrawn')
+           AND EXISTS (SELECT 1 FROM rota_visit wv WHERE wv.person_id = r.person_id
+                         AND wv.planned_start >= %(ws)s AND wv.planned_start < %(we)s)
+           AND NOT EXISTS (
+               SELECT 1 FROM rota_visit ev
+               WHERE ev.person_id = r.person_id AND ev.planned_start < %(ws)s
+                 AND (SELECT min(at.check_in) > r.received
+                             AND count(DISTINCT at.worker_id) FILTER (
+                                 WHERE at.check_in IS NOT NULL AND at.check_out IS NOT NULL) >= ev.carers_required
+                      FROM rota_attendance at WHERE at.visit_id = ev.id)))
 )

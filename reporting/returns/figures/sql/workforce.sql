@@ -7,14 +7,21 @@ WITH sh AS (
     WHERE s.provider_id = %(provider_id)s AND s.start >= %(w4_ws)s AND s.start < %(we)s
 ),
 -- Attendances belong to the shift whose span holds their check-in.
-att AS (
-    SELECT sh.id AS shift_id, sh.worker_id, a.check_in, a.check_out, pe.home_lat, pe.home_lon,
-           lag(pe.home_lat) OVER w AS prev_lat, lag(pe.home_lon) OVER w AS prev_lon
+sa AS MATERIALIZED (
+    -- The home is looked up per attendance through the primary keys (a scalar subquery), so the
+    -- planner cannot choose to scan the whole visit history to join it.
+    SELECT sh.id AS shift_id, sh.worker_id, a.id, a.check_in, a.check_out,
+           (SELECT ARRAY[pe.home_lat, pe.home_lon]
+            FROM rota_visit v JOIN outcomes_person pe ON pe.id = v.person_id
+            WHERE v.id = a.visit_id) AS home
     FROM sh
     JOIN rota_attendance a ON a.worker_id = sh.worker_id AND a.check_in >= sh.start AND a.check_in < sh."end"
-    JOIN rota_visit v ON v.id = a.visit_id
-    JOIN outcomes_person pe ON pe.id = v.person_id
-    WINDOW w AS (PARTITION BY sh.id ORDER BY a.check_in, a.id)
+),
+att AS (
+    SELECT shift_id, worker_id, check_in, check_out, home[1] AS home_lat, home[2] AS home_lon,
+           lag(home[1]) OVER w AS prev_lat, lag(home[2]) OVER w AS prev_lon
+    FROM sa
+    WINDOW w AS (PARTITION BY shift_id ORDER BY check_in, id)
 ),
 legs AS (
     SELECT floor(
