@@ -103,23 +103,32 @@ class InvoiceDetail(models.Model):
     class Meta:
         triggers = [
             # The detail is part of the invoice: once the invoice is issued its rows are frozen too.
-            pgtrigger.Trigger(
-                name="issued_invoice_detail_is_immutable",
-                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-                when=pgtrigger.Before,
-                func="""
-                    IF EXISTS (
-                        SELECT 1 FROM reporting_invoice i
-                        WHERE i.status = 'issued'
-                          AND i.id = CASE WHEN TG_OP = 'INSERT' THEN NEW.invoice_id ELSE OLD.invoice_id END
-                    ) OR (TG_OP = 'UPDATE' AND EXISTS (
-                        SELECT 1 FROM reporting_invoice i WHERE i.status = 'issued' AND i.id = NEW.invoice_id
-                    )) THEN
-                        RAISE EXCEPTION 'pgtrigger: the detail of an issued invoice cannot change';
-                    END IF;
-                    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-                """,
-            ),
+            # Statement-level with transition tables: one check per statement, not one per row
+            # (a city-scale invoice has tens of thousands of detail rows).
+            *[
+                pgtrigger.Trigger(
+                    name=f"issued_invoice_detail_no_{op_name}",
+                    operation=op,
+                    when=pgtrigger.After,
+                    level=pgtrigger.Statement,
+                    referencing=pgtrigger.Referencing(**{side: "changed_rows"}),
+                    func="""
+                        IF EXISTS (
+                            SELECT 1 FROM changed_rows c JOIN reporting_invoice i ON i.id = c.invoice_id
+                            WHERE i.status = 'issued'
+                        ) THEN
+                            RAISE EXCEPTION 'pgtrigger: the detail of an issued invoice cannot change';
+                        END IF;
+                        RETURN NULL;
+                    """,
+                )
+                for op_name, op, side in (
+                    ("insert", pgtrigger.Insert, "new"),
+                    ("update_from", pgtrigger.Update, "old"),
+                    ("update_to", pgtrigger.Update, "new"),
+                    ("delete", pgtrigger.Delete, "old"),
+                )
+            ],
         ]
 
 

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.utils import timezone
 
-from commissioning.models import Lot, LotRate
+from commissioning.models import Lot
 from homecare.api_errors import DomainError
 from homecare.lib.dates import bank_holidays_between, local_midnight
 from outcomes.models import Credit
@@ -44,10 +44,11 @@ LINE_ORDER = [
 # exceptions (a person's late cancellation or a hospital stay may bill through their own rule).
 CALLED_OFF = ("cancelled_by_person", "not_at_home", "hospital", "cancelled_by_provider")
 
-# One row per billed attendance (care / short_visit), per bank-holiday uplift on one, per retainer
-# visit and per late cancellation: (kind, rate, visit_id, attendance_id, worker_id, source, minutes).
-DETAIL_SQL = """
-WITH v AS (
+# The visits of the lot and period, their rates, the billed attendances and one `detail` row per
+# billed attendance (care / short_visit), per bank-holiday uplift on one, per retainer visit and per
+# late cancellation: (kind, rate, visit_id, attendance_id, worker_id, source, minutes).
+CTES = """
+WITH v AS MATERIALIZED (
     SELECT v.id, v.ref, v.status, v.carers_required, v.planned_start, v.planned_end, v.cancelled_at,
            v.person_id,
            (v.planned_start AT TIME ZONE 'Europe/London')::date AS d,
@@ -57,22 +58,26 @@ WITH v AS (
     WHERE v.provider_id = %(provider_id)s AND p.contract_id = %(contract_id)s AND p.lot = %(lot)s
       AND v.planned_start >= %(start_ts)s AND v.planned_start < %(end_ts)s
 ),
-vr AS (
+-- Each rate with the day it stops applying, so a visit finds its rate by a range join.
+rates AS (
+    SELECT lr.hourly_rate, lr.effective_from AS from_day,
+           COALESCE(lead(lr.effective_from) OVER (ORDER BY lr.effective_from), 'infinity'::date) AS until_day
+    FROM commissioning_lotrate lr WHERE lr.lot_id = %(lot_id)s
+),
+vr AS MATERIALIZED (
     SELECT v.*, r.hourly_rate AS care_rate, v.d = ANY(%(bank_holidays)s::date[]) AS bank_holiday
-    FROM v
-    LEFT JOIN LATERAL (
-        SELECT lr.hourly_rate FROM commissioning_lotrate lr
-        WHERE lr.lot_id = %(lot_id)s AND lr.effective_from <= v.d
-        ORDER BY lr.effective_from DESC LIMIT 1
-    ) r ON true
+    FROM v LEFT JOIN rates r ON v.d >= r.from_day AND v.d < r.until_day
 ),
-att AS (
+-- LATERAL: an index lookup per visit of the period, never a walk over the provider's whole history.
+att AS MATERIALIZED (
     SELECT a.id, a.visit_id, a.worker_id, EXTRACT(EPOCH FROM (a.check_out - a.check_in)) / 60 AS actual_min
-    FROM rota_attendance a
-    JOIN v ON v.id = a.visit_id
-    WHERE a.check_in IS NOT NULL AND a.check_out IS NOT NULL
+    FROM v
+    CROSS JOIN LATERAL (
+        SELECT a.id, a.visit_id, a.worker_id, a.check_in, a.check_out FROM rota_attendance a
+        WHERE a.visit_id = v.id AND a.check_in IS NOT NULL AND a.check_out IS NOT NULL
+    ) a
 ),
-billed AS (
+billed AS MATERIALIZED (
     SELECT vr.id AS visit_id, att.id AS attendance_id, att.worker_id, vr.bank_holiday,
            CASE WHEN vr.planned_min < %(short_min)s::numeric THEN 'short_visit' ELSE 'care' END AS kind,
            CASE WHEN vr.planned_min < %(short_min)s::numeric THEN %(short_rate)s::numeric
@@ -91,66 +96,63 @@ billed AS (
         END AS raw_min
     ) x
     WHERE vr.status IN ('scheduled', 'completed')
-)
-SELECT kind, rate, visit_id, attendance_id, worker_id, '' AS source, minutes FROM billed
-UNION ALL
-SELECT 'bank_holiday_uplift', rate * (%(bh_multiplier)s::numeric - 1), visit_id, attendance_id, worker_id, '',
-       minutes
-FROM billed WHERE bank_holiday AND %(bh_multiplier)s::numeric IS NOT NULL
-UNION ALL
--- Retainer: hospital visits within the first N days of a stay (the admission date is day 1).
-SELECT 'hospital_retainer', vr.care_rate, vr.id, NULL, NULL, s.ref,
-       vr.planned_min * vr.carers_required * %(retainer_share)s::numeric
-FROM vr
-CROSS JOIN LATERAL (
-    SELECT hs.ref FROM outcomes_hospitalstay hs
-    WHERE hs.person_id = vr.person_id
-      AND vr.d >= (hs.admitted AT TIME ZONE 'Europe/London')::date
-      AND vr.d < (hs.admitted AT TIME ZONE 'Europe/London')::date + %(retainer_days)s::int
-      AND (hs.discharged IS NULL OR vr.d <= (hs.discharged AT TIME ZONE 'Europe/London')::date)
-    ORDER BY hs.admitted DESC LIMIT 1
-) s
-WHERE vr.status = 'hospital' AND %(retainer_share)s::numeric IS NOT NULL
-UNION ALL
--- Late cancellation by the person: notice given later than H hours before the planned start.
-SELECT 'late_cancellation', vr.care_rate, vr.id, NULL, NULL, '',
-       vr.planned_min * vr.carers_required * %(late_share)s::numeric
-FROM vr
-WHERE vr.status = 'cancelled_by_person' AND %(late_share)s::numeric IS NOT NULL
-  AND vr.cancelled_at > vr.planned_start - %(late_hours)s::float8 * INTERVAL '1 hour'
-"""
-
-LINES_SQL = f"""
-SELECT kind, rate, SUM(minutes) AS minutes, COUNT(*) AS n
-FROM ({DETAIL_SQL}) d
-GROUP BY kind, rate
-"""
-
-# Missed: not called off, and `missed` or no attendance with both check-in and check-out.
-# Short-staffed: some but fewer than `carers_required` distinct workers completed it.
-# A visit still ahead (planned to end after now) with nothing recorded is not yet an exception.
-EXCEPTIONS_SQL = """
-WITH v AS (
-    SELECT v.id, v.ref, v.status, v.carers_required, v.planned_end
-    FROM rota_visit v
-    JOIN outcomes_person p ON p.id = v.person_id
-    WHERE v.provider_id = %(provider_id)s AND p.contract_id = %(contract_id)s AND p.lot = %(lot)s
-      AND v.planned_start >= %(start_ts)s AND v.planned_start < %(end_ts)s
-      AND v.status <> ALL(%(called_off)s::text[])
 ),
-done AS (
-    SELECT a.visit_id, COUNT(DISTINCT a.worker_id) AS n
-    FROM rota_attendance a JOIN v ON v.id = a.visit_id
-    WHERE a.check_in IS NOT NULL AND a.check_out IS NOT NULL
-    GROUP BY a.visit_id
+detail AS (
+    SELECT kind, rate, visit_id, attendance_id, worker_id, '' AS source, minutes FROM billed
+    UNION ALL
+    SELECT 'bank_holiday_uplift', rate * (%(bh_multiplier)s::numeric - 1), visit_id, attendance_id, worker_id,
+           '', minutes
+    FROM billed WHERE bank_holiday AND %(bh_multiplier)s::numeric IS NOT NULL
+    UNION ALL
+    -- Retainer: hospital visits within the first N days of a stay (the admission date is day 1).
+    SELECT 'hospital_retainer', vr.care_rate, vr.id, NULL, NULL, s.ref,
+           vr.planned_min * vr.carers_required * %(retainer_share)s::numeric
+    FROM vr
+    CROSS JOIN LATERAL (
+        SELECT hs.ref FROM outcomes_hospitalstay hs
+        WHERE hs.person_id = vr.person_id
+          AND vr.d >= (hs.admitted AT TIME ZONE 'Europe/London')::date
+          AND vr.d < (hs.admitted AT TIME ZONE 'Europe/London')::date + %(retainer_days)s::int
+          AND (hs.discharged IS NULL OR vr.d <= (hs.discharged AT TIME ZONE 'Europe/London')::date)
+        ORDER BY hs.admitted DESC LIMIT 1
+    ) s
+    WHERE vr.status = 'hospital' AND %(retainer_share)s::numeric IS NOT NULL
+    UNION ALL
+    -- Late cancellation by the person: notice given later than H hours before the planned start.
+    SELECT 'late_cancellation', vr.care_rate, vr.id, NULL, NULL, '',
+           vr.planned_min * vr.carers_required * %(late_share)s::numeric
+    FROM vr
+    WHERE vr.status = 'cancelled_by_person' AND %(late_share)s::numeric IS NOT NULL
+      AND vr.cancelled_at > vr.planned_start - %(late_hours)s::float8 * INTERVAL '1 hour'
 )
-SELECT v.id, v.ref,
-       CASE WHEN v.status = 'missed' OR COALESCE(done.n, 0) = 0 THEN 'missed' ELSE 'short_staffed' END
-FROM v LEFT JOIN done ON done.visit_id = v.id
-WHERE (v.status = 'missed' OR COALESCE(done.n, 0) < v.carers_required)
-  AND NOT (v.status = 'scheduled' AND COALESCE(done.n, 0) = 0 AND v.planned_end > %(now)s)
-ORDER BY v.ref COLLATE "C"
 """
+
+DETAIL_SQL = CTES + "SELECT kind, rate, visit_id, attendance_id, worker_id, source, minutes FROM detail"
+
+# One statement for the lines and the exceptions. Missed: not called off, and `missed` or no
+# attendance with both check-in and check-out. Short-staffed: some but fewer than `carers_required`
+# distinct workers completed it. A visit still ahead (planned to end after now) with nothing
+# recorded is not yet an exception.
+COMPUTE_SQL = (
+    CTES
+    + """,
+done AS (SELECT visit_id, COUNT(DISTINCT worker_id) AS n FROM att GROUP BY visit_id)
+SELECT 'line' AS what, kind, rate, SUM(minutes) AS minutes, NULL::bigint AS visit_id, NULL AS ref
+FROM detail GROUP BY kind, rate
+UNION ALL
+SELECT 'exception',
+       CASE WHEN v.status = 'missed' OR COALESCE(done.n, 0) = 0 THEN 'missed' ELSE 'short_staffed' END,
+       NULL, NULL, v.id, v.ref
+FROM v LEFT JOIN done ON done.visit_id = v.id
+WHERE v.status <> ALL(%(called_off)s::text[])
+  AND (v.status = 'missed' OR COALESCE(done.n, 0) < v.carers_required)
+  AND NOT (v.status = 'scheduled' AND COALESCE(done.n, 0) = 0 AND v.planned_end > %(now)s)
+UNION ALL
+-- The care rate on the period's last day, which prices a guarantee top-up.
+SELECT 'end_rate', NULL, (SELECT hourly_rate FROM rates WHERE %(end_day)s::date >= from_day
+                                                         AND %(end_day)s::date < until_day), NULL, NULL, NULL
+"""
+)
 
 
 def money(x: Decimal) -> Decimal:
@@ -196,29 +198,18 @@ class DetailQuery:
                 f"d.source, d.minutes, d.minutes * d.rate / 60 FROM ({DETAIL_SQL}) d",
                 params,
             )
-            rows = [
-                (invoice_id, provider_id, reason, None, visit_id, None, None, "", None, Decimal(0))
-                for visit_id, _ref, reason in self.exceptions
-            ] + [
-                (
-                    invoice_id,
-                    provider_id,
-                    r["kind"],
-                    r["rate"],
-                    None,
-                    None,
-                    None,
-                    r["source"],
-                    r["minutes"],
-                    r["amount"],
-                )
-                for r in self.extra_rows
+            # Exceptions, top-up and credits: a handful of rows, still one statement whatever their number.
+            extra = [(visit_id, reason, None, "", None, Decimal(0)) for visit_id, _ref, reason in self.exceptions] + [
+                (None, r["kind"], r["rate"], r["source"], r["minutes"], r["amount"]) for r in self.extra_rows
             ]
-            if rows:
-                cur.executemany(
+            if extra:
+                cols = list(zip(*extra, strict=True))
+                cur.execute(
                     "INSERT INTO reporting_invoicedetail (invoice_id, provider_id, line_kind, rate, visit_id, "
-                    "attendance_id, worker_id, source, minutes, amount) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    rows,
+                    "attendance_id, worker_id, source, minutes, amount) "
+                    "SELECT %s, %s, k, r, v, NULL, NULL, s, m, a FROM unnest("
+                    "%s::bigint[], %s::text[], %s::numeric[], %s::text[], %s::numeric[], %s::numeric[]) AS x(v, k, r, s, m, a)",
+                    [invoice_id, provider_id, *[list(c) for c in cols]],
                 )
 
 
@@ -243,6 +234,7 @@ def _params(lot: Lot, start: date, end: date) -> dict:
         "late_share": lot.late_cancel_share if lot.late_cancel_hours is not None else None,
         "late_hours": lot.late_cancel_hours,
         "called_off": list(CALLED_OFF),
+        "end_day": end,
     }
 
 
@@ -254,10 +246,14 @@ def compute_invoice(*, lot_id: int, period_start: date, now: datetime | None = N
     params["now"] = now or timezone.now()
 
     with connection.cursor() as cur:
-        cur.execute(LINES_SQL, params)
-        groups = cur.fetchall()
-        cur.execute(EXCEPTIONS_SQL, params)
-        exceptions = cur.fetchall()
+        cur.execute(COMPUTE_SQL, params)
+        rows = cur.fetchall()
+    end_rate = next(rate for what, _k, rate, _m, _v, _r in rows if what == "end_rate")
+    groups = [(kind, rate, minutes, None) for what, kind, rate, minutes, _v, _r in rows if what == "line"]
+    # Sorted here, by code point (the database's collation would ignore punctuation in refs).
+    exceptions = sorted(
+        ((v, ref, kind) for what, kind, _r, _m, v, ref in rows if what == "exception"), key=lambda e: e[1]
+    )
     if any(rate is None for _k, rate, _m, _n in groups):
         raise DomainError([{"path": "rate", "message": f"{lot} has no hourly rate in force on some visit dates"}])
 
@@ -274,17 +270,16 @@ def compute_invoice(*, lot_id: int, period_start: date, now: datetime | None = N
         )
         shortfall = guaranteed_min - volume_min
         if shortfall > 0:
-            rate = LotRate.objects.filter(lot=lot, effective_from__lte=end).order_by("-effective_from").first()
-            if rate is None:
+            if end_rate is None:
                 raise DomainError([{"path": "rate", "message": f"{lot} has no hourly rate on {end}"}])
-            minutes_by_line[("guarantee_top_up", rate.hourly_rate)] = shortfall
+            minutes_by_line[("guarantee_top_up", end_rate)] = shortfall
             extra_rows.append(
                 {
                     "kind": "guarantee_top_up",
-                    "rate": rate.hourly_rate,
+                    "rate": end_rate,
                     "source": "guarantee",
                     "minutes": shortfall,
-                    "amount": shortfall * rate.hourly_rate / SIXTY,
+                    "amount": shortfall * end_rate / SIXTY,
                 }
             )
 

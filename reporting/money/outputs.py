@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from django.db import transaction
+
 from homecare.lib.dates import LONDON
 from reporting.models.money import Invoice, InvoiceDetail
 
@@ -51,7 +53,23 @@ def _local(dt) -> str:
 
 
 def detail_rows(invoice: Invoice):
-    """One row per billed attendance, uplift, retainer or late cancellation, exception, top-up, credit."""
+    """One row per billed attendance, uplift, retainer or late cancellation, exception, top-up, credit.
+    An issued invoice's rows are stored; a draft's are computed now, by writing them in a savepoint
+    that is rolled back (one code path for both, and the draft's figures are the data's now)."""
+    if invoice.status == Invoice.Status.ISSUED:
+        return list(_stored_rows(invoice))
+    from reporting.money.invoice_compute import compute_invoice
+
+    with transaction.atomic():
+        savepoint = transaction.savepoint()
+        _data, details = compute_invoice(lot_id=invoice.lot_id, period_start=invoice.period_start)
+        details.insert_into(invoice.pk, invoice.provider_id)
+        rows = list(_stored_rows(invoice))
+        transaction.savepoint_rollback(savepoint)
+    return rows
+
+
+def _stored_rows(invoice: Invoice):
     qs = (
         InvoiceDetail.objects.filter(invoice=invoice)
         .order_by("line_kind", "visit__planned_start", "visit__ref", "worker__ref", "source")

@@ -15,22 +15,19 @@ from django.utils import timezone
 
 from commissioning.models import Lot, Organisation, Role
 from homecare.api_errors import DomainError
-from reporting.models.money import Invoice, InvoiceDetail, InvoiceNumber
-from reporting.money.invoice_compute import compute_invoice, money
+from reporting.models.money import Invoice, InvoiceNumber
+from reporting.money.invoice_compute import DetailQuery, compute_invoice, money
 
 NUMBER_DIGITS = 6
 
 
-@transaction.atomic
-def invoice_compute_draft(*, lot_id: int, period_start: date) -> Invoice:
-    """The lot's invoice for the period: the issued one if it exists, else a draft computed now.
-    Safe to run twice and concurrently: the lot row is locked while the draft is written."""
+def _compute_draft(lot_id: int, period_start: date) -> tuple[Invoice, DetailQuery | None]:
     lot = Lot.objects.select_for_update().select_related("contract").get(pk=lot_id)
     issued = Invoice.objects.filter(
         lot=lot, period_start=period_start, kind=Invoice.Kind.INVOICE, status=Invoice.Status.ISSUED
     ).first()
     if issued is not None:
-        return issued
+        return issued, None
     data, details = compute_invoice(lot_id=lot.pk, period_start=period_start)
     fields = {
         "provider_id": lot.provider_id,
@@ -50,11 +47,17 @@ def invoice_compute_draft(*, lot_id: int, period_start: date) -> Invoice:
     else:
         for name, value in fields.items():
             setattr(draft, name, value)
-        InvoiceDetail.objects.filter(invoice=draft).delete()
     draft.full_clean(exclude=["data"])
     draft.save()
-    details.insert_into(draft.pk, lot.provider_id)
-    return draft
+    return draft, details
+
+
+@transaction.atomic
+def invoice_compute_draft(*, lot_id: int, period_start: date) -> Invoice:
+    """The lot's invoice for the period: the issued one if it exists, else a draft computed now.
+    Safe to run twice and concurrently: the lot row is locked while the draft is written.
+    A draft stores no visit-level rows (its detail CSV is computed when asked for); issuing does."""
+    return _compute_draft(lot_id, period_start)[0]
 
 
 def _require_manager(actor, provider_id: int) -> None:
@@ -90,8 +93,10 @@ def invoice_issue(*, invoice_id: int, actor) -> Invoice:
     _require_manager(actor, invoice.provider_id)
     if invoice.status == Invoice.Status.ISSUED:
         raise DomainError([{"path": "status", "message": f"invoice {invoice.number} is already issued"}])
-    # Issue exactly what the data says now: recompute the draft first so nothing stale is frozen.
-    invoice = invoice_compute_draft(lot_id=invoice.lot_id, period_start=invoice.period_start)
+    # Issue exactly what the data says now: recompute the draft first so nothing stale is frozen,
+    # and store the visit-level rows behind its lines (one INSERT ... SELECT) before freezing.
+    invoice, details = _compute_draft(invoice.lot_id, invoice.period_start)
+    details.insert_into(invoice.pk, invoice.provider_id)
     invoice = Invoice.objects.select_for_update().select_related("provider").get(pk=invoice.pk)
     invoice.number = _next_number(invoice.provider)
     invoice.status = Invoice.Status.ISSUED

@@ -38,7 +38,9 @@ def mismatches(expected: dict, actual: dict) -> list[str]:
 
 def test_every_invoice_of_the_worked_example_matches(db):
     import_bundle(EXAMPLES / "example-area.json")
-    cases = [c for c in json.loads((EXAMPLES / "expected/example-area--cases.json").read_text()) if c["kind"] == "invoice"]
+    cases = [
+        c for c in json.loads((EXAMPLES / "expected/example-area--cases.json").read_text()) if c["kind"] == "invoice"
+    ]
     assert len(cases) == 8
     failures = {}
     for case in cases:
