@@ -38,7 +38,7 @@ def return_context(cursor, *, contract_id: int, week_start: date) -> ReturnConte
 
 def compute_return_figures(*, contract_id: int, week_start: date) -> dict:
     # One transaction: the statements see one snapshot, and the JIT setting stays local to it.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         ctx = return_context(cursor, contract_id=contract_id, week_start=week_start)
         params = ctx.params()
         measures: dict[str, dict] = {}
@@ -64,6 +64,6 @@ def figure_records(*, contract_id: int, week_start: date, figure: str) -> list[d
     fields the figure reads, with `counted`/`met` flags for KPIs. KeyError for an unknown figure."""
     statement = records.parse_figure(figure)  # fail before touching the database
     del statement
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         ctx = return_context(cursor, contract_id=contract_id, week_start=week_start)
         return records.fetch(cursor, ctx, figure)
