@@ -7,9 +7,10 @@ has a 5.5-hour package from Wednesday 10 September. Nobody has reviews, visits o
 
 from __future__ import annotations
 
+import io
 import threading
 import time
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from unittest import mock
 
@@ -269,3 +270,29 @@ def test_each_figure_links_to_the_records_behind_it(client, manager, contract, a
     assert url in client.get(reverse("reporting:return_detail", args=[wr.pk])).content.decode()
     page = client.get(url).content.decode()
     assert "PK-ANN" in page and "1 record" in page
+
+
+def test_setup_periodic_tasks_registers_the_beat_schedule_once(db):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("setup_periodic_tasks", stdout=io.StringIO())
+    call_command("setup_periodic_tasks", stdout=io.StringIO())  # run.sh calls it on every start
+    tasks = {t.task: t.crontab for t in PeriodicTask.objects.select_related("crontab")}
+    assert len(tasks) == 2
+    monday = tasks["reporting.returns.tasks.compute_last_week_drafts"]
+    assert (monday.minute, monday.hour, monday.day_of_week, str(monday.timezone)) == ("0", "3", "1", "Europe/London")
+    daily = tasks["reporting.money.tasks.compute_period_end_drafts"]
+    assert (daily.minute, daily.hour, daily.day_of_week, str(daily.timezone)) == ("0", "4", "*", "Europe/London")
+
+
+def test_last_week_is_the_london_week_before_the_current_one():
+    from datetime import datetime
+
+    from reporting.returns.tasks import last_week_start
+
+    # Monday 03:00 London in summer is Monday 02:00 UTC; Sunday 23:30 UTC in winter is still Sunday.
+    assert last_week_start(datetime(2025, 9, 15, 2, 0, tzinfo=UTC)) == date(2025, 9, 8)
+    assert last_week_start(datetime(2025, 11, 16, 23, 30, tzinfo=UTC)) == date(2025, 11, 3)
+    # Just after midnight on a summer Monday in London is still Sunday in UTC.
+    assert last_week_start(datetime(2025, 9, 14, 23, 30, tzinfo=UTC)) == date(2025, 9, 8)
