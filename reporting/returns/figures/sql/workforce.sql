@@ -7,19 +7,28 @@ WITH sh AS (
     WHERE s.provider_id = %(provider_id)s AND s.start >= %(w4_ws)s AND s.start < %(we)s
 ),
 -- Attendances belong to the shift whose span holds their check-in.
-sa AS MATERIALIZED (
-    -- The home is looked up per attendance through the primary keys (a scalar subquery), so the
-    -- planner cannot choose to scan the whole visit history to join it.
-    SELECT sh.id AS shift_id, sh.worker_id, a.id, a.check_in, a.check_out,
-           (SELECT ARRAY[pe.home_lat, pe.home_lon]
-            FROM rota_visit v JOIN outcomes_person pe ON pe.id = v.person_id
-            WHERE v.id = a.visit_id) AS home
+sa0 AS MATERIALIZED (
+    SELECT sh.id AS shift_id, sh.worker_id, a.id, a.visit_id, a.check_in, a.check_out
     FROM sh
     JOIN rota_attendance a ON a.worker_id = sh.worker_id AND a.check_in >= sh.start AND a.check_in < sh."end"
 ),
+-- The attendances' visits, read through the (provider, planned_start) index over the window (a
+-- range scan, not a probe per attendance); a visit planned outside it is looked up by its key.
+vv AS MATERIALIZED (
+    SELECT v.id, v.person_id FROM rota_visit v
+    WHERE v.provider_id = %(provider_id)s AND v.planned_start >= %(w4_ws)s::timestamptz - interval '1 day'
+      AND v.planned_start < (SELECT max(check_in) FROM sa0) + interval '1 day'
+),
+sa AS MATERIALIZED (
+    SELECT sa0.*, pe.home_lat, pe.home_lon
+    FROM sa0
+    LEFT JOIN vv ON vv.id = sa0.visit_id
+    JOIN outcomes_person pe
+      ON pe.id = COALESCE(vv.person_id, (SELECT v.person_id FROM rota_visit v WHERE v.id = sa0.visit_id))
+),
 att AS (
-    SELECT shift_id, worker_id, check_in, check_out, home[1] AS home_lat, home[2] AS home_lon,
-           lag(home[1]) OVER w AS prev_lat, lag(home[2]) OVER w AS prev_lon
+    SELECT shift_id, worker_id, check_in, check_out, home_lat, home_lon,
+           lag(home_lat) OVER w AS prev_lat, lag(home_lon) OVER w AS prev_lon
     FROM sa
     WINDOW w AS (PARTITION BY shift_id ORDER BY check_in, id)
 ),
