@@ -1,0 +1,134 @@
+"""Fixed lists the generator draws from: contract terms, rates, event titles."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+# Hourly rates by financial year (April to March). The Leeds CHWS pilot's rate was GBP 26.22 in
+# 2024/25; later years assume the council's usual uplift of about 4%. Partnership and spot contracts
+# in the city use the standard home care rate.
+CHWS_RATES = {2024: "26.22", 2025: "27.30", 2026: "28.39"}
+STANDARD_RATES = {2024: "24.42", 2025: "25.42", 2026: "26.44"}
+SHORT_VISIT_RATE_UPLIFT = 1.125  # visits planned under 30 minutes: travel is a fixed cost per visit
+
+
+def financial_year(d: date) -> int:
+    return d.year if d >= rate_change_day(d.year) else d.year - 1
+
+
+def rate_change_day(year: int) -> date:
+    """Rates change on the first Monday in April."""
+    d = date(year, 4, 1)
+    return d + timedelta(days=(7 - d.weekday()) % 7)
+
+
+def rate_for(model: str, fy: int) -> str:
+    table = CHWS_RATES if model == "prime_provider" else STANDARD_RATES
+    if fy in table:
+        return table[fy]
+    lo, hi = min(table), max(table)
+    base, years = (table[hi], fy - hi) if fy > hi else (table[lo], fy - lo)
+    return f"{float(base) * 1.04**years:.2f}"
+
+
+def lot_terms(lot: int, model: str, rate: str, expected: str) -> dict:
+    if lot == 1:
+        return {
+            "lot": 1,
+            "name": "Social care",
+            "commissioner": "LCC",
+            "hourly_rate": rate,
+            "expected_weekly_hours": expected,
+            "guaranteed_share": "0.80" if model == "prime_provider" else None,
+            "billing_basis": "actual_capped",
+            "rounding_minutes": 5,
+            "tolerance_share": "0.90",
+            "short_visit_minutes": 30,
+            "short_visit_rate": f"{float(rate) * SHORT_VISIT_RATE_UPLIFT:.2f}",
+            "bank_holiday_multiplier": "1.5",
+            "hospital_retainer_share": "0.50",
+            "hospital_retainer_days": 7,
+            "late_cancel_hours": 24,
+            "late_cancel_share": "1.00",
+        }
+    return {
+        "lot": 2,
+        "name": "Delegated healthcare",
+        "commissioner": "LCH",
+        "hourly_rate": rate,
+        "expected_weekly_hours": expected,
+        "guaranteed_share": "0.80" if model == "prime_provider" else None,
+        "billing_basis": "actual",
+        "rounding_minutes": 1,
+        "tolerance_share": None,
+        "short_visit_minutes": None,
+        "short_visit_rate": None,
+        "bank_holiday_multiplier": "1.5",
+        "hospital_retainer_share": None,
+        "hospital_retainer_days": None,
+        "late_cancel_hours": 24,
+        "late_cancel_share": "1.00",
+    }
+
+
+# Events per provider per week for every 100 people supported.
+EVENT_RATES = {
+    "complaint": 0.12,
+    "incident": 0.45,
+    "case_study": 0.28,
+    "hospital_admission_avoided": 0.20,
+    "pressure_relieved": 0.20,
+    "service_gap": 0.06,
+    "community_development": 0.10,
+}
+EVENT_TITLES = {
+    "complaint": [
+        "Late morning call three days running",
+        "Carer did not stay the full visit",
+        "Family not told about change of carer",
+        "Medication prompt missed",
+        "Rude telephone manner",
+    ],
+    "incident": [
+        "Fall at home, no injury",
+        "Medication error: dose missed",
+        "Skin tear during transfer",
+        "Safeguarding concern raised",
+        "Key safe code not working",
+        "Carer slipped on icy path",
+    ],
+    "case_study": [
+        "Back to the allotment after a stroke",
+        "Lunch club at the community centre",
+        "From four calls a day to two after enablement",
+        "Reconnected with the church choir",
+        "Helped to manage diabetes at home",
+        "Walking group with a neighbour",
+    ],
+    "hospital_admission_avoided": [
+        "UTI spotted early, GP treated at home",
+        "Fall sensor alert, carer attended",
+        "Chest infection caught by carer, district nurse visit",
+    ],
+    "pressure_relieved": [
+        "Carer changed catheter bag: district nurse visit saved",
+        "Carer stayed with person until paramedics left: ambulance released early",
+        "Wound dressing by trained carer: clinic appointment avoided",
+    ],
+    "service_gap": [
+        "No evening sitting service in the area",
+        "Wait for occupational therapy assessment",
+        "No transport to day centre",
+    ],
+    "community_development": [
+        "Coffee morning started with the tenants' association",
+        "Chair-based exercise class set up at the library",
+        "Befriending scheme with the school",
+    ],
+}
+CREDIT_REASONS = [
+    "missed visit refund",
+    "visit shortened without notice",
+    "duplicate charge corrected",
+    "late call goodwill credit",
+]
