@@ -75,6 +75,7 @@ att AS MATERIALIZED (
     CROSS JOIN LATERAL (
         SELECT a.id, a.visit_id, a.worker_id, a.check_in, a.check_out FROM rota_attendance a
         WHERE a.visit_id = v.id AND a.check_in IS NOT NULL AND a.check_out IS NOT NULL
+        OFFSET 0  -- keeps the planner from turning this back into a merge join over every attendance
     ) a
 ),
 billed AS MATERIALIZED (
