@@ -22,7 +22,7 @@ def demo(db):
 
 def test_a_provider_admin_invites_a_coordinator(live_server, page, demo):
     log_in(page, live_server, "manager@p1.example", DEMO_PASSWORD)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Users").click()
+    page.locator("main").get_by_role("link", name="Users", exact=True).click()
     assert page.get_by_role("heading", name="Users", exact=True).is_visible()
     screenshot(page, "org-users")
     assert serious_violations(page) == []
