@@ -125,3 +125,32 @@ def test_the_pay_page_and_csv_are_for_the_providers_managers_only(week, manager,
     commissioner = Client()
     commissioner.login(email=officer.email, password=PASSWORD)
     assert commissioner.get(reverse("reporting:pay_run")).status_code == 403
+
+
+def test_the_pay_run_command_prints_the_csv(week):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "pay_run", "--provider", "P1", "--period-start", "2025-08-04", "--period-end", "2025-08-10", stdout=out
+    )
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [(r["worker_ref"], r["gross_pay"]) for r in rows] == [("A", "240.00"), ("B", "52.00"), ("C", "110.00")]
+
+
+def test_travel_matches_the_monitoring_return_of_the_worked_example(db):
+    """Measure 14 of P1's 2025-W35 return (window 4-31 August) gives 148.62 travel hours and
+    8.4 minutes per care hour; the pay run over the same four weeks must agree."""
+    from pathlib import Path
+
+    from commissioning.bundle.importer import import_bundle
+    from commissioning.models import Organisation
+
+    bundle = Path("/work/shared/examples/example-area.json")
+    if not bundle.exists():
+        pytest.skip("the shared worked example is not on this machine")
+    import_bundle(bundle)
+    run = pay_run(provider_id=Organisation.objects.get(ref="P1").pk, first_day=MON, last_day=date(2025, 8, 31))
+    travel, contact = run.total("travel_min"), run.total("contact_min")
+    assert (travel / 60).quantize(Decimal("0.01")) == Decimal("148.62")
+    assert (travel / (contact / 60)).quantize(Decimal("0.1")) == Decimal("8.4")
