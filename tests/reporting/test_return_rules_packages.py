@@ -118,10 +118,11 @@ def test_kpi5_and_kpi6_without_anyone_active_are_no_data(s):
     s.package(s.person(), start="2025-01-01", end="2025-06-30")
     kpis = s.figures("2025-W37")["kpis"]
     for n in ("5", "6"):
-        assert kpis[n] == {
+        no_data = {
             "numerator": 0,
             "denominator": 0,
             "percent": None,
             "target": {"5": "95.0", "6": "75.0"}[n],
             "met": None,
         }
+        assert kpis[n] == {**no_data, "by_lot": {"lot1": no_data, "lot2": no_data}}

@@ -82,4 +82,21 @@ def test_people_in_hospital_counts_stays_overlapping_the_week_once_per_person(s)
 
 def test_a_week_without_visits_has_no_kpi7_data(s):
     k7 = s.figures("2025-W37")["kpis"]["7"]
-    assert k7 == {"numerator": 0, "denominator": 0, "percent": None, "target": "98.0", "met": None}
+    no_data = {"numerator": 0, "denominator": 0, "percent": None, "target": "98.0", "met": None}
+    assert k7 == {**no_data, "by_lot": {"lot1": no_data, "lot2": no_data}}
+
+
+def test_kpi7_by_lot_follows_the_visits_package(s):
+    # Lot 1: one delivered, one missed; lot 2: one delivered. Overall 2 of 3.
+    p1, p2 = s.person(lot=1), s.person(lot=2)
+    s.package(p1)
+    s.package(p2)
+    w = s.worker()
+    s.visit(p1, "2025-09-08 09:00", attend=[(w, "2025-09-08 09:00", "2025-09-08 09:30")])
+    s.visit(p1, "2025-09-08 12:00", status="missed")
+    s.visit(p2, "2025-09-09 09:00", attend=[(w, "2025-09-09 09:00", "2025-09-09 09:30")])
+    k7 = s.figures("2025-W37")["kpis"]["7"]
+    assert (k7["numerator"], k7["denominator"], k7["percent"]) == (2, 3, "66.7")
+    lot1, lot2 = k7["by_lot"]["lot1"], k7["by_lot"]["lot2"]
+    assert (lot1["numerator"], lot1["denominator"], lot1["percent"], lot1["met"]) == (1, 2, "50.0", False)
+    assert (lot2["numerator"], lot2["denominator"], lot2["percent"], lot2["met"]) == (1, 1, "100.0", True)

@@ -129,5 +129,16 @@ def kpi(numerator: int, denominator: int, target: str) -> dict:
     }
 
 
+def kpi_with_lots(raw: dict, target: str, lots: tuple[int, ...]) -> dict:
+    """The KPI for the return, plus `by_lot` (the spec's KPIs are "by lot and provider")."""
+    per_lot = raw.get("lots") or {}
+    out = kpi(raw["num"], raw["den"], target)
+    out["by_lot"] = {
+        lot_key(n): kpi(per_lot.get(str(n), {}).get("num", 0), per_lot.get(str(n), {}).get("den", 0), target)
+        for n in lots
+    }
+    return out
+
+
 def lot_key(n: int | str) -> str:
     return f"lot{n}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .catalogue import KPI_TARGETS
-from .common import ReturnContext, kpi, lot_key, q, run_json
+from .common import ReturnContext, kpi_with_lots, lot_key, q, run_json
 
 
 def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
@@ -41,7 +41,7 @@ def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:
         "11": {"lot1_reviewed_in_time": raw["lot1_reviewed_in_time"]},
     }
     kpis = {
-        "5": kpi(raw["kpi5"]["num"], raw["kpi5"]["den"], KPI_TARGETS[5]),
-        "6": kpi(raw["kpi6"]["num"], raw["kpi6"]["den"], KPI_TARGETS[6]),
+        "5": kpi_with_lots(raw["kpi5"], KPI_TARGETS[5], ctx.lots),
+        "6": kpi_with_lots(raw["kpi6"], KPI_TARGETS[6], ctx.lots),
     }
     return measures, kpis

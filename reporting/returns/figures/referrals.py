@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .catalogue import KPI_TARGETS
-from .common import ReturnContext, kpi, q, run_json
+from .common import ReturnContext, kpi_with_lots, q, run_json
 
 
 def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
@@ -11,7 +11,7 @@ def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
 
 
 def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:
-    kpis = {str(n): kpi(raw[f"kpi{n}"]["num"], raw[f"kpi{n}"]["den"], KPI_TARGETS[n]) for n in (1, 2, 3, 4)}
+    kpis = {str(n): kpi_with_lots(raw[f"kpi{n}"], KPI_TARGETS[n], ctx.lots) for n in (1, 2, 3, 4)}
     measures = {
         "9": {
             "cases": [{"referral": c["referral"], "days": q(c["days"], 1)} for c in raw["m9_cases"]],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .catalogue import KPI_TARGETS
-from .common import ReturnContext, hours, kpi, run_json
+from .common import ReturnContext, hours, kpi_with_lots, run_json
 
 
 def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
@@ -16,4 +16,4 @@ def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:
         "7": {"people_in_hospital": raw["people_in_hospital"]},
         "8": {"hours_free_hospital": hours(raw["hospital_minutes"])},
     }
-    return measures, {"7": kpi(raw["kpi7"]["num"], raw["kpi7"]["den"], KPI_TARGETS[7])}
+    return measures, {"7": kpi_with_lots(raw["kpi7"], KPI_TARGETS[7], ctx.lots)}

@@ -66,29 +66,24 @@ m11 AS (
     WHERE pk.lot = 1 AND rv.completed BETWEEN %(d0)s AND %(d6)s AND rv.completed <= rv.due
 ),
 -- KPI 5: people with an active package on the last day; met when no provider review of theirs
--- (on any of their packages under this contract) is overdue that day.
+-- (on any of their packages under this contract) is overdue that day. One row per active package,
+-- so a person counts once overall and once in each lot they have a package in.
 k5 AS (
-    SELECT count(DISTINCT a.person_id) AS den,
-           count(DISTINCT a.person_id) FILTER (
-               WHERE NOT EXISTS (SELECT 1 FROM pk p2 JOIN overdue o ON o.package_id = p2.id
-                                 WHERE p2.person_id = a.person_id)) AS num
+    SELECT a.lot, a.person_id AS key,
+           NOT EXISTS (SELECT 1 FROM pk p2 JOIN overdue o ON o.package_id = p2.id
+                       WHERE p2.person_id = a.person_id) AS met
     FROM active_last a
 ),
 -- KPI 6: people with an active Lot 1 package on the last day, not opted out; met by an assessment
--- in the 122 days up to and including that day, or a package started in the last 42 days.
-k6p AS (
-    SELECT a.person_id,
-           bool_or(a.start > %(d6)s::date - 42) AS new_package
+-- in the 122 days up to and including that day, or a Lot 1 package started in the last 42 days.
+k6 AS (
+    SELECT a.lot, a.person_id AS key,
+           EXISTS (SELECT 1 FROM active_last n
+                   WHERE n.person_id = a.person_id AND n.lot = 1 AND n.start > %(d6)s::date - 42)
+           OR EXISTS (SELECT 1 FROM outcomes_outcomeassessment oa
+                      WHERE oa.person_id = a.person_id AND oa.date <= %(d6)s AND oa.date > %(d6)s::date - 122) AS met
     FROM active_last a
     WHERE a.lot = 1 AND NOT a.outcomes_opt_out
-    GROUP BY a.person_id
-),
-k6 AS (
-    SELECT count(*) AS den,
-           count(*) FILTER (WHERE new_package OR EXISTS (
-               SELECT 1 FROM outcomes_outcomeassessment oa
-               WHERE oa.person_id = k6p.person_id AND oa.date <= %(d6)s AND oa.date > %(d6)s::date - 122)) AS num
-    FROM k6p
 ),
 -- Measure 10 and its weekly series: hours on each week's last day of packages active that day.
 series AS (
@@ -115,6 +110,16 @@ SELECT jsonb_build_object(
     'people_supported', (SELECT count(DISTINCT person_id) FROM active_week),
     'series', (SELECT jsonb_agg(jsonb_build_object('last_day', last_day, 'hours', hours) ORDER BY last_day) FROM series),
     'lot1_reviewed_in_time', (SELECT n FROM m11),
-    'kpi5', (SELECT jsonb_build_object('num', num, 'den', den) FROM k5),
-    'kpi6', (SELECT jsonb_build_object('num', num, 'den', den) FROM k6)
+    'kpi5', (SELECT jsonb_build_object(
+                'num', count(DISTINCT key) FILTER (WHERE met), 'den', count(DISTINCT key),
+                'lots', (SELECT jsonb_object_agg(lot, jsonb_build_object('num', n, 'den', d)) FROM (
+                    SELECT lot, count(DISTINCT key) FILTER (WHERE met) AS n, count(DISTINCT key) AS d
+                    FROM k5 GROUP BY lot) x))
+             FROM k5),
+    'kpi6', (SELECT jsonb_build_object(
+                'num', count(DISTINCT key) FILTER (WHERE met), 'den', count(DISTINCT key),
+                'lots', (SELECT jsonb_object_agg(lot, jsonb_build_object('num', n, 'den', d)) FROM (
+                    SELECT lot, count(DISTINCT key) FILTER (WHERE met) AS n, count(DISTINCT key) AS d
+                    FROM k6 GROUP BY lot) x))
+             FROM k6)
 )::text

@@ -14,31 +14,54 @@ m9 AS (
 ),
 m9s AS (
     SELECT array_agg(days ORDER BY days) AS a, count(*) AS n, avg(days) AS mean FROM m9
+),
+-- Each KPI's counted referrals as rows (lot, key, met), aggregated overall and by lot below.
+k1 AS (
+    SELECT lot, id AS key, outcome = 'started' AS met FROM r
+    WHERE decided >= %(ws)s AND decided < %(we)s AND outcome IN ('started', 'declined')
+),
+k2r AS (
+    SELECT lot, id AS key,
+           COALESCE(start_agreed < ((deadline_day + 1)::timestamp AT TIME ZONE 'Europe/London'), false) AS met
+    FROM k2
+    WHERE deadline_day BETWEEN %(d0)s AND %(d6)s
+      AND NOT priority AND NOT authorised_delay AND outcome NOT IN ('declined', 'withdrawn')
+),
+k3 AS (
+    SELECT lot, id AS key, COALESCE(first_in <= received + interval '72 hours', false) AS met FROM k34
+    WHERE received + interval '72 hours' >= %(ws)s AND received + interval '72 hours' < %(we)s
+      AND NOT priority AND NOT authorised_delay AND outcome NOT IN ('declined', 'withdrawn')
+),
+k4 AS (
+    SELECT lot, id AS key, COALESCE(first_in <= received + interval '48 hours', false) AS met FROM k34
+    WHERE received + interval '48 hours' >= %(ws)s AND received + interval '48 hours' < %(we)s
+      AND priority AND outcome NOT IN ('declined', 'withdrawn')
 )
 SELECT jsonb_build_object(
     'kpi1', (SELECT jsonb_build_object(
-                'num', count(*) FILTER (WHERE outcome = 'started'),
-                'den', count(*) FILTER (WHERE outcome IN ('started', 'declined')))
-             FROM r WHERE decided >= %(ws)s AND decided < %(we)s),
+                'num', count(DISTINCT key) FILTER (WHERE met), 'den', count(DISTINCT key),
+                'lots', (SELECT jsonb_object_agg(lot, jsonb_build_object('num', n, 'den', d)) FROM (
+                    SELECT lot, count(DISTINCT key) FILTER (WHERE met) AS n, count(DISTINCT key) AS d
+                    FROM k1 GROUP BY lot) x))
+             FROM k1),
     'kpi2', (SELECT jsonb_build_object(
-                'num', count(*) FILTER (
-                    WHERE start_agreed < ((deadline_day + 1)::timestamp AT TIME ZONE 'Europe/London')),
-                'den', count(*))
-             FROM k2
-             WHERE deadline_day BETWEEN %(d0)s AND %(d6)s
-               AND NOT priority AND NOT authorised_delay AND outcome NOT IN ('declined', 'withdrawn')),
+                'num', count(DISTINCT key) FILTER (WHERE met), 'den', count(DISTINCT key),
+                'lots', (SELECT jsonb_object_agg(lot, jsonb_build_object('num', n, 'den', d)) FROM (
+                    SELECT lot, count(DISTINCT key) FILTER (WHERE met) AS n, count(DISTINCT key) AS d
+                    FROM k2r GROUP BY lot) x))
+             FROM k2r),
     'kpi3', (SELECT jsonb_build_object(
-                'num', count(*) FILTER (WHERE first_in <= received + interval '72 hours'),
-                'den', count(*))
-             FROM k34
-             WHERE received + interval '72 hours' >= %(ws)s AND received + interval '72 hours' < %(we)s
-               AND NOT priority AND NOT authorised_delay AND outcome NOT IN ('declined', 'withdrawn')),
+                'num', count(DISTINCT key) FILTER (WHERE met), 'den', count(DISTINCT key),
+                'lots', (SELECT jsonb_object_agg(lot, jsonb_build_object('num', n, 'den', d)) FROM (
+                    SELECT lot, count(DISTINCT key) FILTER (WHERE met) AS n, count(DISTINCT key) AS d
+                    FROM k3 GROUP BY lot) x))
+             FROM k3),
     'kpi4', (SELECT jsonb_build_object(
-                'num', count(*) FILTER (WHERE first_in <= received + interval '48 hours'),
-                'den', count(*))
-             FROM k34
-             WHERE received + interval '48 hours' >= %(ws)s AND received + interval '48 hours' < %(we)s
-               AND priority AND outcome NOT IN ('declined', 'withdrawn')),
+                'num', count(DISTINCT key) FILTER (WHERE met), 'den', count(DISTINCT key),
+                'lots', (SELECT jsonb_object_agg(lot, jsonb_build_object('num', n, 'den', d)) FROM (
+                    SELECT lot, count(DISTINCT key) FILTER (WHERE met) AS n, count(DISTINCT key) AS d
+                    FROM k4 GROUP BY lot) x))
+             FROM k4),
     'm9_cases', (SELECT COALESCE(jsonb_agg(jsonb_build_object('referral', ref, 'days', days) ORDER BY days, ref),
                                  '[]'::jsonb) FROM m9),
     'm9_median', (SELECT CASE WHEN n = 0 THEN NULL
