@@ -6,9 +6,15 @@ WITH sh AS (
     WHERE s.provider_id = %(provider_id)s AND s.start >= %(w4_ws)s AND s.start < %(we)s
 ),
 sa0 AS MATERIALIZED (
+    -- A lateral subquery that cannot be flattened (OFFSET 0): one (worker, check_in) index range per
+    -- shift, never a scan of the attendance history, whatever the planner estimates.
     SELECT sh.id AS shift_id, sh.worker_id, a.id, a.visit_id, a.check_in, a.check_out
     FROM sh
-    JOIN rota_attendance a ON a.worker_id = sh.worker_id AND a.check_in >= sh.start AND a.check_in < sh."end"
+    CROSS JOIN LATERAL (
+        SELECT a.id, a.visit_id, a.check_in, a.check_out FROM rota_attendance a
+        WHERE a.worker_id = sh.worker_id AND a.check_in >= sh.start AND a.check_in < sh."end"
+        OFFSET 0
+    ) a
 ),
 -- The attendances' visits, read through the (provider, planned_start) index over the window (a
 -- range scan, not a probe per attendance); a visit planned outside it is looked up by its key.
