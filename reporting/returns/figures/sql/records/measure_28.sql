@@ -1,0 +1,5 @@
+-- Measure 28: the provider's events of kind pressure_relieved in the 13 weeks ending with the week.
+SELECT e.ref AS event, e.date, e.kind, e.title
+FROM outcomes_event e
+WHERE e.provider_id = %(provider_id)s AND e.kind = 'pressure_relieved' AND e.date BETWEEN %(w13_d0)s AND %(d6)s
+ORDER BY e.date, e.ref
