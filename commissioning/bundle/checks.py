@@ -23,20 +23,24 @@ def path(lst: L, field: str | None = None, alias: str = "s") -> str:
 
 
 def derive_owners(cursor) -> None:
-    """Fill `prov` (the owning provider's ref) on every staged row, parents first (LISTS order)."""
+    """Fill `prov` (the owning provider's ref) where the reader could not (a record read before the
+    record it hangs off), parents first (LISTS order)."""
     for lst in LISTS:
         t = stg(lst)
         if lst.owner and lst.owner[0] == "direct":
-            cursor.execute(f"UPDATE {t} SET prov = provider")
+            cursor.execute(f"UPDATE {t} SET prov = provider WHERE prov IS NULL AND provider IS NOT NULL")
         elif lst.owner and lst.owner[0] == "via":
             _, field, target = lst.owner
             cursor.execute(
                 f"UPDATE {t} s SET prov = p.prov FROM "
                 f"(SELECT DISTINCT ON (ref) ref, prov FROM {stg(BY_NAME[target])} ORDER BY ref, idx) p "
-                f"WHERE p.ref = s.{q(field)}"
+                f"WHERE s.prov IS NULL AND p.ref = s.{q(field)}"
             )
         elif lst.parent:
-            cursor.execute(f"UPDATE {t} s SET prov = p.prov FROM {stg(BY_NAME[lst.parent])} p WHERE p.idx = s.pidx")
+            cursor.execute(
+                f"UPDATE {t} s SET prov = p.prov FROM {stg(BY_NAME[lst.parent])} p "
+                f"WHERE s.prov IS NULL AND p.idx = s.pidx AND p.prov IS NOT NULL"
+            )
         cursor.execute(f"ANALYZE {t}")
 
 

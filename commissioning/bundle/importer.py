@@ -23,6 +23,11 @@ from .schema import FORMAT
 MAX_ERRORS = 1000
 
 
+# Lists whose records others hang off: the reader remembers their owners so the big lists get
+# theirs while being read (an UPDATE of a city's visits afterwards costs seconds).
+OWNER_SOURCES = frozenset({"people", "workers", "packages"})
+
+
 class BundleInvalid(Exception):
     def __init__(self, errors: list[dict]):
         self.errors = errors
@@ -53,6 +58,8 @@ class _Reader:
         self.errors: list[dict] = []
         self.format: Any = None
         self.timezone: Any = None
+        # ref -> provider ref of the records others hang off (small lists: people, workers, packages).
+        self.owners: dict[str, dict[str, str]] = {}
 
     def error(self, path: str, message: str) -> None:
         if len(self.errors) < MAX_ERRORS:
@@ -83,10 +90,25 @@ class _Reader:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             self.error("timezone", "not a known IANA timezone")
 
+    def owner(self, lst, record: dict) -> str | None:
+        """The owning provider's ref when already known; else None and checks.derive_owners finds it."""
+        if lst.owner is None:
+            return None
+        if lst.owner[0] == "direct":
+            prov = record.get("provider")
+        else:
+            _, field, target = lst.owner
+            prov = self.owners.get(target, {}).get(record.get(field))
+        if lst.name in OWNER_SOURCES and prov is not None:
+            self.owners.setdefault(lst.name, {}).setdefault(record.get("ref"), prov)
+        return prov
+
     def record(self, list_name: str, i: int, record: Any) -> None:
         nested = NESTED.get(list_name, ())
+        lst = BY_NAME[list_name]
         try:
             row = flattener(list_name)(record)
+            prov = self.owner(lst, record)
             nested_rows = []
             for child in nested:
                 items = record.get(child.name) or []
@@ -94,14 +116,16 @@ class _Reader:
                     raise Invalid
                 flatten = flattener(child.name)
                 ref = record.get("ref")
-                nested_rows.append((child.name, [(j, False, i, ref, *flatten(item)) for j, item in enumerate(items)]))
+                nested_rows.append(
+                    (child.name, [(j, False, prov, i, ref, *flatten(item)) for j, item in enumerate(items)])
+                )
         except (Invalid, ValueError, AttributeError, TypeError):
             for err in schema_errors(list_name, record, f"{list_name}[{i}]"):
                 self.error(err["path"], err["message"])
             ref = record.get("ref") if isinstance(record, dict) else None
-            self.stager.add_bad(list_name, (i, True, *([ref] if "ref" in BY_NAME[list_name].fmap else [])))
+            self.stager.add_bad(list_name, (i, True, None, *([ref] if "ref" in lst.fmap else [])))
             return
-        self.stager.add(list_name, (i, False, *row))
+        self.stager.add(list_name, (i, False, prov, *row))
         for child_name, rows in nested_rows:
             for r in rows:
                 self.stager.add(child_name, r)
@@ -121,7 +145,12 @@ def import_bundle(source, *, actor=None) -> dict:
     try:
         with ExitStack() as stack:
             stack.enter_context(transaction.atomic())
-            stack.enter_context(pghistory.context(user=_actor_user_id(actor), command="import_bundle"))
+            token = getattr(actor, "prefix", None)  # an ApiToken: say which one in the audit trail
+            stack.enter_context(
+                pghistory.context(
+                    user=_actor_user_id(actor), command="import_bundle", **({"token": token} if token else {})
+                )
+            )
             django_cursor = stack.enter_context(connection.cursor())
             cursor = django_cursor.cursor  # the psycopg cursor itself, for COPY
             staging.create_tables(cursor)

@@ -37,7 +37,7 @@ def field_columns(f: F) -> list[str]:
 
 
 def staged_columns(lst: L) -> list[str]:
-    cols = ["idx", "bad"] + (["pidx", "pref"] if lst.parent else [])
+    cols = ["idx", "bad", "prov"] + (["pidx", "pref"] if lst.parent else [])
     for f in lst.fields:
         cols += field_columns(f)
     return cols
@@ -107,7 +107,13 @@ class Stager:
             if not rows:
                 continue
             lst = BY_NAME[name]
-            cols = ["idx", "bad", *(["pidx", "pref"] if lst.parent else []), *(["ref"] if "ref" in lst.fmap else [])]
+            cols = [
+                "idx",
+                "bad",
+                "prov",
+                *(["pidx", "pref"] if lst.parent else []),
+                *(["ref"] if "ref" in lst.fmap else []),
+            ]
             with self.cursor.copy(f"COPY {stg(lst)} ({', '.join(cols)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)

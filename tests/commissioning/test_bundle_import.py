@@ -214,3 +214,13 @@ def test_a_file_that_is_not_json_is_rejected_with_one_error():
     assert caught.value.errors[0]["message"].startswith("not a valid JSON bundle")
     with pytest.raises(BundleInvalid):
         import_bundle(io.BytesIO(b"[1, 2]"))
+
+
+@pytest.mark.django_db
+def test_lists_may_come_in_any_order():
+    tiny = _tiny()
+    reordered = {"visits": tiny.pop("visits"), "people": tiny.pop("people"), **tiny}
+    reordered["timezone"] = reordered.pop("timezone")  # the timezone last, after the datetimes
+    counts = import_bundle(_bytes(reordered))
+    assert counts["visits"]["created"] == 1 and counts["attendances"]["created"] == 1
+    assert Visit.objects.get().provider.ref == "P1"
