@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-# Hourly rates by financial year (April to March). The Leeds CHWS pilot's rate was GBP 26.22 in
-# 2024/25; later years assume the council's usual uplift of about 4%. Partnership and spot contracts
-# in the city use the standard home care rate.
-CHWS_RATES = {2024: "26.22", 2025: "27.30", 2026: "28.39"}
-STANDARD_RATES = {2024: "24.42", 2025: "25.42", 2026: "26.44"}
+# Hourly rates: the Leeds CHWS pilot's GBP 26.22 (prime provider contracts; partnership and spot
+# contracts in the city get the standard home care rate) in force when the contract starts, then an
+# uplift of about 4% on the first Monday of each April.
+BASE_RATES = {"prime_provider": 26.22, "partnership": 24.42, "spot": 24.42}
+ANNUAL_UPLIFT = 1.04
 SHORT_VISIT_RATE_UPLIFT = 1.125  # visits planned under 30 minutes: travel is a fixed cost per visit
 
 
@@ -22,13 +22,9 @@ def rate_change_day(year: int) -> date:
     return d + timedelta(days=(7 - d.weekday()) % 7)
 
 
-def rate_for(model: str, fy: int) -> str:
-    table = CHWS_RATES if model == "prime_provider" else STANDARD_RATES
-    if fy in table:
-        return table[fy]
-    lo, hi = min(table), max(table)
-    base, years = (table[hi], fy - hi) if fy > hi else (table[lo], fy - lo)
-    return f"{float(base) * 1.04**years:.2f}"
+def rate_for(model: str, uplifts: int) -> str:
+    """The hourly rate after `uplifts` Aprils since the contract started."""
+    return f"{BASE_RATES[model] * ANNUAL_UPLIFT**uplifts:.2f}"
 
 
 def lot_terms(lot: int, model: str, rate: str, expected: str) -> dict:

@@ -144,6 +144,11 @@ class _Gen:
             minute += 120
         return f"{self.day_str(minute // 1440)}T{HM[minute % 1440]}"
 
+    def home(self, lat: float, lon: float) -> dict[str, float]:
+        if self.sc.box:
+            lat, lon = clamp_to_box(lat, lon, self.sc.box)
+        return {"lat": lat, "lon": lon}
+
     def date_or_none(self, day: int | None) -> str | None:
         return None if day is None else self.day_str(day)
 
@@ -199,13 +204,14 @@ class _Gen:
         choose_two_handed(rng, all_slots, sc.two_handed_share)
         weekly = sum(s.weekly_minutes() for s in all_slots) / 60
         fy = cat.financial_year(self.start)
-        rates = {1: cat.rate_for(model, fy), 2: cat.rate_for(model, fy)}
+        rates = {1: cat.rate_for(model, 0), 2: cat.rate_for(model, 0)}
         changes = []
         for year in range(fy + 1, fy + 2 + self.weeks // 52):
             day = cat.rate_change_day(year)
             if day <= self.start + timedelta(days=self.last):
                 changes += [
-                    {"lot": lot, "from": day.isoformat(), "hourly_rate": cat.rate_for(model, year)} for lot in (1, 2)
+                    {"lot": lot, "from": day.isoformat(), "hourly_rate": cat.rate_for(model, year - fy)}
+                    for lot in (1, 2)
                 ]
         lot2 = sc.lot2_share
         self.w.add(
@@ -345,7 +351,7 @@ class _Gen:
                 "provider": info.provider,
                 "contract": info.ref,
                 "lot": occ.lot,
-                "home": {"lat": occ.lat, "lon": occ.lon},
+                "home": self.home(occ.lat, occ.lon),
                 "outcomes_opt_out": occ.opt_out,
             },
         )
@@ -480,10 +486,9 @@ class _Gen:
                 "provider": info.provider,
                 "contract": info.ref,
                 "lot": lot,
-                "home": {
-                    "lat": round(slot.lat + (rng.random() - 0.5) * 0.002, 5),
-                    "lon": round(slot.lon + (rng.random() - 0.5) * 0.003, 5),
-                },
+                "home": self.home(
+                    round(slot.lat + (rng.random() - 0.5) * 0.002, 5), round(slot.lon + (rng.random() - 0.5) * 0.003, 5)
+                ),
                 "outcomes_opt_out": False,
             },
         )
@@ -798,7 +803,7 @@ class _Gen:
                 if rng.random() < chance:
                     day = rng.randint(p_start, p_end)
                     d = self.start + timedelta(days=day)
-                    rate = float(cat.rate_for(c.model, cat.financial_year(d)))
+                    rate = float(cat.rate_for(c.model, cat.financial_year(d) - cat.financial_year(self.start)))
                     hours = rng.choice((0.5, 0.75, 1, 1.5, 2, 3))
                     self.w.add(
                         "credits",
