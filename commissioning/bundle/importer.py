@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 import ijson
 import pghistory
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from . import checks, staging, upsert
 from .lists import BY_NAME, NESTED
@@ -171,7 +171,15 @@ def import_bundle(source, *, actor=None) -> dict:
             if errors:
                 raise BundleInvalid(errors[:MAX_ERRORS])
             # Writes go through Django's cursor so pghistory's wrapper attaches the context to them.
-            counts = _upsert(django_cursor, actor_provider)
+            try:
+                with transaction.atomic():
+                    counts = _upsert(django_cursor, actor_provider)
+            except IntegrityError as exc:
+                # The bundle is consistent in itself but not with rows already stored (e.g. a shift
+                # overlapping one that is not in the bundle): the database's constraints say no.
+                cause = getattr(getattr(exc, "__cause__", None), "diag", None)
+                detail = getattr(cause, "message_primary", None) or str(exc).splitlines()[0]
+                raise BundleInvalid([{"path": "", "message": f"conflicts with stored data: {detail}"}]) from None
             staging.drop_tables(cursor)
             return counts
     finally:

@@ -224,3 +224,15 @@ def test_lists_may_come_in_any_order():
     counts = import_bundle(_bytes(reordered))
     assert counts["visits"]["created"] == 1 and counts["attendances"]["created"] == 1
     assert Visit.objects.get().provider.ref == "P1"
+
+
+@pytest.mark.django_db
+def test_a_shift_overlapping_a_stored_one_is_an_error_not_a_crash():
+    tiny = _tiny()
+    tiny["shifts"] = [{"ref": "S1", "worker": "W", "start": "2025-10-27T07:00", "end": "2025-10-27T14:00"}]
+    import_bundle(_bytes(tiny))
+    tiny["shifts"] = [{"ref": "S2", "worker": "W", "start": "2025-10-27T13:00", "end": "2025-10-27T18:00"}]
+    with pytest.raises(BundleInvalid) as caught:
+        import_bundle(_bytes(tiny))
+    assert "shift_no_overlap_per_worker" in caught.value.errors[0]["message"]
+    assert list(Shift.objects.values_list("ref", flat=True)) == ["S1"]
