@@ -84,3 +84,38 @@ def ecm_upload_confirm(request):
         f"Saved: {result.created} new, {result.updated} corrected, {result.unchanged} unchanged attendances.",
     )
     return redirect("rota:ecm-upload")
+
+
+# Package history lives here with the other provider audit pages: read-only, provider users only.
+HISTORY_ROLES = frozenset({"provider_manager", "coordinator", "trusted_assessor"})
+
+
+def package_history(request, pk: int):
+    """Who changed a package, its changes and its reviews, when, and from what to what."""
+    from pghistory.models import Events
+
+    from commissioning.models import User
+    from homecare.tenancy import get_for_user
+    from outcomes.models import Package
+
+    package = get_for_user(request.user, Package, pk=pk)  # another organisation's package: 404
+    org = request.user.organisation
+    if not (org and org.is_provider and request.user.has_role(*HISTORY_ROLES)):
+        raise PermissionDenied
+    events = list(Events.objects.references(package).order_by("-pgh_created_at", "-pgh_id")[:500])
+    names = dict(
+        User.objects.filter(pk__in={(e.pgh_context or {}).get("user") for e in events} - {None}).values_list(
+            "pk", "email"
+        )
+    )
+    rows = [
+        {
+            "when": e.pgh_created_at,
+            "what": e.pgh_model.split(".")[-1].removesuffix("Event"),
+            "label": e.pgh_label,
+            "who": names.get((e.pgh_context or {}).get("user")) or (e.pgh_context or {}).get("command", ""),
+            "changes": sorted((e.pgh_diff or {}).items()),
+        }
+        for e in events
+    ]
+    return render(request, "rota/package_history.html", {"package": package, "rows": rows})

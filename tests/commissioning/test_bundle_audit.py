@@ -77,3 +77,19 @@ def test_a_lot_rate_change_by_the_platform_is_audited(provider, contract):
     diff, context = _last_diff(rate)
     assert diff == {"hourly_rate": [26.22, 26.5]}
     assert context["command"] == "import_bundle" and context["user"] is None
+
+
+@pytest.mark.django_db
+def test_the_package_history_page_shows_who_changed_what(client, provider, contract, manager, other_provider_user):
+    first = _with_care_records()
+    _import(first, actor=manager)
+    changed = copy.deepcopy(first)
+    changed["packages"][0]["planned_weekly_hours"] = "10.5"
+    _import(changed, actor=manager)
+    package = Package.objects.get(ref="PK1")
+    client.force_login(manager)
+    page = client.get(f"/rota/packages/{package.pk}/history/").content.decode()
+    assert "planned_weekly_hours: 7.0 → 10.5" in page
+    assert manager.email in page
+    client.force_login(other_provider_user)
+    assert client.get(f"/rota/packages/{package.pk}/history/").status_code == 404

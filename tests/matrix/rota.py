@@ -6,9 +6,28 @@ workers and social workers may not."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from tests.matrix._personas import OTHER_PROVIDER, PROVIDER_TOKEN
 
 INGESTERS = frozenset({"provider_manager", "coordinator", OTHER_PROVIDER})
+
+
+def _package(fx) -> dict:
+    from outcomes.models import Package, Person
+
+    person = Person.objects.create(provider=fx.provider, ref="MX-Q1", contract=fx.contract, lot=1)
+    package = Package.objects.create(
+        provider=fx.provider,
+        ref="MX-PK1",
+        person=person,
+        lot=1,
+        start=date(2025, 7, 7),
+        planned_weekly_hours=Decimal("7"),
+    )
+    return {"pk": package.pk}
+
 
 EXPECTATIONS: dict = {
     "ecm-attendances": {
@@ -19,4 +38,7 @@ EXPECTATIONS: dict = {
     "rota:ecm-upload": {"allowed": INGESTERS},
     # Without a previewed upload in the session, confirm redirects back to the upload page.
     "rota:ecm-upload-confirm": {"allowed": INGESTERS, "method": "post", "ok": {302}},
+    # Read-only audit history of one package of fx.provider: its provider's managers, coordinators and
+    # trusted assessors; commissioners and care workers 403; other organisations 404.
+    "rota:package-history": {"allowed": {"provider_manager", "coordinator", "trusted_assessor"}, "kwargs": _package},
 }
