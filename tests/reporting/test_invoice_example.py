@@ -10,8 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from commissioning.bundle.importer import import_bundle
+from commissioning.models import User
+from reporting.models.money import Invoice, InvoiceDetail
+from reporting.money.invoice_compute import fmt_rate, price_line
+from reporting.money.services import invoice_issue
 
 EXAMPLES = Path("/work/shared/examples")
 pytestmark = pytest.mark.skipif(not EXAMPLES.exists(), reason="the shared worked example is not on this machine")
@@ -50,3 +55,21 @@ def test_every_invoice_of_the_worked_example_matches(db):
         if problems := mismatches(expected, json.loads(out.getvalue())):
             failures[case["expected"]] = problems
     assert failures == {}
+
+    # Issuing stores the visit-level rows behind each line: per line they add up to its minutes, and
+    # the lines priced from them give the same amounts (the detail and the lines are two queries).
+    admin = User.objects.create_superuser(email="admin@example.org", password="x" * 12)
+    for invoice in Invoice.objects.filter(kind="invoice"):
+        issued = invoice_issue(invoice_id=invoice.pk, actor=admin)
+        sums = InvoiceDetail.objects.filter(invoice=issued).values("line_kind", "rate").annotate(m=Sum("minutes"))
+        priced = {
+            (r["line_kind"], fmt_rate(r["line_kind"], r["rate"])): price_line(r["line_kind"], r["rate"], r["m"])
+            for r in sums
+            if r["line_kind"] not in ("missed", "short_staffed", "credit")
+        }
+        lines = [line for line in issued.data["lines"] if line["kind"] != "credit"]
+        assert len(priced) == len(lines), issued
+        for line in lines:
+            assert priced[(line["kind"], line["rate"])]["amount"] == line["amount"], (issued, line)
+        exceptions = InvoiceDetail.objects.filter(invoice=issued, line_kind__in=["missed", "short_staffed"])
+        assert exceptions.count() == len(issued.data["exceptions"])
