@@ -137,7 +137,8 @@ DETAIL_SQL = CTES + "SELECT kind, rate, visit_id, attendance_id, worker_id, sour
 COMPUTE_SQL = (
     CTES
     + """,
-done AS (SELECT visit_id, COUNT(DISTINCT worker_id) AS n FROM att GROUP BY visit_id)
+-- COUNT(*) counts distinct workers: one attendance per worker per visit is a database constraint.
+done AS (SELECT visit_id, COUNT(*) AS n FROM att GROUP BY visit_id)
 SELECT 'line' AS what, kind, rate, SUM(minutes) AS minutes, NULL::bigint AS visit_id, NULL AS ref
 FROM detail GROUP BY kind, rate
 UNION ALL
