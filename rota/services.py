@@ -52,7 +52,9 @@ def _when(value, path: str, errors: list[dict]) -> datetime | None:
     if dt is None:
         errors.append({"path": path, "message": "not an ISO 8601 datetime"})
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=LONDON)  # local wall time, like the bundle
+    # A local wall time, like the bundle. In the autumn's repeated hour Postgres (which reads the
+    # bundle's times) takes the second, GMT, occurrence: fold=1 does the same here.
+    return dt if dt.tzinfo else dt.replace(tzinfo=LONDON, fold=1)
 
 
 def _parse(rows: list, prefix: str) -> tuple[list[tuple], list[dict]]:

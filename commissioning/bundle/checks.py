@@ -65,6 +65,15 @@ def _duplicates() -> list[str]:
     return sql
 
 
+def _external_ids() -> list[str]:
+    a = BY_NAME["attendances"]
+    return [
+        f"SELECT {path(a, 'external_id')}, format('duplicate external_id %s', external_id) FROM "
+        f"(SELECT *, row_number() OVER (PARTITION BY prov, external_id ORDER BY pidx, idx) AS rn "
+        f"FROM stg_attendances WHERE external_id IS NOT NULL) s WHERE rn > 1"
+    ]
+
+
 def _references() -> list[str]:
     sql = []
     for lst in LISTS:
@@ -207,7 +216,7 @@ def _actor(provider_ref: str) -> list[str]:
 
 
 def run_checks(cursor, *, actor_provider: str | None, limit: int) -> list[dict]:
-    queries = _duplicates() + _references() + _dates() + _ranges() + _lots_and_packages()
+    queries = _duplicates() + _external_ids() + _references() + _dates() + _ranges() + _lots_and_packages()
     queries += _attendance_bounds() + _overlaps()
     params = {}
     if actor_provider is not None:

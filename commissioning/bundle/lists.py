@@ -297,6 +297,9 @@ LISTS: tuple[L, ...] = (
             F("check_out", "datetime"),
             F("method", "enum", enum=("app", "phone", "manual"), default="app"),
             F("exception_code", "str"),
+            # Optional addition to the format: the ECM system's id, so exports of ingested
+            # attendances round-trip. An import without it keeps the stored one.
+            F("external_id", "ref"),
         ),
         "rota_attendance",
         parent="visits",

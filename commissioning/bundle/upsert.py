@@ -22,15 +22,20 @@ def _statement(
     source: str,
     conflict: str,
     insert_only: dict[str, str] | None = None,
+    keep_when_null: frozenset[str] = frozenset(),
 ) -> str:
     insert_only = insert_only or {}
     all_cols = cols + list(insert_only)
     all_exprs = exprs + list(insert_only.values())
     keys = {c.strip() for c in conflict.split(",")}
     updatable = [c for c in cols if c not in keys]
-    sets = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in updatable)
+
+    def incoming(c: str) -> str:
+        return f"coalesce(EXCLUDED.{q(c)}, t.{q(c)})" if c in keep_when_null else f"EXCLUDED.{q(c)}"
+
+    sets = ", ".join(f"{q(c)} = {incoming(c)}" for c in updatable)
     old = ", ".join(f"t.{q(c)}" for c in updatable)
-    new = ", ".join(f"EXCLUDED.{q(c)}" for c in updatable)
+    new = ", ".join(incoming(c) for c in updatable)
     return (
         f"WITH up AS (INSERT INTO {table} AS t ({', '.join(q(c) for c in all_cols)}) "
         f"SELECT {', '.join(all_exprs)} FROM {source} s {' '.join(joins)} WHERE NOT s.bad "
@@ -148,12 +153,14 @@ def attendances() -> str:
     ]
     return _statement(
         "rota_attendance",
-        ["provider_id", "visit_id", "worker_id", "check_in", "check_out", "method", "exception_code"],
-        ["o.id", "v.id", "w.id", "s.check_in", "s.check_out", "coalesce(s.method, 'app')", "s.exception_code"],
+        ["provider_id", "visit_id", "worker_id", "check_in", "check_out", "method", "exception_code", "external_id"],
+        ["o.id", "v.id", "w.id", "s.check_in", "s.check_out", "coalesce(s.method, 'app')", "s.exception_code",
+         "s.external_id"],
         joins,
         "stg_attendances",
         "visit_id, worker_id",
-    )
+        keep_when_null=frozenset({"external_id"}),
+    )  # fmt: skip
 
 
 # Reference lists a provider may point at but not write: commissioners set these up.

@@ -45,6 +45,8 @@ def _same(original: dict, exported: dict, list_name: str, ref: str) -> None:
         other = b.get(key)
         if isinstance(value, str) and isinstance(other, str) and value.replace(".", "").isdigit():
             assert Decimal(value) == Decimal(other), (list_name, ref, key)
+        elif key == "attendances":  # exports add the optional external_id (null here)
+            assert [{k: x[k] for k in y} for x, y in zip(other, value, strict=True)] == value
         elif key == "rate_changes":
             continue  # asserted on its own below
         elif key == "lots":
@@ -127,3 +129,20 @@ def test_a_provider_cannot_import_another_providers_rows(provider, other_provide
 
     with pytest.raises(PermissionError):
         import_bundle(_bytes(_tiny()), actor=make_user(council, "commissioner_officer"))
+
+
+@pytest.mark.django_db
+def test_an_ecm_external_id_is_exported_and_kept_by_a_bundle_without_it():
+    from rota.models import Attendance
+    from rota.services import attendances_ingest
+
+    import_bundle(_bytes(_tiny()))
+    provider = Organisation.objects.get(kind="provider", ref="P1")
+    row = {"external_id": "ECM-9", "visit": "V", "worker": "W", "check_in": "2025-10-26T01:10Z",
+           "check_out": "2025-10-26T01:40"}  # fmt: skip
+    assert attendances_ingest(provider=provider, rows=[row]).counts() == {"created": 0, "updated": 1, "unchanged": 0}
+    exported = json.loads(_export("P1"))
+    assert exported["visits"][0]["attendances"][0]["external_id"] == "ECM-9"
+    again = import_bundle(_bytes(_tiny()))  # no external_id in it: the stored one stays
+    assert again["attendances"] == {"created": 0, "updated": 0, "unchanged": 1}
+    assert Attendance.objects.get().external_id == "ECM-9"
