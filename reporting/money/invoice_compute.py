@@ -50,23 +50,22 @@ CALLED_OFF = ("cancelled_by_person", "not_at_home", "hospital", "cancelled_by_pr
 CTES = """
 WITH v AS MATERIALIZED (
     SELECT v.id, v.ref, v.status, v.carers_required, v.planned_start, v.planned_end, v.cancelled_at,
-           v.person_id,
-           (v.planned_start AT TIME ZONE 'Europe/London')::date AS d,
-           EXTRACT(EPOCH FROM (v.planned_end - v.planned_start)) / 60 AS planned_min
-    FROM rota_visit v
-    JOIN outcomes_person p ON p.id = v.person_id
-    WHERE v.provider_id = %(provider_id)s AND p.contract_id = %(contract_id)s AND p.lot = %(lot)s
-      AND v.planned_start >= %(start_ts)s AND v.planned_start < %(end_ts)s
-),
--- Each rate with the day it stops applying, so a visit finds its rate by a range join.
-rates AS (
-    SELECT lr.hourly_rate, lr.effective_from AS from_day,
-           COALESCE(lead(lr.effective_from) OVER (ORDER BY lr.effective_from), 'infinity'::date) AS until_day
-    FROM commissioning_lotrate lr WHERE lr.lot_id = %(lot_id)s
-),
-vr AS MATERIALIZED (
-    SELECT v.*, r.hourly_rate AS care_rate, v.d = ANY(%(bank_holidays)s::date[]) AS bank_holiday
-    FROM v LEFT JOIN rates r ON v.d >= r.from_day AND v.d < r.until_day
+           v.person_id, v.d, v.planned_min, r.hourly_rate AS care_rate,
+           v.d = ANY(%(bank_holidays)s::date[]) AS bank_holiday
+    FROM (
+        SELECT v.*, (v.planned_start AT TIME ZONE 'Europe/London')::date AS d,
+               EXTRACT(EPOCH FROM (v.planned_end - v.planned_start)) / 60 AS planned_min
+        FROM rota_visit v
+        JOIN outcomes_person p ON p.id = v.person_id
+        WHERE v.provider_id = %(provider_id)s AND p.contract_id = %(contract_id)s AND p.lot = %(lot)s
+          AND v.planned_start >= %(start_ts)s AND v.planned_start < %(end_ts)s
+    ) v
+    -- Each rate with the day it stops applying, so a visit finds its rate by a range join.
+    LEFT JOIN (
+        SELECT lr.hourly_rate, lr.effective_from AS from_day,
+               COALESCE(lead(lr.effective_from) OVER (ORDER BY lr.effective_from), 'infinity'::date) AS until_day
+        FROM commissioning_lotrate lr WHERE lr.lot_id = %(lot_id)s
+    ) r ON v.d >= r.from_day AND v.d < r.until_day
 ),
 -- LATERAL: an index lookup per visit of the period, never a walk over the provider's whole history.
 att AS MATERIALIZED (
@@ -79,24 +78,24 @@ att AS MATERIALIZED (
     ) a
 ),
 billed AS MATERIALIZED (
-    SELECT vr.id AS visit_id, att.id AS attendance_id, att.worker_id, vr.bank_holiday,
-           CASE WHEN vr.planned_min < %(short_min)s::numeric THEN 'short_visit' ELSE 'care' END AS kind,
-           CASE WHEN vr.planned_min < %(short_min)s::numeric THEN %(short_rate)s::numeric
-                ELSE vr.care_rate END AS rate,
+    SELECT v.id AS visit_id, att.id AS attendance_id, att.worker_id, v.bank_holiday,
+           CASE WHEN v.planned_min < %(short_min)s::numeric THEN 'short_visit' ELSE 'care' END AS kind,
+           CASE WHEN v.planned_min < %(short_min)s::numeric THEN %(short_rate)s::numeric
+                ELSE v.care_rate END AS rate,
            -- Round to the nearest increment, halves up.
            FLOOR(x.raw_min / %(rounding)s::numeric + 0.5) * %(rounding)s::numeric AS minutes
-    FROM vr
-    JOIN att ON att.visit_id = vr.id
+    FROM v
+    JOIN att ON att.visit_id = v.id
     CROSS JOIN LATERAL (
         SELECT CASE
-            WHEN %(basis)s = 'planned' THEN vr.planned_min
+            WHEN %(basis)s = 'planned' THEN v.planned_min
             -- The tolerance: an actual of at least tolerance_share x planned bills as planned.
-            WHEN att.actual_min >= %(tolerance)s::numeric * vr.planned_min THEN vr.planned_min
+            WHEN att.actual_min >= %(tolerance)s::numeric * v.planned_min THEN v.planned_min
             WHEN %(basis)s = 'actual' THEN att.actual_min
-            ELSE LEAST(att.actual_min, vr.planned_min)
+            ELSE LEAST(att.actual_min, v.planned_min)
         END AS raw_min
     ) x
-    WHERE vr.status IN ('scheduled', 'completed')
+    WHERE v.status IN ('scheduled', 'completed')
 ),
 detail AS (
     SELECT kind, rate, visit_id, attendance_id, worker_id, '' AS source, minutes FROM billed
@@ -106,25 +105,25 @@ detail AS (
     FROM billed WHERE bank_holiday AND %(bh_multiplier)s::numeric IS NOT NULL
     UNION ALL
     -- Retainer: hospital visits within the first N days of a stay (the admission date is day 1).
-    SELECT 'hospital_retainer', vr.care_rate, vr.id, NULL, NULL, s.ref,
-           vr.planned_min * vr.carers_required * %(retainer_share)s::numeric
-    FROM vr
+    SELECT 'hospital_retainer', v.care_rate, v.id, NULL, NULL, s.ref,
+           v.planned_min * v.carers_required * %(retainer_share)s::numeric
+    FROM v
     CROSS JOIN LATERAL (
         SELECT hs.ref FROM outcomes_hospitalstay hs
-        WHERE hs.person_id = vr.person_id
-          AND vr.d >= (hs.admitted AT TIME ZONE 'Europe/London')::date
-          AND vr.d < (hs.admitted AT TIME ZONE 'Europe/London')::date + %(retainer_days)s::int
-          AND (hs.discharged IS NULL OR vr.d <= (hs.discharged AT TIME ZONE 'Europe/London')::date)
+        WHERE hs.person_id = v.person_id
+          AND v.d >= (hs.admitted AT TIME ZONE 'Europe/London')::date
+          AND v.d < (hs.admitted AT TIME ZONE 'Europe/London')::date + %(retainer_days)s::int
+          AND (hs.discharged IS NULL OR v.d <= (hs.discharged AT TIME ZONE 'Europe/London')::date)
         ORDER BY hs.admitted DESC LIMIT 1
     ) s
-    WHERE vr.status = 'hospital' AND %(retainer_share)s::numeric IS NOT NULL
+    WHERE v.status = 'hospital' AND %(retainer_share)s::numeric IS NOT NULL
     UNION ALL
     -- Late cancellation by the person: notice given later than H hours before the planned start.
-    SELECT 'late_cancellation', vr.care_rate, vr.id, NULL, NULL, '',
-           vr.planned_min * vr.carers_required * %(late_share)s::numeric
-    FROM vr
-    WHERE vr.status = 'cancelled_by_person' AND %(late_share)s::numeric IS NOT NULL
-      AND vr.cancelled_at > vr.planned_start - %(late_hours)s::float8 * INTERVAL '1 hour'
+    SELECT 'late_cancellation', v.care_rate, v.id, NULL, NULL, '',
+           v.planned_min * v.carers_required * %(late_share)s::numeric
+    FROM v
+    WHERE v.status = 'cancelled_by_person' AND %(late_share)s::numeric IS NOT NULL
+      AND v.cancelled_at > v.planned_start - %(late_hours)s::float8 * INTERVAL '1 hour'
 )
 """
 
@@ -151,8 +150,9 @@ WHERE v.status <> ALL(%(called_off)s::text[])
   AND NOT (v.status = 'scheduled' AND COALESCE(done.n, 0) = 0 AND v.planned_end > %(now)s)
 UNION ALL
 -- The care rate on the period's last day, which prices a guarantee top-up.
-SELECT 'end_rate', NULL, (SELECT hourly_rate FROM rates WHERE %(end_day)s::date >= from_day
-                                                         AND %(end_day)s::date < until_day), NULL, NULL, NULL
+SELECT 'end_rate', NULL, (SELECT lr.hourly_rate FROM commissioning_lotrate lr
+                          WHERE lr.lot_id = %(lot_id)s AND lr.effective_from <= %(end_day)s::date
+                          ORDER BY lr.effective_from DESC LIMIT 1), NULL, NULL, NULL
 """
 )
 
