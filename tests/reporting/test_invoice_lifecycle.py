@@ -10,6 +10,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from commissioning.models import Role
 from homecare.api_errors import DomainError
+from homecare.lib.dates import LONDON
 from reporting.models.money import Invoice, InvoiceDetail
 from reporting.money.outputs import detail_rows
 from reporting.money.services import credit_note_issue, invoice_compute_draft, invoice_issue
@@ -195,3 +196,46 @@ def test_a_care_worker_can_not_issue(billed, provider):
     nobody = make_user(provider, Role.CARE_WORKER, email="carer@p1.example")
     with pytest.raises(DomainError):
         invoice_issue(invoice_id=draft.pk, actor=nobody)
+
+
+def test_the_admin_change_form_is_refused_for_an_issued_invoice(billed, manager):
+    """The admin lets a superuser edit rows; for an issued invoice the database trigger refuses the
+    save the change form makes, and the invoice stays as issued."""
+    import json
+
+    from django.contrib import admin
+    from django.test import Client
+
+    from commissioning.models import User
+
+    issued = invoice_issue(invoice_id=invoice_compute_draft(lot_id=billed.pk, period_start=P).pk, actor=manager)
+    root = User.objects.create_superuser(email="root@example.org", password="x" * 12)
+    client = Client()
+    client.force_login(root)
+    url = f"/admin/reporting/invoice/{issued.pk}/change/"
+    if not admin.site.is_registered(Invoice):
+        assert client.get(url).status_code == 404
+        return
+    assert client.get(url).status_code == 200
+    local = issued.issued_at.astimezone(LONDON)
+    form = {
+        "provider": issued.provider_id,
+        "contract": issued.contract_id,
+        "lot": issued.lot_id,
+        "commissioner": issued.commissioner_id,
+        "kind": issued.kind,
+        "credit_for": "",
+        "period_start": issued.period_start.isoformat(),
+        "period_end": issued.period_end.isoformat(),
+        "status": "issued",
+        "number": issued.number,
+        "data": json.dumps({**issued.data, "total": "0.01"}),
+        "total": "0.01",
+        "computed_at_0": local.date().isoformat(),
+        "computed_at_1": local.strftime("%H:%M:%S"),
+        "issued_at_0": local.date().isoformat(),
+        "issued_at_1": local.strftime("%H:%M:%S"),
+        "issued_by": issued.issued_by_id,
+    }
+    _refused(lambda: client.post(url, form))
+    assert Invoice.objects.get(pk=issued.pk).total == Decimal("26.22")
