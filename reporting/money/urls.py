@@ -16,6 +16,7 @@ urlpatterns = [
 urlpatterns += [
     path("pay/", views.pay_run_page, name="pay_run"),
     path("pay/pay-run.csv", views.pay_run_csv, name="pay_run_csv"),
+    path("pay/shifts.csv", views.pay_shifts_csv, name="pay_shifts_csv"),
 ]
 urlpatterns += [
     path("finance/", views.finance_page, name="finance"),

@@ -18,6 +18,7 @@ from homecare.tenancy import get_for_user
 from reporting.models.money import Invoice
 from reporting.money import outputs, selectors, services
 from reporting.money.api import csv_response, pdf_response
+from workforce.models import Worker
 
 MANAGER = {Role.PROVIDER_MANAGER}
 
@@ -280,3 +281,34 @@ def finance_share(request):
         request, "Commissioners of your contracts can now see this page." if share else "This page is now yours only."
     )
     return redirect("reporting:finance")
+
+
+def pay_shifts_csv(request):
+    """Per shift: paid, contact, travel, training, meeting and gap hours, for checking a pay run."""
+    import csv
+    import io
+
+    from homecare.lib.dates import LONDON
+    from reporting.money.pay import hours, shift_rows
+
+    _require_provider_manager(request)
+    start, end = _pay_period(request)
+    rows = shift_rows(provider_id=request.user.organisation_id, first_day=start, last_day=end)
+    refs = dict(Worker.objects.filter(provider=request.user.organisation).values_list("pk", "ref"))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["shift", "worker", "kind", "start", "end", "paid", "contact", "travel", "training", "meeting", "gap"]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                r["shift"],
+                refs.get(r["worker_id"], ""),
+                r["kind"],
+                r["start"].astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"),
+                r["end"].astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"),
+            ]
+            + [hours(r[k]) for k in ("paid_min", "contact_min", "travel_min", "training_min", "meeting_min", "gap_min")]
+        )
+    return csv_response(out.getvalue(), f"shifts-{request.user.organisation.ref}-{start}-{end}.csv")

@@ -67,6 +67,7 @@ EXPECTATIONS: dict = {
     # Block pay: each provider's manager sees its own workers only (P2's manager sees P2's).
     "reporting:pay_run": {"allowed": MANAGER | {OTHER_PROVIDER}},
     "reporting:pay_run_csv": {"allowed": MANAGER | {OTHER_PROVIDER}},
+    "reporting:pay_shifts_csv": {"allowed": MANAGER | {OTHER_PROVIDER}},
     # Finance: commissioners get the page, with figures only where a provider shares them.
     "reporting:finance": {"allowed": {"provider_manager", "commissioner_officer"} | OTHER_ORGS},
     "reporting:finance_share": {

@@ -118,6 +118,16 @@ def test_the_pay_page_and_csv_are_for_the_providers_managers_only(week, manager,
     assert page.status_code == 200 and "240.00" in page.content.decode()
     export = client.get(reverse("reporting:pay_run_csv"), {"period_start": "2025-08-04", "period_end": "2025-08-10"})
     assert export["Content-Type"].startswith("text/csv") and b"240.00" in export.content
+    shifts = client.get(reverse("reporting:pay_shifts_csv"), {"period_start": "2025-08-04", "period_end": "2025-08-10"})
+    rows = list(csv.DictReader(io.StringIO(shifts.content.decode())))
+    assert [(r["shift"], r["worker"], r["paid"], r["contact"], r["travel"], r["gap"]) for r in rows][0] == (
+        "S-A1",
+        "A",
+        "6.50",
+        "2.25",
+        "0.57",
+        "3.68",
+    )
     other = Client()
     other.login(email=other_provider_user.email, password=PASSWORD)
     body = other.get(reverse("reporting:pay_run"), {"period_start": "2025-08-04"}).content.decode()
