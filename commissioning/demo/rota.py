@@ -125,7 +125,7 @@ def _try(calls: list, travel: list[list[int]], shift: int, k: int):
     last = [-1] * k
     runs: list[list[tuple[int, int]]] = [[] for _ in range(k)]
     starts = [0] * n
-    todo = list(range(n))
+    todo = sorted(range(n), key=lambda ci: calls[ci][2][0])  # by window opening
     closed = [False] * k
     while todo:
         open_runs = [r for r in range(k) if not closed[r]]
@@ -135,6 +135,8 @@ def _try(calls: list, travel: list[list[int]], shift: int, k: int):
         best = None
         for ci in todo:
             si, _, (lo, hi, dur, _, carers, _, _) = calls[ci]
+            if best is not None and lo >= best[0]:
+                break  # every later call scores at least its window's opening
             t = travel[last[r]][si] if last[r] >= 0 else 0
             st = max(lo, free[r] + t + GAP)
             partner, pt, best_arr = -1, 0, 0
@@ -158,14 +160,21 @@ def _try(calls: list, travel: list[list[int]], shift: int, k: int):
         if best is None:
             closed[r] = True
             continue
-        _, ci, st, t, partner, pt = best
+        _, ci, st, _, _, _ = best
         si, _, c = calls[ci]
         starts[ci] = st
-        for rr, tt in ((r, t), (partner, pt)):
-            if rr >= 0:
-                runs[rr].append((ci, tt))
-                free[rr] = st + c[2]
-                last[rr] = si
+        # Best fit: of the runs that can be there by then, the ones that have been idle least. This
+        # keeps lunch calls on a few runs, so the others can stop after the morning on a short block.
+        able = []
+        for rr in open_runs:
+            tt = travel[last[rr]][si] if last[rr] >= 0 else 0
+            if free[rr] + tt + GAP <= st:
+                able.append((-free[rr], rr, tt))
+        able.sort()
+        for _, rr, tt in able[: c[4]]:
+            runs[rr].append((ci, tt))
+            free[rr] = st + c[2]
+            last[rr] = si
         todo.remove(ci)
     return runs, starts
 
