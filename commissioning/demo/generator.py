@@ -495,7 +495,7 @@ class _Gen:
 
     def lost_referrals(self, info: ContractInfo, rng: random.Random) -> None:
         """Referrals that never started: declined by the provider (KPI 1) or withdrawn."""
-        started_per_day = len(info.slots) / 700
+        started_per_day = len(info.slots) / 365
         for outcome, share in (("declined", 0.04), ("withdrawn", 0.03)):
             n = int(self.n_days * started_per_day * share + rng.random())
             for _ in range(n):

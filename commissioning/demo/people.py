@@ -10,7 +10,7 @@ from .careplans import Slot
 
 HOSPITAL_ADMISSIONS_PER_DAY = 0.0015  # about 2 admissions a week among 210 people
 TERMINAL_STAY_SHARE = 0.12  # stays after which the person moves to residential care
-MEAN_PACKAGE_DAYS = 700
+MEAN_PACKAGE_DAYS = 365
 CHANGES_PER_DAY = 0.025 / 7  # hours changes, about 2.5% of packages a week
 OUTCOMES_OPT_OUT = 0.06
 LOT2_SHARE = 0.12
@@ -194,8 +194,10 @@ def reviews(rng: random.Random, occ: Occupant, n_days: int) -> tuple[list[dict],
                     done = max(occ.start, due - rng.randint(0, 14))
                 elif r < on_time + late:
                     done = due + rng.randint(1, 40 if kind == "provider" else 90)
+                elif due < stop - 45:
+                    done = due + rng.randint(41, 120)  # long overdue, caught up in the end
                 else:
-                    done = None  # overdue
+                    done = None  # overdue at the end of the data
                 if done is not None and done > stop:
                     done = None
                 out.append(
