@@ -53,7 +53,8 @@ def occupants_for(
     person's start falls after the data, that start day (their referral is still pending)."""
     last = n_days - 1
     occs: list[Occupant] = []
-    start = -rng.randint(1, 1400)
+    # In the steady state about 3% of lines are between people (gaps of 2-21 days on year-long packages).
+    start = rng.randint(1, 21) if rng.random() < 0.03 else -rng.randint(1, 1400)
     while True:
         pref = next_person()
         # Package lengths are memoryless, so the person on the line when the data starts simply has
