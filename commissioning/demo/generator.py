@@ -431,8 +431,14 @@ class _Gen:
         elif delay:
             lead = rng.uniform(80, 200)
         else:
-            lead = rng.uniform(12, 71) if rng.random() < 0.84 else rng.uniform(73, 150)
-        received = self._daytime(first - round(lead * 60), rng)
+            lead = rng.uniform(12, 70) if rng.random() < 0.88 else rng.uniform(73, 150)
+        received = first - round(lead * 60)
+        m = received % 1440
+        if not 8 * 60 <= m < 20 * 60:
+            # Brokerage works office hours: a night-time referral arrives the next morning instead, so
+            # the time to the first visit shrinks rather than grows (unless that visit is too soon).
+            morning = received - m + (1440 if m >= 20 * 60 else 0) + 8 * 60 + rng.randint(0, 60)
+            received = morning if morning <= first - 60 else self._daytime(received, rng)
         if rng.random() < 0.85:
             agreed = received + rng.randint(30, 20 * 60)
         else:
