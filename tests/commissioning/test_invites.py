@@ -116,3 +116,21 @@ def test_a_commissioner_admin_gets_404_deactivating_a_providers_user(client, off
     assert client.post(reverse("commissioning:user-deactivate", args=[coordinator.pk])).status_code == 404
     coordinator.refresh_from_db()
     assert coordinator.is_active
+
+
+def test_an_invitee_is_not_asked_to_verify_their_email_again(
+    client, manager, settings, django_capture_on_commit_callbacks
+):
+    # Production makes verification mandatory; the set-password link already proved the mailbox.
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, name="Sam Lee", email="sam@p1.example", roles=["coordinator"])
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    client.logout()
+    set_password_url = client.get(link)["Location"]
+    client.post(set_password_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    mail.outbox.clear()
+    client.post(reverse("account_login"), {"login": "sam@p1.example", "password": NEW_PASSWORD})
+    assert client.get("/").status_code == 200
+    assert not [m for m in mail.outbox if "confirm" in m.subject.lower() or "verif" in m.subject.lower()]
