@@ -21,6 +21,8 @@ from . import catalogue as cat
 from .careplans import AM, PM, Slot, calibrate, choose_two_handed, make_slot
 from .geo import WARDS, clamp_to_box, point_near
 from .people import Occupant, assessments, occupants_for, package_changes, reviews
+from .provider_records import ProviderRecordsMixin
+from .referrals import ReferralsMixin
 from .rota import JITTER, OVERRUN, Position, Template, make_positions, plan_team, travel_matrix
 from .scales import PROVIDER_NAMES, SCALES, Scale
 from .workforce import Worker, staff_positions
@@ -112,7 +114,7 @@ def generate_bundle(
     return s
 
 
-class _Gen:
+class _Gen(ReferralsMixin, ProviderRecordsMixin):
     def __init__(self, scale: Scale, seed: int, start: date, weeks: int, writer: BundleWriter) -> None:
         self.sc, self.seed, self.start, self.weeks, self.w = scale, seed, start, weeks, writer
         self.n_days = 7 * weeks
@@ -407,131 +409,6 @@ class _Gen:
         if -28 <= occ.start <= self.last:
             self.referral(info, slot, occ, rng)
 
-    def _first_call(self, slot: Slot, occ: Occupant | None, day: int) -> int:
-        for k, c in enumerate(slot.day_calls[day % 7]):
-            if not c[6] or (occ is not None and occ.optional_booked(day)):
-                return day * 1440 + slot.starts[day % 7][k]
-        return day * 1440 + 9 * 60
-
-    def _daytime(self, minute: int, rng: random.Random) -> int:
-        """Move a time that falls at night back to office hours of the same or the previous day."""
-        m = minute % 1440
-        if m < 8 * 60:
-            return minute - m - 1440 + rng.randint(15 * 60, 19 * 60)
-        if m >= 20 * 60:
-            return minute - m + rng.randint(14 * 60, 19 * 60)
-        return minute
-
-    def referral(self, info: ContractInfo, slot: Slot, occ: Occupant, rng: random.Random) -> None:
-        first = self._first_call(slot, occ, occ.start)
-        priority = rng.random() < 0.12
-        delay = not priority and rng.random() < 0.05
-        if priority:
-            lead = rng.uniform(5, 40) if rng.random() < 0.95 else rng.uniform(49, 70)
-        elif delay:
-            lead = rng.uniform(80, 200)
-        else:
-            lead = rng.uniform(12, 70) if rng.random() < 0.88 else rng.uniform(73, 150)
-        received = first - round(lead * 60)
-        m = received % 1440
-        if not 8 * 60 <= m < 20 * 60:
-            # Brokerage works office hours: a night-time referral arrives the next morning instead, so
-            # the time to the first visit shrinks rather than grows (unless that visit is too soon).
-            morning = received - m + (1440 if m >= 20 * 60 else 0) + 8 * 60 + rng.randint(0, 60)
-            received = morning if morning <= first - 60 else self._daytime(received, rng)
-        if rng.random() < 0.85:
-            agreed = received + rng.randint(30, 20 * 60)
-        else:
-            agreed = received + rng.randint(26 * 60, 60 * 60)
-        agreed = max(received + 15, min(agreed, first - 30))
-        self.w.add(
-            "referrals",
-            {
-                "ref": f"R-{occ.person}",
-                "person": occ.person,
-                "lot": occ.lot,
-                "received": self.dt(received),
-                "priority": priority,
-                "authorised_delay": delay,
-                "start_agreed": self.dt(agreed),
-                "outcome": "started",
-                "decided": self.dt(agreed),
-            },
-        )
-
-    def pending_referral(self, info: ContractInfo, slot: Slot, start_day: int, rng: random.Random) -> None:
-        received = self._daytime(start_day * 1440 + 9 * 60 - rng.randint(20 * 60, 90 * 60), rng)
-        if received > self.last * 1440 + 17 * 60:
-            return
-        pref = self._next(self.person_no, info.provider, "{}-P{:05d}")
-        lot = 2 if rng.random() < self.sc.lot2_share else 1
-        self._person_without_package(info, pref, slot, rng, lot)
-        agreed = received + rng.randint(60, 18 * 60)
-        agreed_s = self.dt(agreed) if agreed <= self.last * 1440 + 20 * 60 else None
-        self.w.add(
-            "referrals",
-            {
-                "ref": f"R-{pref}",
-                "person": pref,
-                "lot": lot,
-                "received": self.dt(received),
-                "priority": False,
-                "authorised_delay": False,
-                "start_agreed": agreed_s,
-                "outcome": "pending",
-                "decided": None,
-            },
-        )
-
-    def _person_without_package(self, info, pref, slot, rng, lot) -> None:
-        info.people += 1
-        self.w.add(
-            "people",
-            {
-                "ref": pref,
-                "provider": info.provider,
-                "contract": info.ref,
-                "lot": lot,
-                "home": self.home(
-                    round(slot.lat + (rng.random() - 0.5) * 0.002, 5), round(slot.lon + (rng.random() - 0.5) * 0.003, 5)
-                ),
-                "outcomes_opt_out": False,
-            },
-        )
-
-    def lost_referrals(self, info: ContractInfo, rng: random.Random) -> None:
-        """Referrals that never started: declined by the provider (KPI 1) or withdrawn."""
-        started_per_day = len(info.slots) / 365
-        for outcome, share in (("declined", 0.04), ("withdrawn", 0.03)):
-            n = int(self.n_days * started_per_day * share + rng.random())
-            for _ in range(n):
-                slot = info.slots[rng.randrange(len(info.slots))]
-                received = self._daytime(rng.randrange(self.n_days) * 1440 + rng.randint(9 * 60, 17 * 60), rng)
-                decided = received + (
-                    rng.randint(120, 30 * 60) if outcome == "declined" else rng.randint(240, 5 * 1440)
-                )
-                decided = self._daytime(decided, rng) if decided % 1440 >= 20 * 60 else decided
-                decided = max(decided, received + 60)
-                if decided > self.last * 1440 + 20 * 60:
-                    continue
-                pref = self._next(self.person_no, info.provider, "{}-P{:05d}")
-                lot = 2 if rng.random() < self.sc.lot2_share else 1
-                self._person_without_package(info, pref, slot, rng, lot)
-                self.w.add(
-                    "referrals",
-                    {
-                        "ref": f"R-{pref}",
-                        "person": pref,
-                        "lot": lot,
-                        "received": self.dt(received),
-                        "priority": rng.random() < 0.1,
-                        "authorised_delay": False,
-                        "start_agreed": None,
-                        "outcome": outcome,
-                        "decided": self.dt(decided),
-                    },
-                )
-
     # ---- shifts and visits, day by day
     @staticmethod
     def _shift(ref: str, wref: str, d: str, start: int, end: int, brk: int, kind: str) -> str:
@@ -718,127 +595,6 @@ class _Gen:
                             self._shift(f"S-{w.ref}-{d}-M", w.ref, d, 14 * 60 + 15, 15 * 60 + 15, 0, "meeting"),
                         )
                         self._pay(team, w, day, 60)
-
-    # ---- provider-level records
-    def provider_records(self) -> None:
-        by_provider: dict[str, list[ContractInfo]] = {}
-        for c in self.contracts:
-            by_provider.setdefault(c.provider, []).append(c)
-        for prov, contracts in by_provider.items():
-            rng = self.rng("provider", prov)
-            people = sum(len(c.slots) for c in contracts)
-            self.events(prov, people, rng)
-            self.surveys(prov, people, rng)
-        for ci, c in enumerate(self.contracts):
-            rng = self.rng("money", c.ref)
-            self.credits_and_spend(ci, c, rng)
-
-    def events(self, prov: str, people: int, rng: random.Random) -> None:
-        n = 0
-        for kind, rate in cat.EVENT_RATES.items():
-            per_day = rate * people / 100 / 7
-            day = -1
-            while True:
-                day += 1 + int(rng.expovariate(per_day))
-                if day > self.last:
-                    break
-                titles = cat.EVENT_TITLES[kind]
-                self.w.add(
-                    "events",
-                    {
-                        "ref": f"EV-{prov}-{n}",
-                        "provider": prov,
-                        "date": self.day_str(day),
-                        "kind": kind,
-                        "title": titles[rng.randrange(len(titles))],
-                    },
-                )
-                n += 1
-
-    def _headcount(self, prov: str, day: int) -> int:
-        return sum(
-            1
-            for t in self.teams
-            if t.provider == prov
-            for w in t.workers
-            if w.started <= day and (w.left is None or w.left >= day)
-        )
-
-    def surveys(self, prov: str, people: int, rng: random.Random) -> None:
-        first, last = self.start - timedelta(days=182), self.start + timedelta(days=self.last)
-        for year in range(first.year, last.year + 1):
-            for month in (3, 9):  # half-yearly staff survey
-                d = date(year, month, 1)
-                if first <= d <= last:
-                    day = (d - self.start).days
-                    heads = self._headcount(prov, day)
-                    self.w.add(
-                        "staff_surveys",
-                        {
-                            "ref": f"SS-{prov}-{d.isoformat()}",
-                            "provider": prov,
-                            "date": d.isoformat(),
-                            "responses": max(1, int(heads * rng.uniform(0.35, 0.6))),
-                            "mean_score": f"{rng.uniform(3.4, 4.3):.2f}",
-                        },
-                    )
-        first = self.start - timedelta(days=365)
-        for year in range(first.year, last.year + 1):
-            d = date(year, 10, 1)  # annual survey of people and families
-            if first <= d <= last:
-                responses = max(1, int(people * rng.uniform(0.3, 0.45)))
-                carers = int(responses * rng.uniform(0.25, 0.35))
-                self.w.add(
-                    "people_surveys",
-                    {
-                        "ref": f"PS-{prov}-{d.isoformat()}",
-                        "provider": prov,
-                        "date": d.isoformat(),
-                        "responses": responses,
-                        "felt_understood": round(responses * rng.uniform(0.8, 0.92)),
-                        "unpaid_carers_responses": carers,
-                        "unpaid_carers_well_supported": round(carers * rng.uniform(0.62, 0.8)),
-                    },
-                )
-
-    def credits_and_spend(self, ci: int, c: ContractInfo, rng: random.Random) -> None:
-        n = 0
-        for period in range(0, (self.n_days + 27) // 28):
-            p_start, p_end = period * 28, min(period * 28 + 27, self.last)
-            for lot, chance in ((1, 0.6), (2, 0.25)):
-                if rng.random() < chance:
-                    day = rng.randint(p_start, p_end)
-                    d = self.start + timedelta(days=day)
-                    rate = float(cat.rate_for(c.model, cat.financial_year(d) - cat.financial_year(self.start)))
-                    hours = rng.choice((0.5, 0.75, 1, 1.5, 2, 3))
-                    self.w.add(
-                        "credits",
-                        {
-                            "ref": f"CR-{c.ref}-{n}",
-                            "provider": c.provider,
-                            "contract": c.ref,
-                            "lot": lot,
-                            "date": d.isoformat(),
-                            "amount": f"{rate * hours:.2f}",
-                            "reason": cat.CREDIT_REASONS[rng.randrange(len(cat.CREDIT_REASONS))],
-                        },
-                    )
-                    n += 1
-            direct = self.paid_cost.get((ci, period), 0.0) * 1.25
-            indirect = direct * rng.uniform(0.14, 0.18)
-            other = direct * rng.uniform(0.08, 0.12)
-            self.w.add(
-                "spend",
-                {
-                    "ref": f"SP-{c.ref}-{period + 1}",
-                    "provider": c.provider,
-                    "contract": c.ref,
-                    "period_start": self.day_str(p_start),
-                    "period_end": self.day_str(p_end),
-                    "indirect_staffing": f"{indirect:.2f}",
-                    "total_spend": f"{direct + indirect + other:.2f}",
-                },
-            )
 
 
 def cat_course(rng: random.Random) -> tuple[str, str]:
