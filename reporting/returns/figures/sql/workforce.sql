@@ -1,55 +1,72 @@
 -- Workforce figures over the 4-week window (measures 14, 15, 16, 17). Workers belong to a provider,
 -- not a contract, so these are the provider's figures, the same in each of its contracts' returns
 -- (except spend, entered per contract).
-WITH sh AS (
+WITH sh AS MATERIALIZED (
     SELECT s.id, s.worker_id, s.start, s."end", s.unpaid_break_minutes
     FROM rota_shift s
     WHERE s.provider_id = %(provider_id)s AND s.start >= %(w4_ws)s AND s.start < %(we)s
 ),
--- Attendances belong to the shift whose span holds their check-in.
-sa0 AS MATERIALIZED (
-    -- A lateral subquery that cannot be flattened (OFFSET 0): one (worker, check_in) index range per
-    -- shift, never a scan of the attendance history, whatever the planner estimates.
-    SELECT sh.id AS shift_id, sh.worker_id, a.id, a.visit_id, a.check_in, a.check_out
-    FROM sh
+-- The shifts' workers' attendances checked in between the first shift's start and the last one's
+-- end: one (worker, check_in) index range per worker (the subquery cannot be flattened, OFFSET 0),
+-- never a scan of the attendance history, and not one probe per shift.
+a0 AS MATERIALIZED (
+    SELECT a.*
+    FROM (SELECT DISTINCT worker_id FROM sh) w
     CROSS JOIN LATERAL (
-        SELECT a.id, a.visit_id, a.check_in, a.check_out FROM rota_attendance a
-        WHERE a.worker_id = sh.worker_id AND a.check_in >= sh.start AND a.check_in < sh."end"
+        SELECT a.id, a.worker_id, a.visit_id, a.check_in, a.check_out FROM rota_attendance a
+        WHERE a.worker_id = w.worker_id
+          AND a.check_in >= (SELECT min(start) FROM sh) AND a.check_in < (SELECT max("end") FROM sh)
         OFFSET 0
     ) a
 ),
--- The attendances' visits, read through the (provider, planned_start) index over the window (a
--- range scan, not a probe per attendance); a visit planned outside it is looked up by its key.
+-- The attendances' visits, read through the (provider, planned_start) index over the window plus a
+-- day either side (an index-only range scan: the index carries id and person_id, and constant
+-- bounds give the planner a true row count, so it hashes); a visit planned outside that range is
+-- looked up by its key below, so the range only decides the speed, never the figures.
 vv AS MATERIALIZED (
     SELECT v.id, v.person_id FROM rota_visit v
     WHERE v.provider_id = %(provider_id)s AND v.planned_start >= %(w4_ws)s::timestamptz - interval '1 day'
-      AND v.planned_start < (SELECT max(check_in) FROM sa0) + interval '1 day'
+      AND v.planned_start < %(we)s::timestamptz + interval '1 day'
 ),
-sa AS MATERIALIZED (
-    SELECT sa0.*, pe.home_lat, pe.home_lon
-    FROM sa0
-    LEFT JOIN vv ON vv.id = sa0.visit_id
+-- One stream per worker in time order: the window's shift starts (k = 0) and the attendances with
+-- their person's home (k = 1); a shift start sorts before a check-in at the same instant.
+merged AS (
+    SELECT worker_id, start AS t, 0 AS k, NULL::bigint AS id, start, "end",
+           NULL::timestamptz AS check_out, NULL::numeric AS home_lat, NULL::numeric AS home_lon
+    FROM sh
+    UNION ALL
+    SELECT a0.worker_id, a0.check_in, 1, a0.id, NULL, NULL, a0.check_out, pe.home_lat, pe.home_lon
+    FROM a0
+    LEFT JOIN vv ON vv.id = a0.visit_id
     JOIN outcomes_person pe
-      ON pe.id = COALESCE(vv.person_id, (SELECT v.person_id FROM rota_visit v WHERE v.id = sa0.visit_id))
+      ON pe.id = COALESCE(vv.person_id, (SELECT v.person_id FROM rota_visit v WHERE v.id = a0.visit_id))
 ),
-att AS (
-    SELECT shift_id, worker_id, check_in, check_out, home_lat, home_lon,
-           lag(home_lat) OVER w AS prev_lat, lag(home_lon) OVER w AS prev_lon
-    FROM sa
-    WINDOW w AS (PARTITION BY shift_id ORDER BY check_in, id)
+-- Attendances belong to the shift whose span holds their check-in. A worker's shifts never overlap
+-- (exclusion constraint), so the only candidate is the worker's latest shift starting at or before
+-- the check-in, carried forward along the stream (starts and ends both increase); the attendance
+-- is in it when it checked in before its end. The previous row of an attendance in the stream is
+-- the previous attendance of the same shift unless it is the shift's start (the first attendance
+-- of a shift has no leg): one sort, one window pass, haversine only for consecutive pairs.
+stream AS (
+    SELECT k, t AS check_in, check_out, worker_id, home_lat, home_lon,
+           max(start) OVER w AS shift_start, max("end") OVER w AS shift_end,
+           lag(k) OVER w AS prev_k, lag(home_lat) OVER w AS prev_lat, lag(home_lon) OVER w AS prev_lon
+    FROM merged
+    WINDOW w AS (PARTITION BY worker_id ORDER BY t, k, id ROWS UNBOUNDED PRECEDING)
 ),
-legs AS (
-    SELECT floor(
+att AS MATERIALIZED (
+    SELECT s.check_in, s.check_out, s.worker_id,
+           CASE WHEN s.prev_k = 1 AND s.prev_lat IS NOT NULL AND s.home_lat IS NOT NULL THEN floor(
                2 * 6371 * asin(sqrt(
-                   power(sin(radians(att.home_lat - att.prev_lat) / 2), 2)
-                   + cos(radians(att.prev_lat)) * cos(radians(att.home_lat))
-                     * power(sin(radians(att.home_lon - att.prev_lon) / 2), 2)))
+                   power(sin(radians(s.home_lat - s.prev_lat) / 2), 2)
+                   + cos(radians(s.prev_lat)) * cos(radians(s.home_lat))
+                     * power(sin(radians(s.home_lon - s.prev_lon) / 2), 2)))
                * 1.3
                / CASE w.travel_mode WHEN 'walk' THEN 5 WHEN 'cycle' THEN 15 WHEN 'public' THEN 15
                                     WHEN 'car' THEN 30 END
-               * 60 + 0.5)::numeric AS minutes
-    FROM att JOIN workforce_worker w ON w.id = att.worker_id
-    WHERE att.prev_lat IS NOT NULL AND att.home_lat IS NOT NULL
+               * 60 + 0.5)::numeric END AS minutes
+    FROM stream s JOIN workforce_worker w ON w.id = s.worker_id
+    WHERE s.k = 1 AND s.check_in < s.shift_end
 ),
 wk AS (
     SELECT w.id, w.started, w."left", w.pay_rate
@@ -82,7 +99,7 @@ spend AS (
 )
 SELECT jsonb_build_object(
     'attendances', (SELECT count(*) FROM att),
-    'travel_minutes', (SELECT COALESCE(sum(minutes), 0) FROM legs),
+    'travel_minutes', (SELECT COALESCE(sum(minutes), 0) FROM att),
     'contact_minutes', (SELECT COALESCE(sum(extract(epoch FROM check_out - check_in) / 60), 0)
                         FROM att WHERE check_out IS NOT NULL),
     'shifts', (SELECT count(*) FROM sh),
