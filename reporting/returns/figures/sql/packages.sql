@@ -46,24 +46,32 @@ active_week AS (
 active_last AS (
     SELECT * FROM pk WHERE pk."end" IS NULL OR pk."end" >= %(d6)s
 ),
--- A provider review overdue on the week's last day: due on or before it, not completed by then.
-overdue AS (
-    SELECT DISTINCT rv.package_id
+-- Each package's reviews, read in one pass (not once per figure): whether a provider review is
+-- overdue on the week's last day (due on or before it, not completed by then) or due in the week
+-- (measure 4, KPI 5), and how many reviews of any kind were completed in the week on or before
+-- their due date (measure 11).
+rv AS MATERIALIZED (
+    SELECT rv.package_id,
+           bool_or(rv.kind = 'provider' AND rv.due <= %(d6)s
+                   AND (rv.completed IS NULL OR rv.completed > %(d6)s)) AS overdue,
+           bool_or(rv.kind = 'provider' AND rv.due BETWEEN %(d0)s AND %(d6)s) AS due_in_week,
+           count(*) FILTER (WHERE rv.completed BETWEEN %(d0)s AND %(d6)s AND rv.completed <= rv.due) AS in_time
     FROM outcomes_review rv JOIN pk ON pk.id = rv.package_id
-    WHERE rv.kind = 'provider' AND rv.due <= %(d6)s AND (rv.completed IS NULL OR rv.completed > %(d6)s)
+    GROUP BY rv.package_id
+),
+overdue AS (
+    SELECT package_id FROM rv WHERE overdue
 ),
 m4 AS (
     SELECT a.lot, count(*) AS packages_due_review
-    FROM active_week a
-    WHERE EXISTS (SELECT 1 FROM outcomes_review rv
-                  WHERE rv.package_id = a.id AND rv.kind = 'provider' AND rv.due <= %(d6)s
-                    AND (rv.due >= %(d0)s OR rv.completed IS NULL OR rv.completed > %(d6)s))
+    FROM active_week a JOIN rv ON rv.package_id = a.id
+    WHERE rv.overdue OR rv.due_in_week
     GROUP BY a.lot
 ),
 m11 AS (
-    SELECT count(*) AS n
-    FROM outcomes_review rv JOIN pk ON pk.id = rv.package_id
-    WHERE pk.lot = 1 AND rv.completed BETWEEN %(d0)s AND %(d6)s AND rv.completed <= rv.due
+    SELECT COALESCE(sum(rv.in_time), 0) AS n
+    FROM rv JOIN pk ON pk.id = rv.package_id
+    WHERE pk.lot = 1
 ),
 -- KPI 5: people with an active package on the last day; met when no provider review of theirs
 -- (on any of their packages under this contract) is overdue that day. One row per active package,
