@@ -226,4 +226,10 @@ def _upsert(cursor, actor_provider: str | None) -> dict:
         cursor.execute(sql)
         created, updated = cursor.fetchone()
         counts[name] = {"created": created, "updated": updated, "unchanged": staged - created - updated}
+        table = upsert.JOINED_LATER.get(name)
+        if table and created + updated:
+            # Later steps join this table by ref: without fresh statistics a table that was empty
+            # looks empty to the planner, which then probes an index once per row (17 s of 23 s
+            # for a city's visits) instead of hashing it once.
+            cursor.execute(f"ANALYZE {table}")
     return counts

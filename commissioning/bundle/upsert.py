@@ -167,6 +167,21 @@ def attendances() -> str:
 COMMISSIONER_OWNED = ("commissioners", "neighbourhoods", "contracts", "lots", "lot_rates")
 
 
+# Tables that later steps join to resolve refs (list name -> table): analysed once written.
+JOINED_LATER = {
+    "commissioners": ORG,
+    "providers": ORG,
+    "neighbourhoods": "commissioning_neighbourhood",
+    "contracts": "commissioning_contract",
+    "lots": "commissioning_lot",
+    "teams": "workforce_team",
+    "workers": "workforce_worker",
+    "people": "outcomes_person",
+    "packages": "outcomes_package",
+    "visits": "rota_visit",
+}
+
+
 def plan() -> list[tuple[str, str]]:
     """(count name, SQL) in dependency order."""
     steps = [
