@@ -10,6 +10,8 @@ $PY manage.py setup_periodic_tasks
 if [ "$($PY manage.py shell --no-imports -c 'from commissioning.models import Organisation; print(Organisation.objects.exists())')" = "False" ]; then
   echo "Empty database: loading the pilot demo area (seed_demo --scale pilot --weeks ${DEMO_WEEKS:-8} --seed 1)..."
   $PY manage.py seed_demo --scale pilot --weeks "${DEMO_WEEKS:-8}" --seed 1
+  echo "Computing the demo's latest returns and invoices (signing off / issuing all but the newest)..."
+  $PY manage.py demo_reports
 fi
 $PY manage.py collectstatic --noinput -v0
 mkdir -p .run
