@@ -4,6 +4,8 @@ leaves no audit events."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .lists import BY_NAME, LISTS, L
 from .staging import q, stg
 
@@ -12,6 +14,20 @@ PROVIDER_JOIN = f"JOIN {ORG} o ON o.kind = 'provider' AND o.ref = s.prov"
 
 # The ref target's table, for foreign keys resolved by (provider, ref).
 _TABLE = {lst.name: lst.table for lst in LISTS}
+
+
+@dataclass(frozen=True)
+class Step:
+    """How one list reaches its table. `upsert` returns (created, updated); when `probe` finds no
+    staged row matching a stored one, `insert` (a plain INSERT, no conflict handling, rows in key
+    order) does the same work faster. `locks` take the FOR KEY SHARE locks the foreign-key checks
+    would take on the rows the insert points at (see importer._fast_insert)."""
+
+    table: str
+    upsert: str
+    probe: str
+    insert: str
+    locks: tuple[str, ...]
 
 
 def _statement(
@@ -23,11 +39,11 @@ def _statement(
     conflict: str,
     insert_only: dict[str, str] | None = None,
     keep_when_null: frozenset[str] = frozenset(),
-) -> str:
+) -> Step:
     insert_only = insert_only or {}
     all_cols = cols + list(insert_only)
     all_exprs = exprs + list(insert_only.values())
-    keys = {c.strip() for c in conflict.split(",")}
+    keys = [c.strip() for c in conflict.split(",")]
     updatable = [c for c in cols if c not in keys]
 
     def incoming(c: str) -> str:
@@ -36,13 +52,36 @@ def _statement(
     sets = ", ".join(f"{q(c)} = {incoming(c)}" for c in updatable)
     old = ", ".join(f"t.{q(c)}" for c in updatable)
     new = ", ".join(incoming(c) for c in updatable)
-    return (
-        f"WITH up AS (INSERT INTO {table} AS t ({', '.join(q(c) for c in all_cols)}) "
-        f"SELECT {', '.join(all_exprs)} FROM {source} s {' '.join(joins)} WHERE NOT s.bad "
+    select = f"SELECT {', '.join(all_exprs)} FROM {source} s {' '.join(joins)} WHERE NOT s.bad"
+    upsert = (
+        f"WITH up AS (INSERT INTO {table} AS t ({', '.join(q(c) for c in all_cols)}) {select} "
         f"ON CONFLICT ({conflict}) DO UPDATE SET {sets} WHERE ROW({old}) IS DISTINCT FROM ROW({new}) "
         f"RETURNING (xmax = 0) AS created) "
         f"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
     )
+    key_exprs = [all_exprs[all_cols.index(k)] for k in keys]
+    match = " AND ".join(f"t.{q(k)} = n.k{i}" for i, k in enumerate(keys))
+    probe = (
+        f"SELECT EXISTS (SELECT 1 FROM (SELECT {', '.join(f'{e} AS k{i}' for i, e in enumerate(key_exprs))} "
+        f"FROM {source} s {' '.join(joins)} WHERE NOT s.bad) n JOIN {table} t ON {match})"
+    )
+    order = ", ".join(e for e in key_exprs if not e.startswith("'"))  # not the constant 'provider'
+    insert = (
+        f"WITH ins AS (INSERT INTO {table} ({', '.join(q(c) for c in all_cols)}) {select} "
+        f"ORDER BY {order} RETURNING 1) "
+        "SELECT count(*), 0 FROM ins"
+    )
+    locks = []
+    for n, join in enumerate(joins):
+        # "[LEFT ]JOIN table alias ON ...": the parent rows this join resolves, each locked once.
+        words = join.split()
+        parent, alias = (words[2], words[3]) if words[0] == "LEFT" else (words[1], words[2])
+        inner = [*joins[:n], join.removeprefix("LEFT ")]
+        locks.append(
+            f"SELECT count(*) FROM (SELECT 1 FROM {parent} x WHERE x.id IN (SELECT {alias}.id FROM {source} s "
+            f"{' '.join(inner)} WHERE NOT s.bad) FOR KEY SHARE OF x) l"
+        )
+    return Step(table, upsert, probe, insert, tuple(locks))
 
 
 def _value(f) -> str:
@@ -58,7 +97,7 @@ def _value(f) -> str:
     return f"coalesce({v}, '{f.default}')"
 
 
-def provider_owned(lst: L) -> str:
+def provider_owned(lst: L) -> Step:
     """Upsert of a list of provider-owned records matched by (provider, ref)."""
     cols, exprs, joins = ["provider_id"], ["o.id"], [PROVIDER_JOIN]
     for n, f in enumerate(lst.fields):
@@ -86,7 +125,7 @@ def provider_owned(lst: L) -> str:
     return _statement(lst.table, cols, exprs, joins, stg(lst), "provider_id, ref", insert_only)
 
 
-def organisations(kind: str) -> str:
+def organisations(kind: str) -> Step:
     lst = BY_NAME["providers" if kind == "provider" else "commissioners"]
     cols, exprs = ["kind", "ref", "name"], [f"'{kind}'", "s.ref", "s.name"]
     if kind == "provider":
@@ -95,7 +134,7 @@ def organisations(kind: str) -> str:
     return _statement(ORG, cols, exprs, [], stg(lst), "kind, ref", {"shares_finance_with_commissioners": "false"})
 
 
-def neighbourhoods() -> str:
+def neighbourhoods() -> Step:
     return _statement(
         "commissioning_neighbourhood",
         ["ref", "name", "wards", "lsoas"],
@@ -106,7 +145,7 @@ def neighbourhoods() -> str:
     )
 
 
-def lots() -> str:
+def lots() -> Step:
     lst = BY_NAME["lots"]
     cols = ["provider_id", "contract_id", "number", "name", "commissioner_id"]
     exprs = ["o.id", "c.id", "s.lot", "s.name", "cm.id"]
@@ -123,7 +162,7 @@ def lots() -> str:
     return _statement("commissioning_lot", cols, exprs, joins, "stg_lots", "contract_id, number")
 
 
-def lot_rates() -> str:
+def lot_rates() -> Step:
     """A lot's `hourly_rate` applies from the contract's start; each rate change from its date."""
     source = (
         "(SELECT l.bad, l.prov, l.pref, l.lot, c.start AS effective_from, l.hourly_rate "
@@ -145,7 +184,7 @@ def lot_rates() -> str:
     )
 
 
-def attendances() -> str:
+def attendances() -> Step:
     joins = [
         PROVIDER_JOIN,
         "JOIN rota_visit v ON v.provider_id = o.id AND v.ref = s.pref",
@@ -182,7 +221,7 @@ JOINED_LATER = {
 }
 
 
-def plan() -> list[tuple[str, str]]:
+def plan() -> list[tuple[str, Step]]:
     """(count name, SQL) in dependency order."""
     steps = [
         ("commissioners", organisations("commissioner")),
