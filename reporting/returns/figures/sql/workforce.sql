@@ -54,9 +54,12 @@ stream AS (
     FROM merged
     WINDOW w AS (PARTITION BY worker_id ORDER BY t, k, id ROWS UNBOUNDED PRECEDING)
 ),
-att AS MATERIALIZED (
-    SELECT s.check_in, s.check_out, s.worker_id,
-           CASE WHEN s.prev_k = 1 AND s.prev_lat IS NOT NULL AND s.home_lat IS NOT NULL THEN floor(
+-- Measure 14 in one pass over the stream: the attendances inside a shift, their contact time (the
+-- exact sum of the intervals, converted once) and the legs' minutes (whole minutes, so summed as
+-- integers), computed only for consecutive pairs.
+travel AS (
+    SELECT count(*) AS attendances,
+           COALESCE(sum(CASE WHEN s.prev_k = 1 AND s.prev_lat IS NOT NULL AND s.home_lat IS NOT NULL THEN floor(
                2 * 6371 * asin(sqrt(
                    power(sin(radians(s.home_lat - s.prev_lat) / 2), 2)
                    + cos(radians(s.prev_lat)) * cos(radians(s.home_lat))
@@ -64,7 +67,8 @@ att AS MATERIALIZED (
                * 1.3
                / CASE w.travel_mode WHEN 'walk' THEN 5 WHEN 'cycle' THEN 15 WHEN 'public' THEN 15
                                     WHEN 'car' THEN 30 END
-               * 60 + 0.5)::numeric END AS minutes
+               * 60 + 0.5)::bigint END), 0) AS minutes,
+           COALESCE(extract(epoch FROM sum(s.check_out - s.check_in)) / 60, 0) AS contact_minutes
     FROM stream s JOIN workforce_worker w ON w.id = s.worker_id
     WHERE s.k = 1 AND s.check_in < s.shift_end
 ),
@@ -98,10 +102,9 @@ spend AS (
     WHERE contract_id = %(contract_id)s AND period_start >= %(w4_d0)s AND period_end <= %(d6)s
 )
 SELECT jsonb_build_object(
-    'attendances', (SELECT count(*) FROM att),
-    'travel_minutes', (SELECT COALESCE(sum(minutes), 0) FROM att),
-    'contact_minutes', (SELECT COALESCE(sum(extract(epoch FROM check_out - check_in) / 60), 0)
-                        FROM att WHERE check_out IS NOT NULL),
+    'attendances', (SELECT attendances FROM travel),
+    'travel_minutes', (SELECT minutes FROM travel),
+    'contact_minutes', (SELECT contact_minutes FROM travel),
     'shifts', (SELECT count(*) FROM sh),
     'direct_cost', (SELECT direct FROM cost),
     'pay', (SELECT pay FROM cost),
