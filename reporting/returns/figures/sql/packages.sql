@@ -50,14 +50,18 @@ active_last AS (
 -- overdue on the week's last day (due on or before it, not completed by then) or due in the week
 -- (measure 4, KPI 5), and how many reviews of any kind were completed in the week on or before
 -- their due date (measure 11).
+-- Per package through the package_id index (an aggregate subquery the planner cannot flatten into
+-- a scan of every provider's reviews).
 rv AS MATERIALIZED (
-    SELECT rv.package_id,
-           bool_or(rv.kind = 'provider' AND rv.due <= %(d6)s
-                   AND (rv.completed IS NULL OR rv.completed > %(d6)s)) AS overdue,
-           bool_or(rv.kind = 'provider' AND rv.due BETWEEN %(d0)s AND %(d6)s) AS due_in_week,
-           count(*) FILTER (WHERE rv.completed BETWEEN %(d0)s AND %(d6)s AND rv.completed <= rv.due) AS in_time
-    FROM outcomes_review rv JOIN pk ON pk.id = rv.package_id
-    GROUP BY rv.package_id
+    SELECT pk.id AS package_id, r.*
+    FROM pk
+    CROSS JOIN LATERAL (
+        SELECT bool_or(rv.kind = 'provider' AND rv.due <= %(d6)s
+                       AND (rv.completed IS NULL OR rv.completed > %(d6)s)) AS overdue,
+               bool_or(rv.kind = 'provider' AND rv.due BETWEEN %(d0)s AND %(d6)s) AS due_in_week,
+               count(*) FILTER (WHERE rv.completed BETWEEN %(d0)s AND %(d6)s AND rv.completed <= rv.due) AS in_time
+        FROM outcomes_review rv WHERE rv.package_id = pk.id
+    ) r
 ),
 overdue AS (
     SELECT package_id FROM rv WHERE overdue
