@@ -4,18 +4,25 @@
 WITH people AS (
     SELECT id FROM outcomes_person WHERE contract_id = %(contract_id)s
 ),
--- Measure 12: each person's latest assessment in the window against the one before it (any date).
-oa AS (
-    SELECT o.person_id, o.date, o.wellbeing_independence AS wi, o.home AS ho, o.community AS co,
-           lag(o.wellbeing_independence) OVER w AS p_wi, lag(o.home) OVER w AS p_ho,
-           lag(o.community) OVER w AS p_co,
-           row_number() OVER (PARTITION BY o.person_id ORDER BY o.date DESC, o.id DESC) AS latest
-    FROM outcomes_outcomeassessment o JOIN people ON people.id = o.person_id
-    WHERE o.date <= %(d6)s
-    WINDOW w AS (PARTITION BY o.person_id ORDER BY o.date, o.id)
-),
+-- Measure 12: each person's latest assessment up to the week's end, if it is in the window, against
+-- the one before it (any date, ordered by date then id). Two index look-ups per person through
+-- person_id, so the cost follows the contract's people, not the years of assessments.
 m12 AS (
-    SELECT * FROM oa WHERE latest = 1 AND date >= %(w17_d0)s
+    SELECT l.date, l.wi, l.ho, l.co, pr.p_wi, pr.p_ho, pr.p_co
+    FROM people
+    CROSS JOIN LATERAL (
+        SELECT o.id, o.date, o.wellbeing_independence AS wi, o.home AS ho, o.community AS co
+        FROM outcomes_outcomeassessment o
+        WHERE o.person_id = people.id AND o.date <= %(d6)s
+        ORDER BY o.date DESC, o.id DESC LIMIT 1
+    ) l
+    LEFT JOIN LATERAL (
+        SELECT o.wellbeing_independence AS p_wi, o.home AS p_ho, o.community AS p_co
+        FROM outcomes_outcomeassessment o
+        WHERE o.person_id = people.id AND (o.date, o.id) < (l.date, l.id)
+        ORDER BY o.date DESC, o.id DESC LIMIT 1
+    ) pr ON true
+    WHERE l.date >= %(w17_d0)s
 ),
 ev AS (
     SELECT kind, date, ref, title FROM outcomes_event
