@@ -10,7 +10,9 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
+from itertools import takewhile
+from operator import ne
 from typing import Any, BinaryIO
 
 import ijson
@@ -29,10 +31,9 @@ class Invalid(Exception):
 
 
 def _events_until_end(events: Iterator, key: str) -> Iterator:
-    for ev in events:
-        if ev[0] == key and ev[1] == "end_array":
-            return
-        yield ev
+    """The events of the list `key` up to (and consuming) its end_array, filtered in C: a Python
+    generator here cost a function frame for each of the city's 10 million events."""
+    return takewhile(partial(ne, (key, "end_array", None)), events)
 
 
 def stream(fp: BinaryIO) -> Iterator[tuple[str, Any]]:
