@@ -16,15 +16,15 @@ v AS (
     WHERE v.provider_id = %(provider_id)s AND pe.contract_id = %(contract_id)s
       AND v.planned_start >= %(ws)s AND v.planned_start < %(we)s
 ),
-a AS (
-    SELECT at.visit_id,
-           count(DISTINCT at.worker_id) FILTER (WHERE at.check_in IS NOT NULL AND at.check_out IS NOT NULL) AS done,
-           max(extract(epoch FROM at.check_out - at.check_in)) / 60 AS longest_minutes
-    FROM rota_attendance at JOIN v ON v.id = at.visit_id
-    GROUP BY at.visit_id
-),
+-- Each visit's attendances summed up by a look-up through the visit_id index (one or two rows each):
+-- no sort or hash of the week's attendances.
 va AS (
     SELECT v.*, COALESCE(a.done, 0) AS carers_done, COALESCE(a.done, 0) >= v.carers_required AS delivered,
            a.longest_minutes
-    FROM v LEFT JOIN a ON a.visit_id = v.id
+    FROM v
+    CROSS JOIN LATERAL (
+        SELECT count(DISTINCT at.worker_id) FILTER (WHERE at.check_in IS NOT NULL AND at.check_out IS NOT NULL) AS done,
+               max(extract(epoch FROM at.check_out - at.check_in)) / 60 AS longest_minutes
+        FROM rota_attendance at WHERE at.visit_id = v.id
+    ) a
 )
