@@ -223,6 +223,7 @@ BULK_LISTS = frozenset({"visits", "attendances", "shifts"})
 def _upsert(cursor, actor_provider: str | None) -> dict:
     counts: dict[str, dict[str, int]] = {}
     skip_fk_triggers = _may_skip_fk_triggers(cursor)
+    created_here: set[str] = set()  # tables whose every bundle row this import has just created
     for name, step in upsert.plan():
         cursor.execute(upsert.staged_count_sql(name))
         staged = cursor.fetchone()[0]
@@ -234,10 +235,12 @@ def _upsert(cursor, actor_provider: str | None) -> dict:
             cursor.execute(step.upsert)  # some rows are stored already: match them
             created, updated = cursor.fetchone()
         elif name in BULK_LISTS and skip_fk_triggers and not _has_insert_triggers(cursor, step.table):
-            created, updated = _fast_insert(cursor, step)
+            created, updated = _fast_insert(cursor, step, created_here)
         else:
             cursor.execute(step.insert)  # nothing to match: a plain INSERT does the same, faster
             created, updated = cursor.fetchone()
+        if created == staged and name not in ("commissioners", "providers", "lot_rates"):
+            created_here.add(step.table)
         counts[name] = {"created": created, "updated": updated, "unchanged": staged - created - updated}
         table = upsert.JOINED_LATER.get(name)
         if table and created + updated:
@@ -263,18 +266,20 @@ def _has_insert_triggers(cursor, table: str) -> bool:
     return bool(cursor.fetchone()[0])
 
 
-def _fast_insert(cursor, step: upsert.Step) -> tuple[int, int]:
+def _fast_insert(cursor, step: upsert.Step, created_here: set[str]) -> tuple[int, int]:
     """A first load of a big list without the per-row foreign-key triggers (Django's keys are
     DEFERRABLE INITIALLY DEFERRED, so a city's 1.8 million checks ran at commit: 15-40 s).
 
     Nothing is given up: every key of the inserted rows comes from an inner join on the parent
     table (or is NULL from a left join), in this transaction, so it exists by construction; and the
     FOR KEY SHARE locks the checks would have taken are taken first, once per parent row, so a
-    concurrent transaction still cannot delete a parent before this one commits. Only the foreign
+    concurrent transaction still cannot delete a parent before this one commits (parents this
+    import has just created need none: no other transaction can see them). Only the foreign
     key triggers are skipped: the table has no other insert trigger (checked by the caller), and
     check, unique and exclusion constraints are not triggers."""
-    for lock in step.locks:
-        cursor.execute(lock)
+    for parent, lock in step.locks:
+        if parent not in created_here:  # rows created by this transaction are invisible to others
+            cursor.execute(lock)
     cursor.execute("SELECT set_config('session_replication_role', 'replica', true)")
     cursor.execute(step.insert)
     result = cursor.fetchone()

@@ -27,7 +27,7 @@ class Step:
     upsert: str
     probe: str
     insert: str
-    locks: tuple[str, ...]
+    locks: tuple[tuple[str, str], ...]  # (parent table, SQL)
 
 
 def _statement(
@@ -78,8 +78,11 @@ def _statement(
         parent, alias = (words[2], words[3]) if words[0] == "LEFT" else (words[1], words[2])
         inner = [*joins[:n], join.removeprefix("LEFT ")]
         locks.append(
-            f"SELECT count(*) FROM (SELECT 1 FROM {parent} x WHERE x.id IN (SELECT {alias}.id FROM {source} s "
-            f"{' '.join(inner)} WHERE NOT s.bad) FOR KEY SHARE OF x) l"
+            (
+                parent,
+                f"SELECT count(*) FROM (SELECT 1 FROM {parent} x WHERE x.id IN (SELECT {alias}.id FROM {source} s "
+                f"{' '.join(inner)} WHERE NOT s.bad) FOR KEY SHARE OF x) l",
+            )
         )
     return Step(table, upsert, probe, insert, tuple(locks))
 
