@@ -236,3 +236,30 @@ def test_a_shift_overlapping_a_stored_one_is_an_error_not_a_crash():
         import_bundle(_bytes(tiny))
     assert "shift_no_overlap_per_worker" in caught.value.errors[0]["message"]
     assert list(Shift.objects.values_list("ref", flat=True)) == ["S1"]
+
+
+@pytest.mark.django_db
+def test_a_first_load_audits_its_inserts_and_leaves_foreign_keys_enforced(example):
+    """A first load takes the fast path (plain INSERT; the big lists without per-row key triggers):
+    packages and reviews still get one insert event each, every key points at a real row, and the
+    key triggers are on again afterwards."""
+    from django.db import IntegrityError, connection, transaction
+
+    import_bundle(EXAMPLE)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM outcomes_packageevent WHERE pgh_label = 'insert'")
+        assert cursor.fetchone()[0] == len(example["packages"])
+        cursor.execute("SELECT count(*) FROM outcomes_reviewevent WHERE pgh_label = 'insert'")
+        assert cursor.fetchone()[0] == len(example["reviews"])
+        cursor.execute(
+            "SELECT count(*) FROM rota_attendance a LEFT JOIN rota_visit v ON v.id = a.visit_id "
+            "LEFT JOIN workforce_worker w ON w.id = a.worker_id WHERE v.id IS NULL OR w.id IS NULL"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+        # A visit pointing at a person that does not exist is still refused by the database.
+        visit = Visit.objects.first()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            cursor.execute("UPDATE rota_visit SET person_id = -1 WHERE id = %s", [visit.pk])
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
