@@ -251,6 +251,15 @@ def test_a_first_load_audits_its_inserts_and_leaves_foreign_keys_enforced(exampl
         assert cursor.fetchone()[0] == len(example["packages"])
         cursor.execute("SELECT count(*) FROM outcomes_reviewevent WHERE pgh_label = 'insert'")
         assert cursor.fetchone()[0] == len(example["reviews"])
+        # Each event is the row as inserted, under the import's context, like the trigger writes it.
+        first = example["reviews"][0]
+        cursor.execute(
+            "SELECT e.ref, e.kind, e.due::text, e.pgh_obj_id = r.id, c.metadata->>'command' "
+            "FROM outcomes_reviewevent e JOIN outcomes_review r ON r.id = e.pgh_obj_id "
+            "JOIN pghistory_context c ON c.id = e.pgh_context_id WHERE e.ref = %s",
+            [first["ref"]],
+        )
+        assert cursor.fetchall() == [(first["ref"], first["kind"], first["due"], True, "import_bundle")]
         cursor.execute(
             "SELECT count(*) FROM rota_attendance a LEFT JOIN rota_visit v ON v.id = a.visit_id "
             "LEFT JOIN workforce_worker w ON w.id = a.worker_id WHERE v.id IS NULL OR w.id IS NULL"
