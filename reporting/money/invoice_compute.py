@@ -132,8 +132,9 @@ DETAIL_SQL = CTES + "SELECT kind, rate, visit_id, attendance_id, worker_id, sour
 # One statement for the lines and the exceptions, with no CTE (materialised), no sort and no hash:
 # - The outer rows are the lot's rates, each as the London-midnight instants it is in force between
 #   (plus a rate-less span before the first rate, so a visit with no rate is still seen and refused).
-#   Each span reads its visits by one range of the (provider, planned_start) index and sums them
-#   in one plain aggregate, so no visit is converted to its London date or grouped by rate.
+#   Each span reads the period's visits by one bitmap scan of the (provider, planned_start) index,
+#   keeps those inside the span and sums them in one plain aggregate, so no visit is converted to
+#   its London date and nothing is sorted or hashed by rate (a period has one span, two at most).
 # - Each visit's completed attendances are rounded and summed by an index look-up on
 #   rota_attendance (visit); the sum of per-attendance rounded minutes is what its detail rows add up to.
 # - Bank holidays are one multirange of London days, built once; only hospital visits need their
@@ -204,7 +205,10 @@ CROSS JOIN LATERAL (
             FROM rota_visit v
             JOIN outcomes_person p ON p.id = v.person_id
             WHERE v.provider_id = %(provider_id)s AND p.contract_id = %(contract_id)s AND p.lot = %(lot)s
-              AND v.planned_start >= s.lo AND v.planned_start < s.hi
+              AND v.planned_start >= %(start_ts)s AND v.planned_start < %(end_ts)s
+              -- The span as a filter, not an index bound: with constant bounds the planner sees how
+              -- many visits the period has and reads them with one bitmap scan in heap order.
+              AND v.planned_start + INTERVAL '0 s' >= s.lo AND v.planned_start + INTERVAL '0 s' < s.hi
             OFFSET 0  -- planned_min is computed once per visit, not in every expression using it
         ) v
         CROSS JOIN LATERAL (
