@@ -261,8 +261,13 @@ def _upsert(cursor, actor_provider: str | None) -> dict:
 
 def _may_skip_fk_triggers(cursor) -> bool:
     """Whether this role may set session_replication_role (superusers, or granted SET on it)."""
-    cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
-    return bool(cursor.fetchone()[0])
+    cursor.execute("SELECT current_setting('server_version_num')::int >= 150000")
+    if not cursor.fetchone()[0]:  # has_parameter_privilege is new in PostgreSQL 15
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    else:
+        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+    row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def _insert_audit(cursor, table: str, name: str) -> list[tuple[str, str]] | None:
