@@ -272,3 +272,20 @@ def test_a_first_load_audits_its_inserts_and_leaves_foreign_keys_enforced(exampl
         with pytest.raises(IntegrityError), transaction.atomic():
             cursor.execute("UPDATE rota_visit SET person_id = -1 WHERE id = %s", [visit.pk])
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.django_db
+def test_a_role_that_may_not_skip_triggers_loads_the_same(example, monkeypatch):
+    """Without the right to set session_replication_role the first load runs every trigger: same
+    rows, same audit events."""
+    from django.db import connection
+
+    from commissioning.bundle import importer
+
+    monkeypatch.setattr(importer, "_may_skip_fk_triggers", lambda cursor: False)
+    counts = import_bundle(EXAMPLE)
+    assert counts["visits"] == {"created": 6652, "updated": 0, "unchanged": 0}
+    assert counts["shifts"]["created"] == 5018
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM outcomes_reviewevent WHERE pgh_label = 'insert'")
+        assert cursor.fetchone()[0] == len(example["reviews"])
