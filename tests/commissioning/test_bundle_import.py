@@ -7,7 +7,6 @@ import copy
 import io
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -17,10 +16,9 @@ from commissioning.bundle.importer import BundleInvalid, import_bundle
 from commissioning.models import LotRate, Organisation
 from outcomes.models import Package
 from rota.models import Attendance, Shift, Visit
+from tests.examples import EXAMPLE_BUNDLE
 
-EXAMPLE = Path("/work/shared/examples/example-area.json")
-if not EXAMPLE.exists():  # CI clones shared/ beside the repo
-    EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "example-area.json"
+EXAMPLE = EXAMPLE_BUNDLE
 
 
 @pytest.fixture(scope="module")
