@@ -63,8 +63,10 @@ def default_columns(model: type[models.Model]) -> list[str]:
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.JSONField | models.TextField)]
     names = [f.name for f in fields]
     columns = [n for n in PREFERRED_COLUMNS if n in names]
-    columns += [n for n in names if n not in columns and n != "id"]
-    return ["id", *columns[: MAX_COLUMNS - 1]]
+    pk = model._meta.pk.name  # "id", or e.g. "shift" for a row keyed by its shift
+    columns = [n for n in columns if n != pk]
+    columns += [n for n in names if n not in columns and n != pk]
+    return [pk, *columns[: MAX_COLUMNS - 1]]
 
 
 def is_audit_event(model: type[models.Model]) -> bool:

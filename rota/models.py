@@ -19,6 +19,11 @@ class TsTzRange(Func):
 class Shift(ProviderOwned):
     """The time a care worker is out at work. All of it is paid except the unpaid break."""
 
+    # No index of its own: (provider, start) below starts with it (one index less to keep up on import).
+    provider = models.ForeignKey(
+        "commissioning.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
     class Kind(models.TextChoices):
         CARE = "care"
         TRAINING = "training"
@@ -35,15 +40,21 @@ class Shift(ProviderOwned):
             unique_ref("shift"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="shift_end_after_start"),
             # One worker is never on two shifts at once: enforced by Postgres, not only by import checks.
+            # Worker first: its GiST index also finds a worker's shifts over a span (shift figures).
             ExclusionConstraint(
                 name="shift_no_overlap_per_worker",
-                expressions=[(TsTzRange("start", "end"), RangeOperators.OVERLAPS), ("worker", RangeOperators.EQUAL)],
+                expressions=[("worker", RangeOperators.EQUAL), (TsTzRange("start", "end"), RangeOperators.OVERLAPS)],
             ),
         ]
         indexes = [models.Index(fields=["provider", "start"])]
 
 
 class Visit(ProviderOwned):
+    # No index of its own: (provider, planned_start) and (provider, ref) start with it.
+    provider = models.ForeignKey(
+        "commissioning.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
     class Status(models.TextChoices):
         SCHEDULED = "scheduled"
         COMPLETED = "completed"
@@ -93,9 +104,13 @@ class Attendance(models.Model):
         PHONE = "phone"
         MANUAL = "manual"
 
-    provider = models.ForeignKey("commissioning.Organisation", on_delete=models.PROTECT, related_name="+")
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attendances")
-    worker = models.ForeignKey("workforce.Worker", on_delete=models.PROTECT, related_name="attendances")
+    # No single-column indexes: each of these keys starts a wider index below, which serves its
+    # look-ups (three indexes less to keep up for every attendance imported).
+    provider = models.ForeignKey(
+        "commissioning.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attendances", db_index=False)
+    worker = models.ForeignKey("workforce.Worker", on_delete=models.PROTECT, related_name="attendances", db_index=False)
     check_in = models.DateTimeField(null=True, blank=True)
     check_out = models.DateTimeField(null=True, blank=True)
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.APP)
@@ -124,3 +139,36 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit.ref} / {self.worker.ref}"
+
+
+class ShiftFigures(models.Model):
+    """Measure 14's figures for one shift: its attendances, their staff contact time and the travel
+    minutes between consecutive ones (docs/monitoring-return.md, "Travel").
+
+    Derived data, never written by Python: statement-level triggers (migration 0004, SQL in
+    rota/sql/shift_figures.sql) recompute a shift's row whenever its attendances, the shift itself,
+    a visit's person, a person's home or a worker's travel mode change, on every write path (import,
+    ECM ingest, admin). The weekly return then sums four weeks of these rows instead of re-reading
+    four weeks of attendances."""
+
+    shift = models.OneToOneField(
+        Shift, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="figures"
+    )
+    # Copied from the shift so the return reads a provider's window from one covering index.
+    provider = models.ForeignKey(
+        "commissioning.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    start = models.DateTimeField()
+    attendances = models.PositiveIntegerField(default=0)
+    contact = models.DurationField()
+    travel_minutes = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "shift figures"
+        indexes = [
+            models.Index(
+                fields=["provider", "start"],
+                include=["attendances", "contact", "travel_minutes"],
+                name="rota_shiftfig_prov_start_cov",
+            )
+        ]
