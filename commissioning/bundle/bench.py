@@ -13,7 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-SCRATCH_DB = "homecare_bench_import"
+# A scratch database of its own (BENCH_IMPORT_DB names another, for runs side by side).
+SCRATCH_DB = os.environ.get("BENCH_IMPORT_DB", "homecare_bench_import")
 
 _CHILD = r"""
 import json, os, resource, sys, time
@@ -21,9 +22,10 @@ import django
 django.setup()
 from commissioning.bundle.importer import import_bundle
 t = time.perf_counter()
-counts = import_bundle(sys.argv[1])
+timings = {}
+counts = import_bundle(sys.argv[1], timings=timings)
 seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "counts": counts,
+print(json.dumps({"seconds": seconds, "counts": counts, "timings": timings,
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -81,6 +83,8 @@ def run(stdout, *, scale: str = "city", weeks: int = 4, seed: int = 1, file: str
     stdout.write(f"imported {visits:,} visits, {attendances:,} attendances, {shifts:,} shifts in {secs:.1f} s")
     stdout.write(f"visits per second: {visits / secs:,.0f}  (target 20,000)")
     stdout.write(f"peak memory of the importing process: {result['maxrss_mb']:.0f} MB")
+    for name, seconds in result["timings"].items():
+        stdout.write(f"  {seconds:6.2f} s  {name}")
     if not keep:
         if file is None:
             os.unlink(path)

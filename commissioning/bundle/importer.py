@@ -5,12 +5,12 @@ listed with its JSON path. See docs/bundle.md."""
 from __future__ import annotations
 
 import gc
+import time
 import zoneinfo
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import ijson
 import pghistory
 from django.db import IntegrityError, connection, transaction
 
@@ -138,10 +138,26 @@ def _open(source) -> tuple[BinaryIO, bool]:
     return source, False
 
 
-def import_bundle(source, *, actor=None) -> dict:
+class _Stages:
+    """Seconds per stage of one import, for the benchmark (`timings` of import_bundle)."""
+
+    def __init__(self, into: dict | None):
+        self.into = into
+        self.t = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        if self.into is not None:
+            now = time.perf_counter()
+            self.into[name] = self.into.get(name, 0.0) + now - self.t
+            self.t = now
+
+
+def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
     """Import `source` (a path or a binary file object). Returns {list: {created, updated, unchanged}}.
-    Raises BundleInvalid (nothing written) or PermissionError (actor may not import)."""
+    Raises BundleInvalid (nothing written) or PermissionError (actor may not import).
+    `timings`, when given, receives the seconds spent per stage (the benchmark prints them)."""
     actor_provider = _actor_provider_ref(actor)
+    stage = _Stages(timings)
     fp, close = _open(source)
     try:
         with ExitStack() as stack:
@@ -163,25 +179,28 @@ def import_bundle(source, *, actor=None) -> dict:
             gc.disable()
             try:
                 reader.read(fp)
-            except (ijson.JSONError, Invalid) as exc:
+            except Invalid as exc:
                 raise BundleInvalid([*reader.errors, {"path": "", "message": f"not a valid JSON bundle: {exc}"}])
             finally:
                 if gc_was_enabled:
                     gc.enable()
             stager.finish()
+            stage("read, check and stage records")
             errors = reader.errors
             if isinstance(reader.timezone, str) and not any(e["path"] == "timezone" for e in errors):
                 stager.convert_datetimes(reader.timezone)
                 checks.derive_owners(cursor)
+                stage("datetimes, owners, ANALYZE staging")
                 errors += checks.run_checks(cursor, actor_provider=actor_provider, limit=MAX_ERRORS - len(errors))
                 if actor_provider is not None:
                     errors += _provider_references(cursor)
+                stage("cross-record checks")
             if errors:
                 raise BundleInvalid(errors[:MAX_ERRORS])
             # Writes go through Django's cursor so pghistory's wrapper attaches the context to them.
             try:
                 with transaction.atomic():
-                    counts = _upsert(django_cursor, actor_provider)
+                    counts = _upsert(django_cursor, actor_provider, stage)
             except IntegrityError as exc:
                 # The bundle is consistent in itself but not with rows already stored (e.g. a shift
                 # overlapping one that is not in the bundle): the database's constraints say no.
@@ -189,7 +208,9 @@ def import_bundle(source, *, actor=None) -> dict:
                 detail = getattr(cause, "message_primary", None) or str(exc).splitlines()[0]
                 raise BundleInvalid([{"path": "", "message": f"conflicts with stored data: {detail}"}]) from None
             staging.drop_tables(cursor)
-            return counts
+            stage("drop staging")
+        stage("commit")
+        return counts
     finally:
         if close:
             fp.close()
@@ -228,7 +249,7 @@ def _provider_references(cursor) -> list[dict]:
 BULK_LISTS = frozenset({"visits", "attendances", "shifts"})
 
 
-def _upsert(cursor, actor_provider: str | None) -> dict:
+def _upsert(cursor, actor_provider: str | None, stage=lambda name: None) -> dict:
     counts: dict[str, dict[str, int]] = {}
     skip_fk_triggers = _may_skip_fk_triggers(cursor)
     created_here: set[str] = set()  # tables whose every bundle row this import has just created
@@ -256,6 +277,7 @@ def _upsert(cursor, actor_provider: str | None) -> dict:
             # looks empty to the planner, which then probes an index once per row (17 s of 23 s
             # for a city's visits) instead of hashing it once.
             cursor.execute(f"ANALYZE {table}")
+        stage(f"upsert: {name}" if name in BULK_LISTS else "upsert: other lists")
     return counts
 
 
@@ -278,11 +300,17 @@ def _insert_audit(cursor, table: str, name: str) -> list[tuple[str, str]] | None
     subtransaction each time). None when some other insert trigger must fire row by row."""
     from django.apps import apps
 
+    # Only triggers enabled for "origin" sessions are skipped by the replica role; ENABLE ALWAYS ones
+    # (rota's statement-level shift figures) fire either way, and a REPLICA-only one would fire only
+    # on this path, so a table with one takes the normal path.
     cursor.execute(
-        "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgtype & 4 <> 0",
+        "SELECT count(*) FILTER (WHERE tgenabled = 'O'), count(*) FILTER (WHERE tgenabled = 'R') "
+        "FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgtype & 4 <> 0",
         [table],
     )
-    triggers = cursor.fetchone()[0]
+    triggers, replica_only = cursor.fetchone()
+    if replica_only:
+        return None
     if triggers == 0:
         return [] if name in BULK_LISTS else None
     audits = []
