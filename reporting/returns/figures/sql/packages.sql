@@ -98,12 +98,15 @@ k6 AS (
     WHERE a.lot = 1 AND NOT a.outcomes_opt_out
 ),
 -- Measure 10 and its weekly series: hours on each week's last day of packages active that day.
+-- One join of the 13 days with the packages' segments (not one subquery per day).
 series AS (
-    SELECT gs::date AS last_day,
-           (SELECT COALESCE(sum(s.hours), 0) FROM pk
-            JOIN seg s ON s.package_id = pk.id AND gs::date >= s.from_day AND gs::date < s.to_day
-            WHERE pk.start <= gs::date AND (pk."end" IS NULL OR pk."end" >= gs::date)) AS hours
-    FROM generate_series(%(w13_d0)s::date + 6, %(d6)s::date, interval '7 days') gs
+    SELECT d.last_day, COALESCE(sum(s.hours), 0) AS hours
+    FROM (SELECT gs::date AS last_day
+          FROM generate_series(%(w13_d0)s::date + 6, %(d6)s::date, interval '7 days') gs) d
+    LEFT JOIN (pk JOIN seg s ON s.package_id = pk.id)
+      ON d.last_day >= s.from_day AND d.last_day < s.to_day
+     AND pk.start <= d.last_day AND (pk."end" IS NULL OR pk."end" >= d.last_day)
+    GROUP BY d.last_day
 )
 SELECT jsonb_build_object(
     'lots', (SELECT jsonb_object_agg(lots.lot, jsonb_build_object(

@@ -20,11 +20,12 @@ v AS (
 -- no sort or hash of the week's attendances.
 va AS (
     SELECT v.*, COALESCE(a.done, 0) AS carers_done, COALESCE(a.done, 0) >= v.carers_required AS delivered,
-           a.longest_minutes
+           a.longest
     FROM v
     CROSS JOIN LATERAL (
-        SELECT count(DISTINCT at.worker_id) FILTER (WHERE at.check_in IS NOT NULL AND at.check_out IS NOT NULL) AS done,
-               max(extract(epoch FROM at.check_out - at.check_in)) / 60 AS longest_minutes
+        -- (visit, worker) is unique, so counting rows counts distinct carers (no sort per visit).
+        SELECT count(*) FILTER (WHERE at.check_in IS NOT NULL AND at.check_out IS NOT NULL) AS done,
+               max(at.check_out - at.check_in) AS longest  -- an interval: converted once per figure, not per visit
         FROM rota_attendance at WHERE at.visit_id = v.id
     ) a
 )
