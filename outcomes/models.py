@@ -136,7 +136,8 @@ class HospitalStay(ProviderOwned):
 class OutcomeAssessment(ProviderOwned):
     """Outcomes Tool: three domains, each rated 1-5 by the person."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="outcome_assessments")
+    # Indexed below by person and date, newest first (no plain index of its own).
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="outcome_assessments", db_index=False)
     date = models.DateField()
     wellbeing_independence = models.PositiveSmallIntegerField()
     home = models.PositiveSmallIntegerField()
@@ -153,6 +154,15 @@ class OutcomeAssessment(ProviderOwned):
                 )
                 for f in ("wellbeing_independence", "home", "community")
             ],
+        ]
+        # Covering, newest first: a person's latest assessment and the one before it (measure 12,
+        # KPI 6) are the first entries of one index range, with no sort and no heap fetch.
+        indexes = [
+            models.Index(
+                fields=["person", "-date", "-id"],
+                include=["wellbeing_independence", "home", "community"],
+                name="outcomes_oa_person_date_cov",
+            )
         ]
 
 

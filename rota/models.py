@@ -46,7 +46,15 @@ class Shift(ProviderOwned):
                 expressions=[("worker", RangeOperators.EQUAL), (TsTzRange("start", "end"), RangeOperators.OVERLAPS)],
             ),
         ]
-        indexes = [models.Index(fields=["provider", "start"])]
+        # Covering: the return reads four weeks of a provider's shifts (shift count, block-pay cost)
+        # from the index alone.
+        indexes = [
+            models.Index(
+                fields=["provider", "start"],
+                include=["worker", "end", "unpaid_break_minutes"],
+                name="rota_shift_prov_start_cov",
+            )
+        ]
 
 
 class Visit(ProviderOwned):

@@ -2,8 +2,8 @@
 
 `compute_return_figures` returns "The return as data" of ../shared/spec/monitoring-return.md
 without `version` and `status` (the returns service stores versions and adds those). The number of
-SQL statements is fixed (one contract look-up, then one set-based statement per group of figures),
-whatever the number of visits, people or workers. Definitions: docs/monitoring-return.md."""
+SQL statements is fixed whatever the number of visits, people or workers: one contract look-up,
+then one statement holding each group's set-based query as a scalar subquery. Definitions: docs/monitoring-return.md."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from .figures import demand, leading, records, referrals, visits, workforce
 from .figures.catalogue import MEASURES, is_due
-from .figures.common import ReturnContext, run_rows
+from .figures.common import ReturnContext, run_json_many, run_rows
 
 GROUPS = (demand, referrals, visits, workforce, leading)
 
@@ -41,12 +41,13 @@ def compute_return_figures(*, contract_id: int, week_start: date) -> dict:
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         ctx = return_context(cursor, contract_id=contract_id, week_start=week_start)
         params = ctx.params()
-        measures: dict[str, dict] = {}
-        kpis: dict[str, dict] = {}
-        for group in GROUPS:
-            m, k = group.shape(group.fetch(cursor, ctx, params), ctx)
-            measures.update(m)
-            kpis.update(k)
+        raw = run_json_many(cursor, tuple(group.STATEMENT for group in GROUPS), params)
+    measures: dict[str, dict] = {}
+    kpis: dict[str, dict] = {}
+    for group, doc in zip(GROUPS, raw, strict=True):
+        m, k = group.shape(doc, ctx)
+        measures.update(m)
+        kpis.update(k)
     week_number = ctx.week_number
     for number in MEASURES:
         measures[str(number)] = {"due": is_due(number, week_number), **measures[str(number)]}

@@ -30,14 +30,16 @@ def sql(name: str) -> str:
     return "\n".join(lines)
 
 
-def run_json(cursor, name: str, params: dict[str, Any]) -> Any:
-    """Run one statement whose single row/column is a jsonb document; numbers come back exact
-    (Decimal), because Django's psycopg backend hands jsonb over as text."""
-    cursor.execute(sql(name), params)
-    (doc,) = cursor.fetchone()
-    if isinstance(doc, str):
-        return json.loads(doc, parse_float=Decimal)
-    return doc
+def run_json_many(cursor, names: tuple[str, ...], params: dict[str, Any]) -> list[Any]:
+    """Run statements whose single row/column is a jsonb document as one (each a scalar subquery of a single SELECT): one round
+    trip and one snapshot. Numbers come back exact (Decimal): the documents arrive as text."""
+    cursor.execute(combined_sql(names), params)
+    return [json.loads(doc, parse_float=Decimal) if isinstance(doc, str) else doc for doc in cursor.fetchone()]
+
+
+@cache
+def combined_sql(names: tuple[str, ...]) -> str:
+    return "SELECT " + ",\n".join(f"({sql(name)}) AS {name}" for name in names)
 
 
 def run_rows(cursor, name: str, params: dict[str, Any]) -> list[dict]:

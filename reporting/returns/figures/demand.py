@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from .catalogue import KPI_TARGETS
-from .common import ReturnContext, kpi_with_lots, lot_key, q, run_json
+from .common import ReturnContext, kpi_with_lots, lot_key, q
 
-
-def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
-    return run_json(cursor, "packages", params)
+# The statement (sql/packages.sql) whose jsonb document `shape` reads; compute.py runs it together
+# with the other groups' statements.
+STATEMENT = "packages"
 
 
 def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .common import ReturnContext, lot_key, percent, q, run_json
+from .common import ReturnContext, lot_key, percent, q
 
 # Case studies the contract asks for each quarter (measure 13).
 MIN_CASE_STUDIES = 2
@@ -17,8 +17,9 @@ EVENT_MEASURES = {
 }
 
 
-def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
-    return run_json(cursor, "leading", params)
+# The statement (sql/leading.sql) whose jsonb document `shape` reads; compute.py runs it together
+# with the other groups' statements.
+STATEMENT = "leading"
 
 
 def _events(raw: dict, kind: str) -> tuple[int, list[str]]:

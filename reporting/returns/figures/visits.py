@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from .catalogue import KPI_TARGETS
-from .common import ReturnContext, hours, kpi_with_lots, run_json
+from .common import ReturnContext, hours, kpi_with_lots
 
-
-def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
-    return run_json(cursor, "visits", params)
+# The statement (sql/visits.sql) whose jsonb document `shape` reads; compute.py runs it together
+# with the other groups' statements.
+STATEMENT = "visits"
 
 
 def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .common import ReturnContext, hours, percent, q, run_json
+from .common import ReturnContext, hours, percent, q
 
-
-def fetch(cursor, ctx: ReturnContext, params: dict) -> dict:
-    return run_json(cursor, "workforce", params)
+# The statement (sql/workforce.sql) whose jsonb document `shape` reads; compute.py runs it together
+# with the other groups' statements.
+STATEMENT = "workforce"
 
 
 def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:

@@ -1,8 +1,9 @@
 -- Workforce figures over the 4-week window (measures 14, 15, 16, 17). Workers belong to a provider,
 -- not a contract, so these are the provider's figures, the same in each of its contracts' returns
 -- (except spend, entered per contract).
-WITH sh AS MATERIALIZED (
-    SELECT s.id, s.worker_id, s.start, s."end", s.unpaid_break_minutes
+-- The window's shifts: an index-only range over (provider, start), which carries these columns.
+WITH sh AS (
+    SELECT s.worker_id, s.start, s."end", s.unpaid_break_minutes
     FROM rota_shift s
     WHERE s.provider_id = %(provider_id)s AND s.start >= %(w4_ws)s AND s.start < %(we)s
 ),
@@ -36,11 +37,12 @@ sick AS (
     CROSS JOIN LATERAL generate_series(GREATEST(ab.start, %(w4_d0)s), LEAST(ab."end", %(d6)s), interval '1 day') gs
     WHERE ab.kind = 'sickness' AND ab.start <= %(d6)s AND ab."end" >= %(w4_d0)s
 ),
+-- Block pay of the window's shifts (paid hours x the worker's rate), summed once; direct cost is
+-- that times the provider's on-cost factor.
 cost AS (
-    SELECT sum((extract(epoch FROM sh."end" - sh.start) / 60 - sh.unpaid_break_minutes) / 60 * wk.pay_rate)
-               * (SELECT on_cost_factor FROM commissioning_organisation WHERE id = %(provider_id)s) AS direct,
+    SELECT count(*) AS shifts,
            sum((extract(epoch FROM sh."end" - sh.start) / 60 - sh.unpaid_break_minutes) / 60 * wk.pay_rate) AS pay
-    FROM sh JOIN wk ON wk.id = sh.worker_id
+    FROM sh LEFT JOIN wk ON wk.id = sh.worker_id
 ),
 spend AS (
     SELECT count(*) AS n, sum(indirect_staffing) AS indirect, sum(total_spend) AS total
@@ -51,8 +53,9 @@ SELECT jsonb_build_object(
     'attendances', (SELECT attendances FROM travel),
     'travel_minutes', (SELECT minutes FROM travel),
     'contact_minutes', (SELECT contact_minutes FROM travel),
-    'shifts', (SELECT count(*) FROM sh),
-    'direct_cost', (SELECT direct FROM cost),
+    'shifts', (SELECT shifts FROM cost),
+    'direct_cost', (SELECT pay * (SELECT on_cost_factor FROM commissioning_organisation WHERE id = %(provider_id)s)
+                    FROM cost),
     'pay', (SELECT pay FROM cost),
     'spend_records', (SELECT n FROM spend),
     'indirect_spend', (SELECT indirect FROM spend),
