@@ -180,3 +180,35 @@ class ShiftFigures(models.Model):
                 name="rota_shiftfig_prov_start_cov",
             )
         ]
+
+
+class VisitFigures(models.Model):
+    """A visit's attendances summed up: how many carers have both check-in and check-out, and the
+    longest attendance (the visit's delivered person-hours). Only visits with attendances have a row.
+
+    Derived data, never written by Python: statement-level triggers (rota/sql/visit_figures.sql)
+    recompute a visit's row whenever its attendances change and copy the visit's provider and
+    planned start when those change. The weekly return reads a provider's week of these rows by one
+    index range and hashes them against the week's visits, instead of looking up each visit's
+    attendances."""
+
+    visit = models.OneToOneField(
+        Visit, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="figures"
+    )
+    # Copied from the visit so the return reads a provider's week from one covering index.
+    provider = models.ForeignKey(
+        "commissioning.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    planned_start = models.DateTimeField()
+    carers_done = models.PositiveSmallIntegerField(default=0)
+    longest = models.DurationField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "visit figures"
+        indexes = [
+            models.Index(
+                fields=["provider", "planned_start"],
+                include=["visit", "carers_done", "longest"],
+                name="rota_visitfig_prov_start_cov",
+            )
+        ]

@@ -91,9 +91,9 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['provider', 'start'], include=('attendances', 'contact', 'travel_minutes'), name='rota_shiftfig_prov_start_cov'),
         ),
         # The triggers that keep rota_shiftfigures up to date, then the figures of the shifts already there.
-    migrations.RunSQL(
-        (Path(__file__).resolve().parent.parent / "sql" / "shift_figures.sql").read_text()
-        + "\nSELECT rota_shift_figures_refresh(ARRAY(SELECT id FROM rota_shift));",
-        reverse_sql=DROP_SHIFT_FIGURES_SQL,
-    ),
-]
+        migrations.RunSQL(
+            (Path(__file__).resolve().parent.parent / "sql" / "shift_figures.sql").read_text()
+            + "\nSELECT rota_shift_figures_refresh(ARRAY(SELECT id FROM rota_shift));",
+            reverse_sql=DROP_SHIFT_FIGURES_SQL,
+        ),
+    ]

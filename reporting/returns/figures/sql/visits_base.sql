@@ -16,16 +16,17 @@ v AS (
     WHERE v.provider_id = %(provider_id)s AND pe.contract_id = %(contract_id)s
       AND v.planned_start >= %(ws)s AND v.planned_start < %(we)s
 ),
--- Each visit's attendances summed up by a look-up through the visit_id index (one or two rows each):
--- no sort or hash of the week's attendances.
+-- Each visit's attendances summed up, from the figures the database keeps per visit
+-- (rota_visitfigures, rota/sql/visit_figures.sql): the provider's week of them by one index range,
+-- hashed against the week's visits, instead of looking up each visit's attendances.
+vf AS MATERIALIZED (
+    SELECT f.visit_id, f.carers_done, f.longest
+    FROM rota_visitfigures f
+    WHERE f.provider_id = %(provider_id)s AND f.planned_start >= %(ws)s AND f.planned_start < %(we)s
+),
 va AS (
-    SELECT v.*, COALESCE(a.done, 0) AS carers_done, COALESCE(a.done, 0) >= v.carers_required AS delivered,
-           a.longest
+    SELECT v.*, COALESCE(f.carers_done, 0) AS carers_done, COALESCE(f.carers_done, 0) >= v.carers_required AS delivered,
+           f.longest
     FROM v
-    CROSS JOIN LATERAL (
-        -- (visit, worker) is unique, so counting rows counts distinct carers (no sort per visit).
-        SELECT count(*) FILTER (WHERE at.check_in IS NOT NULL AND at.check_out IS NOT NULL) AS done,
-               max(at.check_out - at.check_in) AS longest  -- an interval: converted once per figure, not per visit
-        FROM rota_attendance at WHERE at.visit_id = v.id
-    ) a
+    LEFT JOIN vf f ON f.visit_id = v.id
 )

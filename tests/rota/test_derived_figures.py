@@ -1,5 +1,6 @@
-"""Measure 14 (travel between visits within shifts) reads per-shift figures that the database keeps
-up to date. Whatever changes after a return was first computed - a late or corrected ECM record, a
+"""Figures the database keeps per shift (measure 14: travel within shifts) and per visit (KPI 7 and
+measure 6: carers who checked in and out, the longest attendance), read by the weekly return. Whatever
+changes after a return was first computed - a late or corrected ECM record, a
 shift moved or deleted, a visit given to someone else, a person moving home, a worker taking the car -
 the next computation of the return must show it, as if it were computed from the raw records.
 
@@ -15,7 +16,7 @@ import pytest
 from django.db import connection
 
 from outcomes.models import Person
-from rota.models import Attendance, Shift, ShiftFigures, Visit
+from rota.models import Attendance, Shift, ShiftFigures, Visit, VisitFigures
 from tests.reporting.return_builders import Scenario, t
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,55 @@ def test_one_statement_writing_many_rows_keeps_every_shift_right(s, day):
     assert ShiftFigures.objects.get(shift=s2).travel_minutes == 52
     f = ShiftFigures.objects.get(shift=day["shift"])
     assert (f.travel_minutes, f.contact) == (52, timedelta(minutes=105 - 15))
+
+
+# --- Visits: KPI 7 (visits delivered) reads each visit's attendances summed up by the database ----
+
+
+def kpi7(s, week="2025-W37") -> tuple[int, int]:
+    k = s.figures(week)["kpis"]["7"]
+    return k["numerator"], k["denominator"]
+
+
+def test_a_two_carer_visit_is_delivered_when_the_second_carer_checks_out(s):
+    p = s.person()
+    s.package(p)
+    w1, w2 = s.worker(), s.worker()
+    v = s.visit(p, "2025-09-09 09:00", carers=2, attend=[(w1, "2025-09-09 09:00", "2025-09-09 09:45")])
+    assert kpi7(s) == (0, 1)
+    # The second carer's record arrives late, first without a check-out...
+    a = Attendance.objects.create(provider=s.provider, visit=v, worker=w2, check_in=t("2025-09-09 09:02"))
+    assert kpi7(s) == (0, 1)
+    # ... then corrected with one.
+    Attendance.objects.filter(pk=a.pk).update(check_out=t("2025-09-09 09:40"))
+    assert kpi7(s) == (1, 1)
+    # An ECM record deleted as a duplicate takes the delivery away again.
+    Attendance.objects.filter(pk=a.pk).delete()
+    assert kpi7(s) == (0, 1)
+    assert VisitFigures.objects.get(visit=v).carers_done == 1
+
+
+def test_a_visit_moved_to_another_week_takes_its_delivery_with_it(s):
+    p = s.person()
+    s.package(p)
+    w = s.worker()
+    v = s.visit(p, "2025-09-09 09:00", attend=[(w, "2025-09-09 09:00", "2025-09-09 09:30")])
+    assert (kpi7(s, "2025-W37"), kpi7(s, "2025-W38")) == ((1, 1), (0, 0))
+    Visit.objects.filter(pk=v.pk).update(planned_start=t("2025-09-16 09:00"), planned_end=t("2025-09-16 09:30"))
+    assert (kpi7(s, "2025-W37"), kpi7(s, "2025-W38")) == ((0, 0), (1, 1))
+
+
+def test_outside_home_hours_follow_the_longest_attendance(s):
+    p = s.person()
+    s.package(p)
+    w1, w2 = s.worker(), s.worker()
+    v = s.visit(
+        p,
+        "2025-09-10 10:00",
+        outside=True,
+        attend=[(w1, "2025-09-10 10:00", "2025-09-10 11:00"), (w2, "2025-09-10 10:00", "2025-09-10 11:30")],
+    )
+    # Measure 6: the longest attendance, 90 min = 1.50 h.
+    assert s.figures("2025-W37")["measures"]["6"]["hours_outside_home"] == "1.50"
+    Attendance.objects.filter(visit=v, worker=w2).update(check_out=t("2025-09-10 10:45"))
+    assert s.figures("2025-W37")["measures"]["6"]["hours_outside_home"] == "1.00"
