@@ -5,28 +5,24 @@ listed with its JSON path. See docs/bundle.md."""
 from __future__ import annotations
 
 import gc
+import os
 import time
 import zoneinfo
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pghistory
 from django.db import IntegrityError, connection, transaction
 
-from . import checks, staging, upsert
-from .lists import BY_NAME, NESTED
-from .reader import Invalid, flattener, schema_errors, stream
+from . import checks, spool, staging, upsert
+from .lists import BY_NAME
+from .reader import LIST_START, Invalid, Records, stream
 from .schema import FORMAT
 
 # Stop collecting after this many errors: a wholly wrong city-scale file must not fill memory
 # with millions of messages, and nobody reads past the first thousand.
 MAX_ERRORS = 1000
-
-
-# Lists whose records others hang off: the reader remembers their owners so the big lists get
-# theirs while being read (an UPDATE of a city's visits afterwards costs seconds).
-OWNER_SOURCES = frozenset({"people", "workers", "packages"})
 
 
 class BundleInvalid(Exception):
@@ -51,25 +47,46 @@ def _actor_user_id(actor) -> int | None:
     return actor.pk if isinstance(actor, User) else None
 
 
-class _Reader:
-    """Routes streamed records into the stager and collects per-record errors."""
+# A bundle file at least this big is read by two processes (spool.py); below it, starting the
+# second one costs more than it saves.
+PARALLEL_MIN_BYTES = 8 << 20
+# The helper takes HELPER_SHARE[0] blocks of every HELPER_SHARE[1] of the visits list, in blocks
+# of HELPER_BLOCK records: the importer reads the other lists too, so it keeps the smaller share.
+HELPER_SHARE = (7, 10)
+HELPER_BLOCK = 256
 
-    def __init__(self, stager: staging.Stager):
-        self.stager = stager
-        self.errors: list[dict] = []
+
+class _Reader(Records):
+    """Routes streamed records into the stager and collects per-record errors. With a `helper`
+    (spool.Helper: a second process), the visits of the first visits list that the helper takes
+    are skipped here; its rows are copied in as they come and its errors merged in file order."""
+
+    def __init__(self, stager: staging.Stager, helper: spool.Helper | None = None):
+        super().__init__(stager, max_errors=MAX_ERRORS)
         self.format: Any = None
         self.timezone: Any = None
-        # ref -> provider ref of the records others hang off (small lists: people, workers, packages).
-        self.owners: dict[str, dict[str, str]] = {}
+        self.helper = helper
+        # In the helper's section (the first visits list): our own errors there, with their index.
+        self.section: list[tuple[int, dict]] | None = None  # while in it
+        self.section_errors: list[tuple[int, dict]] = []  # once it has ended
+        self.section_at: int | None = None  # where the section's errors go in self.errors
 
-    def error(self, path: str, message: str) -> None:
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append({"path": path, "message": message})
+    def error(self, path: str, message: str, i: int | None = None) -> None:
+        if self.section is not None and i is not None:
+            if len(self.section) < self.max_errors:
+                self.section.append((i, {"path": path, "message": message}))
+        else:
+            super().error(path, message, i)
 
     def read(self, fp: BinaryIO) -> None:
         index: dict[str, int] = {}
         seen: set[str] = set()
+        helper = None
         for key, value in stream(fp):
+            if value is LIST_START:
+                if key == spool.SPLIT_LIST and self.helper is not None and self.section_at is None:
+                    helper, self.section = self.helper, []
+                continue
             if key == "format":
                 self.format = value
             elif key == "timezone":
@@ -77,9 +94,17 @@ class _Reader:
             elif key in BY_NAME and BY_NAME[key].parent is None:
                 if value is None:
                     seen.add(key)
+                    if helper is not None and key == spool.SPLIT_LIST:
+                        helper = None  # the end of the section; a repeated visits key is read here
+                        self.section_at = len(self.errors)
+                        self.section_errors, self.section = self.section, None
                     continue
                 i = index.get(key, 0)
                 index[key] = i + 1
+                if helper is not None and helper.takes(i):
+                    if not i & 1023:
+                        helper.pump()  # copy the batches the helper has ready
+                    continue
                 self.record(key, i, value)
             elif key not in seen:
                 seen.add(key)
@@ -91,45 +116,36 @@ class _Reader:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             self.error("timezone", "not a known IANA timezone")
 
-    def owner(self, lst, record: dict) -> str | None:
-        """The owning provider's ref when already known; else None and checks.derive_owners finds it."""
-        if lst.owner is None:
-            return None
-        if lst.owner[0] == "direct":
-            prov = record.get("provider")
-        else:
-            _, field, target = lst.owner
-            prov = self.owners.get(target, {}).get(record.get(field))
-        if lst.name in OWNER_SOURCES and prov is not None:
-            self.owners.setdefault(lst.name, {}).setdefault(record.get("ref"), prov)
-        return prov
-
-    def record(self, list_name: str, i: int, record: Any) -> None:
-        nested = NESTED.get(list_name, ())
-        lst = BY_NAME[list_name]
-        try:
-            row = flattener(list_name)(record)
-            prov = self.owner(lst, record)
-            nested_rows = []
-            for child in nested:
-                items = record.get(child.name) or []
-                if type(items) is not list:
-                    raise Invalid
-                flatten = flattener(child.name)
-                ref = record.get("ref")
-                nested_rows.append(
-                    (child.name, [(j, False, prov, i, ref, *flatten(item)) for j, item in enumerate(items)])
-                )
-        except (Invalid, ValueError, AttributeError, TypeError):
-            for err in schema_errors(list_name, record, f"{list_name}[{i}]"):
-                self.error(err["path"], err["message"])
-            ref = record.get("ref") if isinstance(record, dict) else None
-            self.stager.add_bad(list_name, (i, True, None, *([ref] if "ref" in lst.fmap else [])))
+    def join_helper(self) -> None:
+        """Wait for the helper, copy the rest of its rows, merge its errors where the section was
+        (ours and its, by record index: each record is read by one of the two)."""
+        if self.helper is None:
             return
-        self.stager.add(list_name, (i, False, prov, *row))
-        for child_name, rows in nested_rows:
-            for r in rows:
-                self.stager.add(child_name, r)
+        result = self.helper.finish()
+        self.helper = None
+        at = len(self.errors) if self.section_at is None else self.section_at
+        ours = self.section_errors + (self.section or [])
+        section = [(i, {"path": p, "message": m}) for i, p, m in result["errors"]] + ours
+        section.sort(key=lambda e: e[0])  # stable: one record's errors keep their order
+        self.errors[at:at] = [e for _, e in section]
+        self.section = None
+        del self.errors[MAX_ERRORS:]
+        for row in result["bad"]:
+            self.sink.add_bad(spool.SPLIT_LIST, tuple(row))
+
+
+def _helper_for(source, cursor) -> spool.Helper | None:
+    """A second process for a big bundle file (see spool.py)."""
+    if not isinstance(source, str | Path):
+        return None
+    try:
+        if os.path.getsize(source) < PARALLEL_MIN_BYTES:
+            return None
+    except OSError:
+        return None
+    return spool.Helper(
+        str(source), cursor, num=HELPER_SHARE[0], den=HELPER_SHARE[1], block=HELPER_BLOCK, max_errors=MAX_ERRORS
+    )
 
 
 def _open(source) -> tuple[BinaryIO, bool]:
@@ -172,7 +188,8 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             cursor = django_cursor.cursor  # the psycopg cursor itself, for COPY
             staging.create_tables(cursor)
             stager = staging.Stager(cursor)
-            reader = _Reader(stager)
+            helper = stack.enter_context(closing(h)) if (h := _helper_for(source, cursor)) else None
+            reader = _Reader(stager, helper)
             # Reading makes millions of small dicts and tuples, none of them in a cycle: without this
             # the cyclic collector keeps walking the buffered rows (a few seconds for a city).
             gc_was_enabled = gc.isenabled()
@@ -180,10 +197,14 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             try:
                 reader.read(fp)
             except Invalid as exc:
+                reader.join_helper()
                 raise BundleInvalid([*reader.errors, {"path": "", "message": f"not a valid JSON bundle: {exc}"}])
             finally:
                 if gc_was_enabled:
                     gc.enable()
+            stage("read, check and stage records")
+            reader.join_helper()
+            stage("wait for the helper process's last rows")
             stager.finish()
             stage("read, check and stage records")
             errors = reader.errors

@@ -106,10 +106,14 @@ class Scanner:
             return v
 
 
+# Yielded as (list name, LIST_START) where a list begins.
+LIST_START = object()
+
+
 def stream(fp: BinaryIO) -> Iterator[tuple[str, Any]]:
-    """Yield ("format"|"timezone"|other scalar key, value) and (list name, record) pairs in file
-    order, then (list name, None) at the end of each list (an empty list too). A top-level key
-    holding an object yields (key, Ellipsis)."""
+    """Yield ("format"|"timezone"|other scalar key, value) and, for a list, (list name, LIST_START),
+    (list name, record) for each record in file order, then (list name, None) at the end of the
+    list (an empty list too). A top-level key holding an object yields (key, Ellipsis)."""
     sc = Scanner(fp)
     if sc.peek() != "{":
         raise Invalid("the bundle must be a JSON object")
@@ -124,6 +128,7 @@ def stream(fp: BinaryIO) -> Iterator[tuple[str, Any]]:
             sc.expect(":")
             if sc.peek() == "[":
                 sc.pos += 1
+                yield key, LIST_START
                 if sc.peek() == "]":
                     sc.pos += 1
                 else:
@@ -255,27 +260,87 @@ def _converter(f: F) -> Callable[[Any], Any]:
     return conv
 
 
+def _field_code(n: int, f: F) -> tuple[list[str], dict[str, Any]]:
+    """Straight-line code staging field `f` into the local `v{n}`: the same rules as _converter
+    (which stays the reference for them), without a call per field (a city has 4 million fields)."""
+    v = f"v{n}"
+    env: dict[str, Any] = {}
+    lines = [f"    {v} = get({f.name!r})"]
+    if f.kind in ("home", "strlist"):
+        env[f"conv{n}"] = _converter(f)
+        return [*lines, f"    {v} = conv{n}({v})"], env
+    if f.required:
+        lines += [f"    if {v} is None:", "        raise Invalid"]
+    else:
+        env[f"d{n}"] = f.default
+        lines += [f"    if {v} is None:", f"        {v} = d{n}"]
+    kind = f.kind
+    if kind in ("ref", "str"):
+        bad = f"type({v}) is not str or len({v}) > {100 if kind == 'ref' else 300}" + (
+            f" or not {v}" if kind == "ref" else ""
+        )
+        lines += [f"    elif {bad}:", "        raise Invalid"]
+    elif kind == "enum":
+        env[f"e{n}"] = frozenset(f.enum)
+        lines += [f"    elif type({v}) is not str or {v} not in e{n}:", "        raise Invalid"]
+    elif kind in ("date", "datetime"):
+        # The pattern says the shape, fromisoformat that it is a real calendar date (ValueError).
+        pat, parse = ("date_re", "fromdate") if kind == "date" else ("dt_re", "fromdt")
+        lines += [
+            f"    elif type({v}) is not str or not {pat}({v}):",
+            "        raise Invalid",
+            "    else:",
+            f"        {parse}({v})",
+        ]
+    elif kind == "decimal":
+        env[f"p{n}"] = re.compile(f.pattern or "").match
+        lines += [
+            f"    elif type({v}) is int and {v} >= 0:",
+            f"        {v} = str({v})",
+            f"    elif type({v}) is not str or not p{n}({v}):",
+            "        raise Invalid",
+        ]
+    elif kind == "int":
+        bad = f"type({v}) is not int"
+        bad += f" or {v} < {f.minimum}" if f.minimum is not None else ""
+        bad += f" or {v} > {f.maximum}" if f.maximum is not None else ""
+        lines += [f"    elif {bad}:", "        raise Invalid"]
+    elif kind == "bool":
+        lines += [f"    elif type({v}) is not bool:", "        raise Invalid"]
+    else:  # pragma: no cover
+        raise ValueError(kind)
+    return lines, env
+
+
 @cache
 def flattener(list_name: str) -> Callable[[dict], tuple]:
-    """record -> the staged values of its fields (home gives two), in lists.py order."""
+    """record -> the staged values of its fields (home gives two), in lists.py order; raises
+    Invalid (or ValueError for an impossible date) when the schema would fail."""
     lst: L = BY_NAME[list_name]
-    names = [f.name for f in lst.fields]
-    convs = [(f.name, _converter(f), f.kind == "home") for f in lst.fields]
-    allowed = frozenset(names) | {n.name for n in NESTED.get(list_name, ())}
-
-    def flatten(record: dict) -> tuple:
-        if type(record) is not dict or not allowed.issuperset(record):
-            raise Invalid
-        out: list = []
-        get = record.get
-        for name, conv, pair in convs:
-            if pair:
-                out.extend(conv(get(name)))
-            else:
-                out.append(conv(get(name)))
-        return tuple(out)
-
-    return flatten
+    allowed = frozenset(f.name for f in lst.fields) | {n.name for n in NESTED.get(list_name, ())}
+    env: dict[str, Any] = {
+        "Invalid": Invalid,
+        "allowed": allowed,
+        "date_re": _DATE_RE.match,
+        "dt_re": _DT_RE.match,
+        "fromdate": date.fromisoformat,
+        "fromdt": datetime.fromisoformat,
+    }
+    lines = [
+        "def flatten(record):",
+        "    if type(record) is not dict or not allowed.issuperset(record):",
+        "        raise Invalid",
+        "    get = record.get",
+    ]
+    out = []
+    for n, f in enumerate(lst.fields):
+        code, names = _field_code(n, f)
+        lines += code
+        env.update(names)
+        out.append(f"*v{n}" if f.kind == "home" else f"v{n}")
+    lines.append(f"    return ({', '.join(out)},)")
+    exec(compile("\n".join(lines), f"<flatten {list_name}>", "exec"), env)  # noqa: S102 - our own code
+    return env["flatten"]
 
 
 @cache
@@ -307,3 +372,90 @@ def schema_errors(list_name: str, record: Any, path: str) -> list[dict]:
         # The fast check and the schema agree except on calendar validity of datetimes.
         errors.append({"path": path, "message": "a date or datetime is not a real calendar date"})
     return errors
+
+
+# --- records to staged rows -----------------------------------------------------------------------
+
+# Lists whose records others hang off: their owners are remembered so the big lists get theirs
+# while being read (an UPDATE of a city's visits afterwards costs seconds).
+OWNER_SOURCES = frozenset({"people", "workers", "packages"})
+
+
+class Records:
+    """Turns records into staged rows (`sink.adder(list)(row)`, `sink.add_bad(list, row)`) and
+    collects the errors of records failing their check. Used by the importer and by its helper
+    process (spool.py), so both stage a record the same way."""
+
+    def __init__(self, sink, *, max_errors: int):
+        self.sink = sink
+        self.max_errors = max_errors
+        self.errors: list[dict] = []
+        # ref -> provider ref of the records others hang off (small lists: people, workers, packages).
+        self.owners: dict[str, dict[str, str]] = {}
+        self.handlers: dict[str, Callable[[int, Any], None]] = {}
+
+    def error(self, path: str, message: str, i: int | None = None) -> None:
+        """`i`: the index of the record in its list (errors of a record failing its check)."""
+        if len(self.errors) < self.max_errors:
+            self.errors.append({"path": path, "message": message})
+
+    def record(self, list_name: str, i: int, record: Any) -> None:
+        handle = self.handlers.get(list_name)
+        if handle is None:
+            handle = self.handlers[list_name] = self._handler(list_name)
+        handle(i, record)
+
+    def _handler(self, list_name: str) -> Callable[[int, Any], None]:
+        """The function staging one record of `list_name` (and its nested lists' records), with
+        everything it needs looked up once: a city has 370,000 records and 640,000 rows."""
+        lst = BY_NAME[list_name]
+        flatten = flattener(list_name)
+        add = self.sink.adder(list_name)
+        children = [(c.name, flattener(c.name), self.sink.adder(c.name)) for c in NESTED.get(list_name, ())]
+        # The owning provider's ref when already known; else None and checks.derive_owners finds it.
+        owner_kind = lst.owner[0] if lst.owner else None
+        owner_field = lst.owner[1] if lst.owner else None
+        owners_of = self.owners.setdefault(lst.owner[2], {}) if owner_kind == "via" else None
+        remember = self.owners.setdefault(list_name, {}) if list_name in OWNER_SOURCES else None
+
+        def handle(i: int, record: Any) -> None:
+            try:
+                row = flatten(record)
+                if owner_kind is None:
+                    prov = None
+                elif owners_of is None:
+                    prov = record.get(owner_field)
+                else:
+                    prov = owners_of.get(record.get(owner_field))
+                nested_rows = []
+                for name, flatten_child, add_child in children:
+                    items = record.get(name)
+                    if items is None:
+                        continue
+                    if type(items) is not list:
+                        raise Invalid
+                    ref = record.get("ref")
+                    nested_rows.append(
+                        (add_child, [(j, False, prov, i, ref, *flatten_child(it)) for j, it in enumerate(items)])
+                    )
+            except (Invalid, ValueError, AttributeError, TypeError):
+                self.bad(list_name, i, record)
+                return
+            if remember is not None and prov is not None:
+                remember.setdefault(record.get("ref"), prov)
+            add((i, False, prov, *row))
+            for add_child, rows in nested_rows:
+                for r in rows:
+                    add_child(r)
+
+        return handle
+
+    def bad(self, list_name: str, i: int, record: Any) -> None:
+        """A record failing the fast check: the schema validator lists its errors; it is staged
+        with its ref only (see staging.Stager.add_bad)."""
+        for err in schema_errors(list_name, record, f"{list_name}[{i}]"):
+            self.error(err["path"], err["message"], i)
+        ref = record.get("ref") if isinstance(record, dict) else None
+        ref = ref if type(ref) is str else None  # only a string can be referred to
+        has_ref = "ref" in BY_NAME[list_name].fmap
+        self.sink.add_bad(list_name, (i, True, None, *([ref] if has_ref else [])))

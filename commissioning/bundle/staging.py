@@ -3,6 +3,8 @@ parent's index `pidx` for nested lists) so set-based checks can name the JSON pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .lists import LISTS, F, L
 
 # Rows are buffered per list and sent with one COPY per batch. Nested lists (attendances inside
@@ -70,20 +72,23 @@ class Stager:
         self.cursor = cursor
         self.buffers: dict[str, list[tuple]] = {lst.name: [] for lst in LISTS}
         self.bad_buffers: dict[str, list[tuple]] = {lst.name: [] for lst in LISTS}
-        self.counts: dict[str, int] = {lst.name: 0 for lst in LISTS}
 
-    def add(self, list_name: str, row: tuple) -> None:
+    def adder(self, list_name: str) -> Callable[[tuple], None]:
+        """A function staging one row of the list."""
         buf = self.buffers[list_name]
-        buf.append(row)
-        self.counts[list_name] += 1
-        if len(buf) >= COPY_BATCH_ROWS:
-            self._flush(list_name)
+        append = buf.append
+
+        def add(row: tuple) -> None:
+            append(row)
+            if len(buf) >= COPY_BATCH_ROWS:
+                self._flush(list_name)
+
+        return add
 
     def add_bad(self, list_name: str, row: tuple) -> None:
         """A record that failed the schema: staged with what identifies it, so references to it
         resolve (one mistake gives one error, not a cascade) but checked no further."""
         self.bad_buffers[list_name].append(row)
-        self.counts[list_name] += 1
 
     def _flush(self, list_name: str) -> None:
         buf = self.buffers[list_name]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from commissioning.bundle.reader import Invalid, Scanner, stream
+from commissioning.bundle.reader import LIST_START, Invalid, Scanner, stream
 
 DOC = {
     "format": "homecare-bundle/1",
@@ -25,12 +25,14 @@ DOC = {
 EXPECTED = [
     ("format", "homecare-bundle/1"),
     ("timezone", "Europe/London"),
+    ("visits", LIST_START),
     (
         "visits",
         {"ref": 'V\\u00e9 "é" \\\\', "n": 12345678, "d": Decimal("1.25"), "t": True, "x": None, "l": [1, [2, {}]]},
     ),
     ("visits", {"ref": "V2"}),
     ("visits", None),
+    ("empty", LIST_START),
     ("empty", None),
     ("extra", Ellipsis),
     ("count", 123456789),

@@ -1,0 +1,89 @@
+"""A big bundle file is read by two processes (commissioning/bundle/spool.py): the helper takes
+blocks of the visits list. Whatever the split, the rows, the counts and every error (with its
+path, in file order) are the same as when one process reads it all."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+
+import pytest
+
+from commissioning.bundle import importer, spool
+from commissioning.bundle.importer import BundleInvalid, import_bundle
+from commissioning.models import Organisation
+from rota.models import Attendance, Visit
+from tests.commissioning.test_bundle_import import _mistakes
+from tests.examples import EXAMPLE_BUNDLE
+
+
+@pytest.fixture(scope="module")
+def example() -> dict:
+    return json.loads(EXAMPLE_BUNDLE.read_text())
+
+
+@pytest.fixture
+def helper(monkeypatch):
+    """Every file goes through the helper, which takes one block of 3 visits in every 2."""
+    started = []
+    real = spool.Helper
+
+    def counting(*args, **kwargs):
+        started.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "HELPER_SHARE", (1, 2))
+    monkeypatch.setattr(importer, "HELPER_BLOCK", 3)
+    monkeypatch.setattr(spool, "Helper", counting)
+    return started
+
+
+def _errors(source) -> list[dict]:
+    with pytest.raises(BundleInvalid) as caught:
+        import_bundle(source)
+    return caught.value.errors
+
+
+@pytest.mark.django_db
+def test_the_example_read_by_two_processes_gives_the_same_rows(example, helper, tmp_path):
+    counts = import_bundle(EXAMPLE_BUNDLE)
+    assert helper == [str(EXAMPLE_BUNDLE)]
+    assert counts["visits"] == {"created": 6652, "updated": 0, "unchanged": 0}
+    assert counts["attendances"]["created"] == sum(len(v["attendances"]) for v in example["visits"])
+    assert Visit.objects.filter(provider__ref="P1").count() == sum(1 for v in example["visits"] if "-P1-" in v["ref"])
+    # Read again by one process, nothing differs: not one row is updated.
+    again = import_bundle(io.BytesIO(EXAMPLE_BUNDLE.read_bytes()))
+    assert all(c["created"] == 0 and c["updated"] == 0 for c in again.values()), again
+
+
+@pytest.mark.django_db
+def test_twenty_mistakes_give_the_same_errors_in_the_same_order(example, helper, tmp_path):
+    bad = copy.deepcopy(example)
+    expected = _mistakes(bad)
+    bad["visits"][7]["planned_start"] = "2025-02-30T10:00"  # and one the schema check finds, in the helper's share
+    expected.append("visits[7]")  # the schema sees the shape only: the record is named
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad, indent=1))
+    alone = _errors(io.BytesIO(path.read_bytes()))
+    assert helper == []
+    together = _errors(path)
+    assert helper == [str(path)]
+    assert together == alone
+    assert sorted(e["path"] for e in together) == sorted(expected)
+    assert not Organisation.objects.exists() and not Visit.objects.exists() and not Attendance.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_cut_short_in_the_visits_lists_the_same_errors(example, helper, tmp_path):
+    bad = copy.deepcopy(example)
+    bad["visits"][4]["status"] = "lost"  # the helper's
+    bad["visits"][1]["status"] = "gone"  # ours
+    text = json.dumps(bad)
+    path = tmp_path / "cut.json"
+    path.write_text(text[: text.index(bad["visits"][40]["ref"])])
+    together = _errors(path)
+    assert together == _errors(io.BytesIO(path.read_bytes()))
+    assert [e["path"] for e in together] == ["visits[1].status", "visits[4].status", ""]
+    assert together[-1]["message"].startswith("not a valid JSON bundle")
