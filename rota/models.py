@@ -164,7 +164,7 @@ class ShiftFigures(models.Model):
     )
     # Copied from the shift so the return reads a provider's window from one covering index.
     provider = models.ForeignKey(
-        "commissioning.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "commissioning.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     start = models.DateTimeField()
     attendances = models.PositiveIntegerField(default=0)
@@ -197,7 +197,7 @@ class VisitFigures(models.Model):
     )
     # Copied from the visit so the return reads a provider's week from one covering index.
     provider = models.ForeignKey(
-        "commissioning.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "commissioning.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     planned_start = models.DateTimeField()
     carers_done = models.PositiveSmallIntegerField(default=0)

@@ -20,8 +20,7 @@ DROP TRIGGER IF EXISTS shift_figures_person_upd ON outcomes_person;
 DROP TRIGGER IF EXISTS shift_figures_worker_upd ON workforce_worker;
 DROP FUNCTION IF EXISTS rota_shift_figures_on_attendance(), rota_shift_figures_on_shift(),
     rota_shift_figures_on_visit(), rota_shift_figures_on_person(), rota_shift_figures_on_worker(),
-    rota_shift_figures_refresh_spans(bigint[], timestamptz[], timestamptz[]),
-    rota_shift_figures_refresh(bigint[]);
+    rota_shift_figures_spans_sql(text), rota_figures_lock_sql(text), rota_shift_figures_sql(text);
 """
 
 
@@ -84,7 +83,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='shiftfigures',
             name='provider',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commissioning.organisation'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commissioning.organisation'),
         ),
         migrations.AddIndex(
             model_name='shiftfigures',
@@ -93,7 +92,7 @@ class Migration(migrations.Migration):
         # The triggers that keep rota_shiftfigures up to date, then the figures of the shifts already there.
         migrations.RunSQL(
             (Path(__file__).resolve().parent.parent / "sql" / "shift_figures.sql").read_text()
-            + "\nSELECT rota_shift_figures_refresh(ARRAY(SELECT id FROM rota_shift));",
+            + "\nDO $$ BEGIN EXECUTE rota_shift_figures_sql('SELECT id FROM rota_shift'); END $$;",
             reverse_sql=DROP_SHIFT_FIGURES_SQL,
         ),
     ]

@@ -13,7 +13,7 @@ DROP TRIGGER IF EXISTS visit_figures_attendance_del ON rota_attendance;
 DROP TRIGGER IF EXISTS visit_figures_visit_upd ON rota_visit;
 DROP TRIGGER IF EXISTS visit_figures_visit_del ON rota_visit;
 DROP FUNCTION IF EXISTS rota_visit_figures_on_attendance(), rota_visit_figures_on_visit(),
-    rota_visit_figures_refresh(bigint[]);
+    rota_visit_figures_sql(text);
 """
 
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('planned_start', models.DateTimeField()),
                 ('carers_done', models.PositiveSmallIntegerField(default=0)),
                 ('longest', models.DurationField(blank=True, null=True)),
-                ('provider', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commissioning.organisation')),
+                ('provider', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='commissioning.organisation')),
             ],
             options={
                 'verbose_name_plural': 'visit figures',
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         # The triggers that keep rota_visitfigures up to date, then the figures of the visits already there.
         migrations.RunSQL(
             (Path(__file__).resolve().parent.parent / "sql" / "visit_figures.sql").read_text()
-            + "\nSELECT rota_visit_figures_refresh(ARRAY(SELECT DISTINCT visit_id FROM rota_attendance));",
+            + "\nDO $$ BEGIN EXECUTE rota_visit_figures_sql('SELECT id FROM rota_visit'); END $$;",
             reverse_sql=DROP_VISIT_FIGURES_SQL,
         ),
     ]

@@ -6,17 +6,21 @@
 -- people's homes x 1.3 at the worker's mode speed, in whole minutes rounded half up.
 --
 -- Idempotent (CREATE OR REPLACE, DROP ... IF EXISTS): a later migration that changes this file runs
--- it again. Triggers are statement-level with transition tables (one set-based recompute per
+-- it again. To recompute everything: EXECUTE rota_shift_figures_sql('SELECT id FROM rota_shift'). Triggers are statement-level with transition tables (one set-based recompute per
 -- statement, however many rows it wrote) and ENABLE ALWAYS, so they also fire on the bundle's first
 -- load, which runs with session_replication_role = replica.
 
--- Recompute the figures of these shifts; ids of shifts that no longer exist lose their row.
-CREATE OR REPLACE FUNCTION rota_shift_figures_refresh(shift_ids bigint[]) RETURNS void
-LANGUAGE sql VOLATILE AS $fn$
+-- The statement that recomputes the figures of the shifts whose ids the query `shifts` yields. The
+-- trigger functions run it with EXECUTE, so that it is planned for the real number of rows (one from an
+-- ECM correction, a hundred thousand from a bundle: hash joins then, index look-ups now) and sees the
+-- statement's transition tables.
+CREATE OR REPLACE FUNCTION rota_shift_figures_sql(shifts text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $fn$
+SELECT format($q$
 WITH sh AS MATERIALIZED (
     SELECT s.id, s.provider_id, s.worker_id, s.start, s."end"
     FROM rota_shift s
-    WHERE s.id = ANY (shift_ids)
+    WHERE s.id IN (%s)
 ),
 -- Each worker's attendances from the first of these shifts' starts to the last one's end: one
 -- (worker, check_in) index range per worker, never one probe per shift.
@@ -74,85 +78,110 @@ per_shift AS (
     WHERE s.k = 1 AND s.check_in < s.shift_end
     GROUP BY s.worker_id, s.shift_start
 ),
-gone AS (
-    DELETE FROM rota_shiftfigures f
-    WHERE f.shift_id = ANY (shift_ids) AND NOT EXISTS (SELECT FROM sh WHERE sh.id = f.shift_id)
+-- Only rows whose figures changed are updated (no lock or new row version for the others); shifts
+-- without a row get one.
+fig AS MATERIALIZED (
+    SELECT sh.id AS shift_id, sh.provider_id, sh.start,
+           COALESCE(p.attendances, 0) AS attendances, COALESCE(p.contact, interval '0') AS contact,
+           COALESCE(p.travel_minutes, 0) AS travel_minutes
+    FROM sh
+    LEFT JOIN per_shift p ON p.worker_id = sh.worker_id AND p.shift_start = sh.start
+),
+changed AS (
+    UPDATE rota_shiftfigures f
+    SET provider_id = fig.provider_id, start = fig.start, attendances = fig.attendances,
+        contact = fig.contact, travel_minutes = fig.travel_minutes
+    FROM fig
+    WHERE f.shift_id = fig.shift_id
+      AND (f.provider_id, f.start, f.attendances, f.contact, f.travel_minutes)
+          IS DISTINCT FROM (fig.provider_id, fig.start, fig.attendances, fig.contact, fig.travel_minutes)
 )
-INSERT INTO rota_shiftfigures AS f (shift_id, provider_id, start, attendances, contact, travel_minutes)
-SELECT sh.id, sh.provider_id, sh.start,
-       COALESCE(p.attendances, 0), COALESCE(p.contact, interval '0'), COALESCE(p.travel_minutes, 0)
-FROM sh
-LEFT JOIN per_shift p ON p.worker_id = sh.worker_id AND p.shift_start = sh.start
-ON CONFLICT (shift_id) DO UPDATE
-SET provider_id = EXCLUDED.provider_id, start = EXCLUDED.start, attendances = EXCLUDED.attendances,
-    contact = EXCLUDED.contact, travel_minutes = EXCLUDED.travel_minutes
-WHERE (f.provider_id, f.start, f.attendances, f.contact, f.travel_minutes)
-      IS DISTINCT FROM (EXCLUDED.provider_id, EXCLUDED.start, EXCLUDED.attendances, EXCLUDED.contact,
-                        EXCLUDED.travel_minutes);
+INSERT INTO rota_shiftfigures (shift_id, provider_id, start, attendances, contact, travel_minutes)
+SELECT fig.shift_id, fig.provider_id, fig.start, fig.attendances, fig.contact, fig.travel_minutes
+FROM fig
+WHERE NOT EXISTS (SELECT FROM rota_shiftfigures f WHERE f.shift_id = fig.shift_id)
+ORDER BY fig.shift_id  -- key order: the indexes fill page by page
+$q$, shifts)
 $fn$;
 
--- Recompute every shift of these workers that overlaps [lo, hi] (one span per worker), found through
--- the exclusion constraint's (worker, tstzrange) GiST index.
-CREATE OR REPLACE FUNCTION rota_shift_figures_refresh_spans(
-    worker_ids bigint[], los timestamptz[], his timestamptz[]
-) RETURNS void
-LANGUAGE sql VOLATILE AS $fn$
-SELECT rota_shift_figures_refresh(ARRAY(
-    SELECT s.id
-    FROM unnest(worker_ids, los, his) AS r(worker_id, lo, hi)
-    JOIN rota_shift s
-      ON s.worker_id = r.worker_id AND tstzrange(s.start, s."end") && tstzrange(r.lo, r.hi, '[]')
-));
+-- The ids of every shift of a worker that overlaps a span [lo, hi]: `spans` yields
+-- (worker_id, lo, hi); the shifts are found through the exclusion constraint's (worker, tstzrange)
+-- GiST index.
+CREATE OR REPLACE FUNCTION rota_shift_figures_spans_sql(spans text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $fn$
+SELECT format($q$
+    SELECT s.id FROM (%s) r(worker_id, lo, hi)
+    JOIN rota_shift s ON s.worker_id = r.worker_id AND tstzrange(s.start, s."end") && tstzrange(r.lo, r.hi, '[]')
+$q$, spans)
+$fn$;
+
+-- Two transactions writing one provider's rota at once (two carers' phones syncing, an import beside
+-- an ECM batch) must not each compute figures without the other's rows. Every recompute first takes
+-- a transaction-level advisory lock per provider it touches (in id order, so two writers never
+-- deadlock on them), then runs with a fresh snapshot, which holds whatever the other transaction
+-- committed while this one waited. One lock per provider, not per row: a city import locks a few
+-- keys instead of hundreds of thousands of rows. Shared with visit_figures.sql.
+CREATE OR REPLACE FUNCTION rota_figures_lock_sql(providers text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $fn$
+SELECT format($q$
+SELECT count(pg_advisory_xact_lock(74010, p::int))
+FROM (SELECT DISTINCT provider_id FROM (%s) x(provider_id) WHERE provider_id IS NOT NULL ORDER BY 1) q(p)
+$q$, providers)
 $fn$;
 
 -- Attendances written, corrected or deleted: their workers' shifts around the check-ins (old and new).
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_attendance() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
+DECLARE
+    spans text;
+    providers text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM rota_shift_figures_refresh_spans(array_agg(worker_id), array_agg(lo), array_agg(hi))
-        FROM (SELECT worker_id, min(check_in) AS lo, max(check_in) AS hi
-              FROM new_rows WHERE check_in IS NOT NULL GROUP BY worker_id) g
-        HAVING count(*) > 0;
+        providers := 'SELECT provider_id FROM new_rows';
+        spans := $q$
+            SELECT worker_id, min(check_in), max(check_in) FROM new_rows
+            WHERE check_in IS NOT NULL GROUP BY worker_id
+        $q$;
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM rota_shift_figures_refresh_spans(array_agg(worker_id), array_agg(lo), array_agg(hi))
-        FROM (SELECT worker_id, min(check_in) AS lo, max(check_in) AS hi
-              FROM old_rows WHERE check_in IS NOT NULL GROUP BY worker_id) g
-        HAVING count(*) > 0;
+        providers := 'SELECT provider_id FROM old_rows';
+        spans := $q$
+            SELECT worker_id, min(check_in), max(check_in) FROM old_rows
+            WHERE check_in IS NOT NULL GROUP BY worker_id
+        $q$;
     ELSE
-        PERFORM rota_shift_figures_refresh_spans(array_agg(worker_id), array_agg(lo), array_agg(hi))
-        FROM (
-            SELECT worker_id, min(check_in) AS lo, max(check_in) AS hi
-            FROM (
-                SELECT o.worker_id AS ow, o.check_in AS oc, n.worker_id AS nw, n.check_in AS nc
-                FROM old_rows o JOIN new_rows n USING (id)
-                WHERE (o.worker_id, o.visit_id, o.check_in, o.check_out)
-                      IS DISTINCT FROM (n.worker_id, n.visit_id, n.check_in, n.check_out)
-            ) c
-            CROSS JOIN LATERAL (VALUES (c.ow, c.oc), (c.nw, c.nc)) AS x(worker_id, check_in)
-            WHERE check_in IS NOT NULL
-            GROUP BY worker_id
-        ) g
-        HAVING count(*) > 0;
+        providers := 'SELECT provider_id FROM old_rows UNION ALL SELECT provider_id FROM new_rows';
+        spans := $q$
+            SELECT x.worker_id, min(x.check_in), max(x.check_in)
+            FROM old_rows o JOIN new_rows n USING (id)
+            CROSS JOIN LATERAL (VALUES (o.worker_id, o.check_in), (n.worker_id, n.check_in)) AS x(worker_id, check_in)
+            WHERE (o.worker_id, o.visit_id, o.check_in, o.check_out)
+                  IS DISTINCT FROM (n.worker_id, n.visit_id, n.check_in, n.check_out)
+              AND x.check_in IS NOT NULL
+            GROUP BY x.worker_id
+        $q$;
     END IF;
+    EXECUTE rota_figures_lock_sql(providers);
+    EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql(spans));
     RETURN NULL;
 END
 $fn$;
 
 -- Shifts written: their own figures; moved or reassigned ones again; deleted ones lose their row.
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_shift() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM rota_shift_figures_refresh(ARRAY(SELECT id FROM new_rows));
+        EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
+        EXECUTE rota_shift_figures_sql('SELECT id FROM new_rows');
     ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM rota_shiftfigures WHERE shift_id IN (SELECT id FROM old_rows);
     ELSE
-        PERFORM rota_shift_figures_refresh(ARRAY(
+        EXECUTE rota_figures_lock_sql('SELECT provider_id FROM old_rows UNION ALL SELECT provider_id FROM new_rows');
+        EXECUTE rota_shift_figures_sql($q$
             SELECT n.id FROM old_rows o JOIN new_rows n USING (id)
             WHERE (o.provider_id, o.worker_id, o.start, o."end")
                   IS DISTINCT FROM (n.provider_id, n.worker_id, n.start, n."end")
-        ));
+        $q$);
     END IF;
     RETURN NULL;
 END
@@ -160,44 +189,51 @@ $fn$;
 
 -- A visit given to another person: the legs to and from its attendances change.
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_visit() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
+DECLARE
+    spans text := $q$
+        SELECT a.worker_id, min(a.check_in), max(a.check_in)
+        FROM old_rows o JOIN new_rows n USING (id)
+        JOIN rota_attendance a ON a.visit_id = n.id
+        WHERE o.person_id IS DISTINCT FROM n.person_id AND a.check_in IS NOT NULL
+        GROUP BY a.worker_id
+    $q$;
 BEGIN
-    PERFORM rota_shift_figures_refresh_spans(array_agg(worker_id), array_agg(lo), array_agg(hi))
-    FROM (SELECT a.worker_id, min(a.check_in) AS lo, max(a.check_in) AS hi
-          FROM old_rows o JOIN new_rows n USING (id)
-          JOIN rota_attendance a ON a.visit_id = n.id
-          WHERE o.person_id IS DISTINCT FROM n.person_id AND a.check_in IS NOT NULL
-          GROUP BY a.worker_id) g
-    HAVING count(*) > 0;
+    EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
+    EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql(spans));
     RETURN NULL;
 END
 $fn$;
 
 -- A person who moved home: every leg to or from their visits changes.
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_person() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
+DECLARE
+    spans text := $q$
+        SELECT a.worker_id, min(a.check_in), max(a.check_in)
+        FROM old_rows o JOIN new_rows n USING (id)
+        JOIN rota_visit v ON v.person_id = n.id
+        JOIN rota_attendance a ON a.visit_id = v.id
+        WHERE (o.home_lat, o.home_lon) IS DISTINCT FROM (n.home_lat, n.home_lon) AND a.check_in IS NOT NULL
+        GROUP BY a.worker_id
+    $q$;
 BEGIN
-    PERFORM rota_shift_figures_refresh_spans(array_agg(worker_id), array_agg(lo), array_agg(hi))
-    FROM (SELECT a.worker_id, min(a.check_in) AS lo, max(a.check_in) AS hi
-          FROM old_rows o JOIN new_rows n USING (id)
-          JOIN rota_visit v ON v.person_id = n.id
-          JOIN rota_attendance a ON a.visit_id = v.id
-          WHERE (o.home_lat, o.home_lon) IS DISTINCT FROM (n.home_lat, n.home_lon) AND a.check_in IS NOT NULL
-          GROUP BY a.worker_id) g
-    HAVING count(*) > 0;
+    EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
+    EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql(spans));
     RETURN NULL;
 END
 $fn$;
 
 -- A worker who now cycles instead of walking: all of their legs change.
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_worker() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
 BEGIN
-    PERFORM rota_shift_figures_refresh_spans(array_agg(n.id), array_agg('-infinity'::timestamptz),
-                                             array_agg('infinity'::timestamptz))
-    FROM old_rows o JOIN new_rows n USING (id)
-    WHERE o.travel_mode IS DISTINCT FROM n.travel_mode
-    HAVING count(*) > 0;
+    EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
+    EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql($q$
+        SELECT n.id, '-infinity'::timestamptz, 'infinity'::timestamptz
+        FROM old_rows o JOIN new_rows n USING (id)
+        WHERE o.travel_mode IS DISTINCT FROM n.travel_mode
+    $q$));
     RETURN NULL;
 END
 $fn$;

@@ -2,59 +2,86 @@
 -- every write path, like rota/sql/shift_figures.sql. carers_done counts the attendances with both
 -- check-in and check-out ((visit, worker) is unique, so that is distinct carers); longest is the
 -- longest of them (the visit's delivered person-hours). Visits without attendances have no row.
+-- To recompute everything: EXECUTE rota_visit_figures_sql('SELECT id FROM rota_visit').
 -- Idempotent; statement-level triggers with transition tables, ENABLE ALWAYS (see shift_figures.sql).
 
-CREATE OR REPLACE FUNCTION rota_visit_figures_refresh(visit_ids bigint[]) RETURNS void
-LANGUAGE sql VOLATILE AS $fn$
-WITH agg AS MATERIALIZED (
-    SELECT a.visit_id,
+-- The statement that recomputes the figures of the visits whose ids the query `touched` yields; run
+-- with EXECUTE by the trigger functions, so it is planned for the real number of rows and sees the
+-- statement's transition tables (see shift_figures.sql). Only rows whose figures changed are
+-- updated (no lock or new row version for the others); visits without a row get one.
+CREATE OR REPLACE FUNCTION rota_visit_figures_sql(touched text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $fn$
+SELECT format($q$
+WITH t AS MATERIALIZED (
+    SELECT DISTINCT visit_id FROM (%s) x(visit_id) WHERE visit_id IS NOT NULL
+),
+agg AS MATERIALIZED (
+    SELECT v.id AS visit_id, v.provider_id, v.planned_start,
            count(*) FILTER (WHERE a.check_in IS NOT NULL AND a.check_out IS NOT NULL) AS carers_done,
            max(a.check_out - a.check_in) AS longest
-    FROM rota_attendance a
-    WHERE a.visit_id = ANY (visit_ids)
-    GROUP BY a.visit_id
+    FROM t
+    JOIN rota_visit v ON v.id = t.visit_id
+    JOIN rota_attendance a ON a.visit_id = t.visit_id
+    GROUP BY v.id
 ),
 gone AS (
-    DELETE FROM rota_visitfigures f
-    WHERE f.visit_id = ANY (visit_ids) AND NOT EXISTS (SELECT FROM agg WHERE agg.visit_id = f.visit_id)
+    DELETE FROM rota_visitfigures f USING t
+    WHERE f.visit_id = t.visit_id AND NOT EXISTS (SELECT FROM agg WHERE agg.visit_id = t.visit_id)
+),
+changed AS (
+    UPDATE rota_visitfigures f
+    SET provider_id = agg.provider_id, planned_start = agg.planned_start,
+        carers_done = agg.carers_done, longest = agg.longest
+    FROM agg
+    WHERE f.visit_id = agg.visit_id
+      AND (f.provider_id, f.planned_start, f.carers_done, f.longest)
+          IS DISTINCT FROM (agg.provider_id, agg.planned_start, agg.carers_done, agg.longest)
 )
-INSERT INTO rota_visitfigures AS f (visit_id, provider_id, planned_start, carers_done, longest)
-SELECT v.id, v.provider_id, v.planned_start, agg.carers_done, agg.longest
-FROM agg JOIN rota_visit v ON v.id = agg.visit_id
-ON CONFLICT (visit_id) DO UPDATE
-SET provider_id = EXCLUDED.provider_id, planned_start = EXCLUDED.planned_start,
-    carers_done = EXCLUDED.carers_done, longest = EXCLUDED.longest
-WHERE (f.provider_id, f.planned_start, f.carers_done, f.longest)
-      IS DISTINCT FROM (EXCLUDED.provider_id, EXCLUDED.planned_start, EXCLUDED.carers_done, EXCLUDED.longest);
+INSERT INTO rota_visitfigures (visit_id, provider_id, planned_start, carers_done, longest)
+SELECT agg.visit_id, agg.provider_id, agg.planned_start, agg.carers_done, agg.longest
+FROM agg
+WHERE NOT EXISTS (SELECT FROM rota_visitfigures f WHERE f.visit_id = agg.visit_id)
+ORDER BY agg.visit_id  -- key order: the indexes fill page by page (a bundle's visits come in id order)
+$q$, touched)
 $fn$;
 
 -- Attendances written, corrected or deleted: their visits (old and new).
 CREATE OR REPLACE FUNCTION rota_visit_figures_on_attendance() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
+DECLARE
+    touched text;
+    providers text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM rota_visit_figures_refresh(ARRAY(SELECT DISTINCT visit_id FROM new_rows));
+        touched := 'SELECT visit_id FROM new_rows';
+        providers := 'SELECT provider_id FROM new_rows';
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM rota_visit_figures_refresh(ARRAY(SELECT DISTINCT visit_id FROM old_rows));
+        touched := 'SELECT visit_id FROM old_rows';
+        providers := 'SELECT provider_id FROM old_rows';
     ELSE
-        PERFORM rota_visit_figures_refresh(ARRAY(
+        providers := 'SELECT provider_id FROM old_rows UNION ALL SELECT provider_id FROM new_rows';
+        touched := $q$
             SELECT x.visit_id
             FROM old_rows o JOIN new_rows n USING (id)
             CROSS JOIN LATERAL (VALUES (o.visit_id), (n.visit_id)) AS x(visit_id)
             WHERE (o.visit_id, o.check_in, o.check_out) IS DISTINCT FROM (n.visit_id, n.check_in, n.check_out)
-        ));
+        $q$;
     END IF;
+    -- Concurrent writers of one provider's attendances: see rota_figures_lock_sql (shift_figures.sql).
+    EXECUTE rota_figures_lock_sql(providers);
+    EXECUTE rota_visit_figures_sql(touched);
     RETURN NULL;
 END
 $fn$;
 
 -- A visit moved to another time (or provider): its row follows; a deleted visit loses its row.
 CREATE OR REPLACE FUNCTION rota_visit_figures_on_visit() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         DELETE FROM rota_visitfigures WHERE visit_id IN (SELECT id FROM old_rows);
     ELSE
+        EXECUTE rota_figures_lock_sql('SELECT provider_id FROM old_rows UNION ALL SELECT provider_id FROM new_rows');
         UPDATE rota_visitfigures f SET provider_id = n.provider_id, planned_start = n.planned_start
         FROM new_rows n
         WHERE f.visit_id = n.id AND (f.provider_id, f.planned_start) IS DISTINCT FROM (n.provider_id, n.planned_start);
@@ -77,7 +104,8 @@ CREATE TRIGGER visit_figures_attendance_upd AFTER UPDATE ON rota_attendance
 CREATE TRIGGER visit_figures_attendance_del AFTER DELETE ON rota_attendance
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_visit_figures_on_attendance();
 CREATE TRIGGER visit_figures_visit_upd AFTER UPDATE ON rota_visit
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_visit_figures_on_visit();
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION rota_visit_figures_on_visit();
 CREATE TRIGGER visit_figures_visit_del AFTER DELETE ON rota_visit
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_visit_figures_on_visit();
 

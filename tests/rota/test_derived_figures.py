@@ -205,3 +205,58 @@ def test_outside_home_hours_follow_the_longest_attendance(s):
     assert s.figures("2025-W37")["measures"]["6"]["hours_outside_home"] == "1.50"
     Attendance.objects.filter(visit=v, worker=w2).update(check_out=t("2025-09-10 10:45"))
     assert s.figures("2025-W37")["measures"]["6"]["hours_outside_home"] == "1.00"
+
+
+# --- Two writers at once ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_carers_phones_syncing_at_once_both_count(contract):
+    """Each carer's phone sends its record in its own transaction. The second must not compute the
+    visit's and the shift's figures without the first one's record, whichever commits first."""
+    import threading
+
+    from django.db import connections, transaction
+
+    s = Scenario(contract)
+    p = s.person(lat=53.80, lon=-1.55)
+    s.package(p)
+    w1, w2 = s.worker(), s.worker()
+    shift = s.shift(w2, "2025-09-09 08:00", "2025-09-09 12:00")
+    v = s.visit(p, "2025-09-09 09:00", carers=2)
+    first_written, release_first = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def phone(worker, wait_for=None, then_set=None, hold=None):
+        try:
+            if wait_for:
+                wait_for.wait(5)
+            with transaction.atomic():
+                Attendance.objects.create(
+                    provider=s.provider,
+                    visit=v,
+                    worker=worker,
+                    check_in=t("2025-09-09 09:00"),
+                    check_out=t("2025-09-09 09:40"),
+                )
+                if then_set:
+                    then_set.set()
+                if hold:
+                    hold.wait(5)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(target=phone, args=(w1,), kwargs={"then_set": first_written, "hold": release_first})
+    b = threading.Thread(target=phone, args=(w2,), kwargs={"wait_for": first_written})
+    a.start()
+    b.start()
+    b.join(0.5)  # the second writer is now waiting for the first one's figures
+    release_first.set()
+    a.join(10)
+    b.join(10)
+    assert not errors
+    assert VisitFigures.objects.get(visit=v).carers_done == 2
+    assert ShiftFigures.objects.get(shift=shift).attendances == 1
+    assert kpi7(s) == (1, 1)
