@@ -22,12 +22,22 @@ def path(lst: L, field: str | None = None, alias: str = "s") -> str:
     return f"format('{lst.name}[%s]{tail}', {alias}.idx)"
 
 
-def derive_owners(cursor) -> None:
+def derive_owners(cursor, unowned: set[str] | None = None) -> None:
     """Fill `prov` (the owning provider's ref) where the reader could not (a record read before the
-    record it hangs off), parents first (LISTS order)."""
+    record it hangs off), parents first (LISTS order). `unowned`: the lists where the reader staged
+    a good row without its owner (None: any may have); the others need no pass over their rows.
+
+    Each staging table is then ANALYZEd for the checks' and upserts' joins, from a sample of 3,000
+    rows instead of 30,000 (statistics target 10): the plans need sizes and rough distinct counts,
+    and the full sample cost 0.9 s for a city, 0.1 s this way."""
+    cursor.execute("SELECT current_setting('default_statistics_target')")
+    previous = cursor.fetchone()[0]
+    cursor.execute("SELECT set_config('default_statistics_target', '10', true)")
     for lst in LISTS:
         t = stg(lst)
-        if lst.owner and lst.owner[0] == "direct":
+        if unowned is not None and lst.name not in unowned:
+            pass
+        elif lst.owner and lst.owner[0] == "direct":
             cursor.execute(f"UPDATE {t} SET prov = provider WHERE prov IS NULL AND provider IS NOT NULL")
         elif lst.owner and lst.owner[0] == "via":
             _, field, target = lst.owner
@@ -42,6 +52,7 @@ def derive_owners(cursor) -> None:
                 f"WHERE s.prov IS NULL AND p.idx = s.pidx AND p.prov IS NOT NULL"
             )
         cursor.execute(f"ANALYZE {t}")
+    cursor.execute("SELECT set_config('default_statistics_target', %s, true)", [previous])
 
 
 def _duplicates() -> list[str]:
@@ -57,10 +68,13 @@ def _duplicates() -> list[str]:
             key, what = "pidx, worker", "worker"
         else:  # pragma: no cover
             continue
+        # Keys seen twice are found by hashing (no sort of the whole list); only their rows are
+        # numbered to name every one but the first.
         sql.append(
             f"SELECT {path(lst, what)}, format('duplicate %s in {lst.name}', {q(what)}) FROM "
-            f"(SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY idx) AS rn FROM {stg(lst)}) s "
-            f"WHERE rn > 1 AND {q(what)} IS NOT NULL"
+            f"(SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY idx) AS rn FROM {stg(lst)} "
+            f"WHERE ({key}) IN (SELECT {key} FROM {stg(lst)} WHERE {q(what)} IS NOT NULL "
+            f"GROUP BY {key} HAVING count(*) > 1)) s WHERE rn > 1"
         )
     return sql
 

@@ -47,6 +47,8 @@ def _actor_user_id(actor) -> int | None:
     return actor.pk if isinstance(actor, User) else None
 
 
+WORK_MEM = "64MB"
+
 # A bundle file at least this big is read by two processes (spool.py); below it, starting the
 # second one costs more than it saves.
 PARALLEL_MIN_BYTES = 8 << 20
@@ -54,6 +56,20 @@ PARALLEL_MIN_BYTES = 8 << 20
 # of HELPER_BLOCK records: the importer reads the other lists too, so it keeps the smaller share.
 HELPER_SHARE = (7, 10)
 HELPER_BLOCK = 256
+
+
+# Lists with datetimes (nested ones are read with their parent).
+DATED_LISTS = frozenset(
+    lst.parent or lst.name for lst in BY_NAME.values() if any(f.kind == "datetime" for f in lst.fields)
+)
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 class _Reader(Records):
@@ -82,15 +98,17 @@ class _Reader(Records):
         index: dict[str, int] = {}
         seen: set[str] = set()
         helper = None
+        dated_seen = False  # a list with datetimes has begun
         for key, value in stream(fp):
             if value is LIST_START:
+                dated_seen = dated_seen or key in DATED_LISTS
                 if key == spool.SPLIT_LIST and self.helper is not None and self.section_at is None:
                     helper, self.section = self.helper, []
                 continue
             if key == "format":
                 self.format = value
             elif key == "timezone":
-                self.timezone = value
+                self._timezone(value, dated_seen)
             elif key in BY_NAME and BY_NAME[key].parent is None:
                 if value is None:
                     seen.add(key)
@@ -111,10 +129,16 @@ class _Reader(Records):
                 self.error(key, "unknown list" if key not in BY_NAME else "must be a list")
         if self.format != FORMAT:
             self.error("format", f"must be {FORMAT!r}")
-        try:
-            zoneinfo.ZoneInfo(self.timezone if isinstance(self.timezone, str) else "")
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        if not (isinstance(self.timezone, str) and _known_zone(self.timezone)):
             self.error("timezone", "not a known IANA timezone")
+
+    def _timezone(self, value: Any, dated_seen: bool) -> None:
+        stager = self.sink
+        if stager.early is not None and value != stager.early[0]:
+            self.error("timezone", "given twice, differently")  # the first one was applied already
+        self.timezone = value
+        if not dated_seen and stager.early is None and isinstance(value, str) and _known_zone(value):
+            stager.early_timezone(value)
 
     def join_helper(self) -> None:
         """Wait for the helper, copy the rest of its rows, merge its errors where the section was
@@ -132,6 +156,7 @@ class _Reader(Records):
         del self.errors[MAX_ERRORS:]
         for row in result["bad"]:
             self.sink.add_bad(spool.SPLIT_LIST, tuple(row))
+        self.unowned.update(result["unowned"])
 
 
 def _helper_for(source, cursor) -> spool.Helper | None:
@@ -186,6 +211,10 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             )
             django_cursor = stack.enter_context(connection.cursor())
             cursor = django_cursor.cursor  # the psycopg cursor itself, for COPY
+            # Sorts and hashes of a city's lists (checks, ordered inserts) fit in memory with this
+            # (they spilled to disk with the default 4 MB); put back when the import is done.
+            cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [WORK_MEM])
+            work_mem = cursor.fetchone()[0]
             staging.create_tables(cursor)
             stager = staging.Stager(cursor)
             helper = stack.enter_context(closing(h)) if (h := _helper_for(source, cursor)) else None
@@ -210,8 +239,9 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             errors = reader.errors
             if isinstance(reader.timezone, str) and not any(e["path"] == "timezone" for e in errors):
                 stager.convert_datetimes(reader.timezone)
-                checks.derive_owners(cursor)
-                stage("datetimes, owners, ANALYZE staging")
+                stage("datetimes")
+                checks.derive_owners(cursor, {name for name, n in reader.unowned.items() if n})
+                stage("owners, ANALYZE staging")
                 errors += checks.run_checks(cursor, actor_provider=actor_provider, limit=MAX_ERRORS - len(errors))
                 if actor_provider is not None:
                     errors += _provider_references(cursor)
@@ -229,6 +259,7 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
                 detail = getattr(cause, "message_primary", None) or str(exc).splitlines()[0]
                 raise BundleInvalid([{"path": "", "message": f"conflicts with stored data: {detail}"}]) from None
             staging.drop_tables(cursor)
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
             stage("drop staging")
         stage("commit")
         return counts
@@ -297,7 +328,9 @@ def _upsert(cursor, actor_provider: str | None, stage=lambda name: None) -> dict
             # Later steps join this table by ref: without fresh statistics a table that was empty
             # looks empty to the planner, which then probes an index once per row (17 s of 23 s
             # for a city's visits) instead of hashing it once.
+            stage(f"upsert: {name}" if name in BULK_LISTS else "upsert: other lists")
             cursor.execute(f"ANALYZE {table}")
+            stage("ANALYZE written tables")
         stage(f"upsert: {name}" if name in BULK_LISTS else "upsert: other lists")
     return counts
 

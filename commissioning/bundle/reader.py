@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -393,6 +394,8 @@ class Records:
         # ref -> provider ref of the records others hang off (small lists: people, workers, packages).
         self.owners: dict[str, dict[str, str]] = {}
         self.handlers: dict[str, Callable[[int, Any], None]] = {}
+        # Rows staged without their owner per list (checks.derive_owners fills those in).
+        self.unowned: Counter[str] = Counter()
 
     def error(self, path: str, message: str, i: int | None = None) -> None:
         """`i`: the index of the record in its list (errors of a record failing its check)."""
@@ -417,6 +420,7 @@ class Records:
         owner_field = lst.owner[1] if lst.owner else None
         owners_of = self.owners.setdefault(lst.owner[2], {}) if owner_kind == "via" else None
         remember = self.owners.setdefault(list_name, {}) if list_name in OWNER_SOURCES else None
+        unowned = self.unowned
 
         def handle(i: int, record: Any) -> None:
             try:
@@ -436,15 +440,20 @@ class Records:
                         raise Invalid
                     ref = record.get("ref")
                     nested_rows.append(
-                        (add_child, [(j, False, prov, i, ref, *flatten_child(it)) for j, it in enumerate(items)])
+                        (name, add_child, [(j, False, prov, i, ref, *flatten_child(it)) for j, it in enumerate(items)])
                     )
             except (Invalid, ValueError, AttributeError, TypeError):
                 self.bad(list_name, i, record)
                 return
-            if remember is not None and prov is not None:
-                remember.setdefault(record.get("ref"), prov)
+            if prov is not None:
+                if remember is not None:
+                    remember.setdefault(record.get("ref"), prov)
+            elif owner_kind is not None or nested_rows:
+                unowned[list_name] += owner_kind is not None
+                for name, _, rows in nested_rows:
+                    unowned[name] += len(rows)
             add((i, False, prov, *row))
-            for add_child, rows in nested_rows:
+            for _, add_child, rows in nested_rows:
                 for r in rows:
                     add_child(r)
 

@@ -127,7 +127,8 @@ def main(path: str, outdir: str, num: int, den: int, block: int, max_errors: int
     except Invalid as exc:
         invalid = str(exc)  # the importer meets the same error and reports it
     sink.flush()
-    done = {"errors": records.errors, "bad": sink.bad, "invalid": invalid}
+    unowned = {name: n for name, n in records.unowned.items() if name in CHILD_LISTS}
+    done = {"errors": records.errors, "bad": sink.bad, "invalid": invalid, "unowned": unowned}
     sys.stdout.write("done " + json.dumps(done) + "\n")
     sys.stdout.flush()
 
@@ -200,7 +201,8 @@ class Helper:
             os.unlink(path)
 
     def finish(self) -> dict[str, Any]:
-        """Wait for the child and copy the rest: {"errors": [(i, path, message)], "bad": [row], "invalid": str|None}."""
+        """Wait for the child and copy the rest: {"errors": [(i, path, message)], "bad": [row],
+        "invalid": str|None, "unowned": {list: rows staged without their owner}}."""
         self.pump(block=True)
         self.proc.wait()
         return self.result

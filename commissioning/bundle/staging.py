@@ -72,6 +72,7 @@ class Stager:
         self.cursor = cursor
         self.buffers: dict[str, list[tuple]] = {lst.name: [] for lst in LISTS}
         self.bad_buffers: dict[str, list[tuple]] = {lst.name: [] for lst in LISTS}
+        self.early: tuple[str, str] | None = None  # (bundle's timezone, session's) once early_timezone ran
 
     def adder(self, list_name: str) -> Callable[[tuple], None]:
         """A function staging one row of the list."""
@@ -124,13 +125,30 @@ class Stager:
                     copy.write_row(row)
 
     def convert_datetimes(self, tz: str) -> None:
-        """Read every datetime as a wall time in the bundle's timezone; an explicit offset wins."""
+        """Read every datetime as a wall time in the bundle's timezone; an explicit offset wins.
+        After `early_timezone(tz)` the COPYs did it already: only the session's zone is put back."""
+        if self.early is not None:
+            self.cursor.execute("SELECT set_config('TimeZone', %s, true)", [self.early[1]])
+            return
         self.cursor.execute("SELECT current_setting('TimeZone')")
         previous = self.cursor.fetchone()[0]
         self.cursor.execute("SELECT set_config('TimeZone', %s, true)", [tz])
+        self._alter_datetimes()
+        self.cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])
+
+    def early_timezone(self, tz: str) -> None:
+        """The bundle's timezone, known before any list with datetimes (the usual order): the
+        staging columns become timestamptz while empty and COPY reads the wall times in `tz`,
+        instead of rewriting the filled tables afterwards (about a second for a city)."""
+        self.cursor.execute("SELECT current_setting('TimeZone')")
+        previous = self.cursor.fetchone()[0]
+        self.cursor.execute("SELECT set_config('TimeZone', %s, true)", [tz])
+        self._alter_datetimes()
+        self.early = (tz, previous)
+
+    def _alter_datetimes(self) -> None:
         for lst in LISTS:
             dts = [f.name for f in lst.fields if f.kind == "datetime"]
             if dts:
                 alters = ", ".join(f"ALTER COLUMN {q(n)} TYPE timestamptz USING {q(n)}::timestamptz" for n in dts)
                 self.cursor.execute(f"ALTER TABLE {stg(lst)} {alters}")
-        self.cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])

@@ -73,3 +73,17 @@ def test_broken_json_is_invalid(data):
     for chunk in (3, 1 << 20):
         with pytest.raises(Invalid):
             _read(data, chunk)
+
+
+@pytest.mark.django_db
+def test_a_timezone_given_twice_differently_is_an_error():
+    # Wall times are read in the first one while the records stream by: a second one cannot apply.
+    from commissioning.bundle.importer import BundleInvalid, import_bundle
+    from rota.models import Visit
+    from tests.commissioning.test_bundle_import import _tiny
+
+    text = json.dumps(_tiny()).replace('"timezone": "Europe/London"', '"timezone": "Europe/London", "timezone": "UTC"')
+    with pytest.raises(BundleInvalid) as caught:
+        import_bundle(io.BytesIO(text.encode()))
+    assert caught.value.errors == [{"path": "timezone", "message": "given twice, differently"}]
+    assert not Visit.objects.exists()
