@@ -159,6 +159,9 @@ def stream(fp: BinaryIO) -> Iterator[tuple[str, Any]]:
 
 _DATE_RE = re.compile(DATE)
 _DT_RE = re.compile(DATETIME)
+# Date and datetime strings found good.
+_GOOD_DATES: set[str] = set()
+_GOOD_DATETIMES: set[str] = set()
 
 
 def _converter(f: F) -> Callable[[Any], Any]:
@@ -286,12 +289,19 @@ def _field_code(n: int, f: F) -> tuple[list[str], dict[str, Any]]:
         lines += [f"    elif type({v}) is not str or {v} not in e{n}:", "        raise Invalid"]
     elif kind in ("date", "datetime"):
         # The pattern says the shape, fromisoformat that it is a real calendar date (ValueError).
-        pat, parse = ("date_re", "fromdate") if kind == "date" else ("dt_re", "fromdt")
+        # Most values repeat (planned times on the hour, check-ins to the minute): one already
+        # found good is not checked again (a bounded set per kind, shared by every field).
+        pat, parse, good = ("date_re", "fromdate", "good_date") if kind == "date" else ("dt_re", "fromdt", "good_dt")
         lines += [
+            f"    elif {v}.__class__ is str and {v} in {good}:",
+            "        pass",
             f"    elif type({v}) is not str or not {pat}({v}):",
             "        raise Invalid",
             "    else:",
             f"        {parse}({v})",
+            f"        if len({good}) >= GOOD_MAX:",
+            f"            {good}.clear()",
+            f"        {good}.add({v})",
         ]
     elif kind == "decimal":
         env[f"p{n}"] = re.compile(f.pattern or "").match
@@ -326,6 +336,9 @@ def flattener(list_name: str) -> Callable[[dict], tuple]:
         "dt_re": _DT_RE.match,
         "fromdate": date.fromisoformat,
         "fromdt": datetime.fromisoformat,
+        "good_date": _GOOD_DATES,
+        "good_dt": _GOOD_DATETIMES,
+        "GOOD_MAX": 100_000,
     }
     lines = [
         "def flatten(record):",
