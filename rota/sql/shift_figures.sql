@@ -129,13 +129,30 @@ FROM (SELECT DISTINCT provider_id FROM (%s) x(provider_id) WHERE provider_id IS 
 $q$, providers)
 $fn$;
 
+-- Called first by every trigger function with the number of rows its statement wrote.
+CREATE OR REPLACE FUNCTION rota_figures_bulk(n bigint) RETURNS void
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF n > 20000 THEN
+        PERFORM set_config('enable_nestloop', 'off', true);
+    END IF;
+END
+$fn$;
+
 -- Attendances written, corrected or deleted: their workers' shifts around the check-ins (old and new).
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_attendance() RETURNS trigger
-LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 DECLARE
     spans text;
     providers text;
 BEGIN
+    -- A bundle's worth of rows: hash joins over what was just written beat an index look-up per row
+    -- (the function's SET clause restores the setting when it returns).
+    IF TG_OP = 'DELETE' THEN
+        PERFORM rota_figures_bulk((SELECT count(*) FROM old_rows));
+    ELSE
+        PERFORM rota_figures_bulk((SELECT count(*) FROM new_rows));
+    END IF;
     IF TG_OP = 'INSERT' THEN
         providers := 'SELECT provider_id FROM new_rows';
         spans := $q$
@@ -168,8 +185,15 @@ $fn$;
 
 -- Shifts written: their own figures; moved or reassigned ones again; deleted ones lose their row.
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_shift() RETURNS trigger
-LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 BEGIN
+    -- A bundle's worth of rows: hash joins over what was just written beat an index look-up per row
+    -- (the function's SET clause restores the setting when it returns).
+    IF TG_OP = 'DELETE' THEN
+        PERFORM rota_figures_bulk((SELECT count(*) FROM old_rows));
+    ELSE
+        PERFORM rota_figures_bulk((SELECT count(*) FROM new_rows));
+    END IF;
     IF TG_OP = 'INSERT' THEN
         EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
         EXECUTE rota_shift_figures_sql('SELECT id FROM new_rows');
@@ -189,7 +213,7 @@ $fn$;
 
 -- A visit given to another person: the legs to and from its attendances change.
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_visit() RETURNS trigger
-LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 DECLARE
     spans text := $q$
         SELECT a.worker_id, min(a.check_in), max(a.check_in)
@@ -207,7 +231,7 @@ $fn$;
 
 -- A person who moved home: every leg to or from their visits changes.
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_person() RETURNS trigger
-LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 DECLARE
     spans text := $q$
         SELECT a.worker_id, min(a.check_in), max(a.check_in)
@@ -226,7 +250,7 @@ $fn$;
 
 -- A worker who now cycles instead of walking: all of their legs change.
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_worker() RETURNS trigger
-LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $fn$
+LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 BEGIN
     EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
     EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql($q$
