@@ -26,7 +26,8 @@ timings = {}
 counts = import_bundle(sys.argv[1], timings=timings)
 seconds = time.perf_counter() - t
 print(json.dumps({"seconds": seconds, "counts": counts, "timings": timings,
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "helper_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
 
@@ -83,6 +84,9 @@ def run(stdout, *, scale: str = "city", weeks: int = 4, seed: int = 1, file: str
     stdout.write(f"imported {visits:,} visits, {attendances:,} attendances, {shifts:,} shifts in {secs:.1f} s")
     stdout.write(f"visits per second: {visits / secs:,.0f}  (target 20,000)")
     stdout.write(f"peak memory of the importing process: {result['maxrss_mb']:.0f} MB")
+    if result.get("helper_maxrss_mb"):
+        stdout.write(f"peak memory of its helper process: {result['helper_maxrss_mb']:.0f} MB")
+    stdout.write("seconds per stage:")
     for name, seconds in result["timings"].items():
         stdout.write(f"  {seconds:6.2f} s  {name}")
     if not keep:
