@@ -19,7 +19,7 @@ DROP TRIGGER IF EXISTS shift_figures_visit_upd ON rota_visit;
 DROP TRIGGER IF EXISTS shift_figures_person_upd ON outcomes_person;
 DROP TRIGGER IF EXISTS shift_figures_worker_upd ON workforce_worker;
 DROP FUNCTION IF EXISTS rota_shift_figures_on_attendance(), rota_shift_figures_on_shift(),
-    rota_shift_figures_on_visit(), rota_shift_figures_on_person(), rota_shift_figures_on_worker(),
+    rota_shift_figures_on_place(),
     rota_shift_figures_spans_sql(text), rota_figures_lock_sql(text), rota_figures_bulk(bigint), rota_shift_figures_sql(text);
 """
 

@@ -211,53 +211,36 @@ BEGIN
 END
 $fn$;
 
--- A visit given to another person: the legs to and from its attendances change.
-CREATE OR REPLACE FUNCTION rota_shift_figures_on_visit() RETURNS trigger
+-- Where the legs go: a visit given to another person, a person who moved home, or a worker who now
+-- cycles instead of walking changes the legs to and from those attendances (all of the worker's).
+CREATE OR REPLACE FUNCTION rota_shift_figures_on_place() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 DECLARE
-    spans text := $q$
-        SELECT a.worker_id, min(a.check_in), max(a.check_in)
-        FROM old_rows o JOIN new_rows n USING (id)
-        JOIN rota_attendance a ON a.visit_id = n.id
-        WHERE o.person_id IS DISTINCT FROM n.person_id AND a.check_in IS NOT NULL
-        GROUP BY a.worker_id
-    $q$;
+    spans text := CASE TG_TABLE_NAME
+        WHEN 'rota_visit' THEN $q$
+            SELECT a.worker_id, min(a.check_in), max(a.check_in)
+            FROM old_rows o JOIN new_rows n USING (id)
+            JOIN rota_attendance a ON a.visit_id = n.id
+            WHERE o.person_id IS DISTINCT FROM n.person_id AND a.check_in IS NOT NULL
+            GROUP BY a.worker_id
+        $q$
+        WHEN 'outcomes_person' THEN $q$
+            SELECT a.worker_id, min(a.check_in), max(a.check_in)
+            FROM old_rows o JOIN new_rows n USING (id)
+            JOIN rota_visit v ON v.person_id = n.id
+            JOIN rota_attendance a ON a.visit_id = v.id
+            WHERE (o.home_lat, o.home_lon) IS DISTINCT FROM (n.home_lat, n.home_lon) AND a.check_in IS NOT NULL
+            GROUP BY a.worker_id
+        $q$
+        WHEN 'workforce_worker' THEN $q$
+            SELECT n.id, '-infinity'::timestamptz, 'infinity'::timestamptz
+            FROM old_rows o JOIN new_rows n USING (id)
+            WHERE o.travel_mode IS DISTINCT FROM n.travel_mode
+        $q$
+    END;
 BEGIN
     EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
     EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql(spans));
-    RETURN NULL;
-END
-$fn$;
-
--- A person who moved home: every leg to or from their visits changes.
-CREATE OR REPLACE FUNCTION rota_shift_figures_on_person() RETURNS trigger
-LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
-DECLARE
-    spans text := $q$
-        SELECT a.worker_id, min(a.check_in), max(a.check_in)
-        FROM old_rows o JOIN new_rows n USING (id)
-        JOIN rota_visit v ON v.person_id = n.id
-        JOIN rota_attendance a ON a.visit_id = v.id
-        WHERE (o.home_lat, o.home_lon) IS DISTINCT FROM (n.home_lat, n.home_lon) AND a.check_in IS NOT NULL
-        GROUP BY a.worker_id
-    $q$;
-BEGIN
-    EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
-    EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql(spans));
-    RETURN NULL;
-END
-$fn$;
-
--- A worker who now cycles instead of walking: all of their legs change.
-CREATE OR REPLACE FUNCTION rota_shift_figures_on_worker() RETURNS trigger
-LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
-BEGIN
-    EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
-    EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql($q$
-        SELECT n.id, '-infinity'::timestamptz, 'infinity'::timestamptz
-        FROM old_rows o JOIN new_rows n USING (id)
-        WHERE o.travel_mode IS DISTINCT FROM n.travel_mode
-    $q$));
     RETURN NULL;
 END
 $fn$;
@@ -288,13 +271,13 @@ CREATE TRIGGER shift_figures_shift_del AFTER DELETE ON rota_shift
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_shift();
 CREATE TRIGGER shift_figures_visit_upd AFTER UPDATE ON rota_visit
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_visit();
+    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_place();
 CREATE TRIGGER shift_figures_person_upd AFTER UPDATE ON outcomes_person
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_person();
+    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_place();
 CREATE TRIGGER shift_figures_worker_upd AFTER UPDATE ON workforce_worker
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_worker();
+    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_place();
 
 ALTER TABLE rota_attendance ENABLE ALWAYS TRIGGER shift_figures_attendance_ins;
 ALTER TABLE rota_attendance ENABLE ALWAYS TRIGGER shift_figures_attendance_upd;
