@@ -348,7 +348,7 @@ def _may_skip_fk_triggers(cursor) -> bool:
 
 def _insert_audit(cursor, table: str, name: str) -> list[tuple[str, str]] | None:
     """How to write, in one statement, what the table's INSERT triggers would write row by row:
-    [] for a big list with no insert trigger, [(event table, SELECT over the inserted rows `ins`)]
+    [] for a big list with no insert trigger the replica role skips, [(event table, SELECT over `ins`)]
     for a table whose only insert triggers are django-pghistory insert events (packages, reviews,
     package changes: 0.5 ms a row through the trigger, which upserts its context row in a
     subtransaction each time). None when some other insert trigger must fire row by row."""
