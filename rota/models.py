@@ -151,7 +151,8 @@ class Attendance(models.Model):
 
 class ShiftFigures(models.Model):
     """Measure 14's figures for one shift: its attendances, their staff contact time and the travel
-    minutes between consecutive ones (docs/monitoring-return.md, "Travel").
+    minutes between consecutive ones (docs/monitoring-return.md, "Travel"). Only shifts with
+    attendances have a row.
 
     Derived data, never written by Python: statement-level triggers (migration 0004, SQL in
     rota/sql/shift_figures.sql) recompute a shift's row whenever its attendances, the shift itself,

@@ -78,14 +78,17 @@ per_shift AS (
     WHERE s.k = 1 AND s.check_in < s.shift_end
     GROUP BY s.worker_id, s.shift_start
 ),
--- Only rows whose figures changed are updated (no lock or new row version for the others); shifts
--- without a row get one.
+-- Only shifts with attendances have a row (a shift without one adds nothing to any sum, and a
+-- bundle's shifts, written before their attendances, then cost no row to write and rewrite). Only
+-- rows whose figures changed are updated (no lock or new row version for the others).
 fig AS MATERIALIZED (
-    SELECT sh.id AS shift_id, sh.provider_id, sh.start,
-           COALESCE(p.attendances, 0) AS attendances, COALESCE(p.contact, interval '0') AS contact,
-           COALESCE(p.travel_minutes, 0) AS travel_minutes
+    SELECT sh.id AS shift_id, sh.provider_id, sh.start, p.attendances, p.contact, p.travel_minutes
     FROM sh
-    LEFT JOIN per_shift p ON p.worker_id = sh.worker_id AND p.shift_start = sh.start
+    JOIN per_shift p ON p.worker_id = sh.worker_id AND p.shift_start = sh.start
+),
+gone AS (
+    DELETE FROM rota_shiftfigures f USING sh
+    WHERE f.shift_id = sh.id AND NOT EXISTS (SELECT FROM fig WHERE fig.shift_id = sh.id)
 ),
 changed AS (
     UPDATE rota_shiftfigures f
