@@ -46,8 +46,8 @@ class ScopedAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
 
-class AuditEventAdmin(ScopedAdmin):
-    """pghistory events are the audit trail: nobody edits history."""
+class ReadOnlyAdmin(ScopedAdmin):
+    """Rows nobody edits by hand: the audit trail, and figures the database derives itself."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -75,7 +75,7 @@ def is_audit_event(model: type[models.Model]) -> bool:
 
 def register_models(app_label: str, custom: dict[str, type[admin.ModelAdmin]] | None = None) -> None:
     """Register every model of an app: `custom` maps model names to their own admin class, the rest
-    get a ScopedAdmin (or an AuditEventAdmin) with sensible columns, filters and search."""
+    get a ScopedAdmin (or a ReadOnlyAdmin for audit events and derived rows) with sensible columns, filters and search."""
     custom = custom or {}
     for model in apps.get_app_config(app_label).get_models():
         if admin.site.is_registered(model):
@@ -83,7 +83,8 @@ def register_models(app_label: str, custom: dict[str, type[admin.ModelAdmin]] | 
         if model.__name__ in custom:
             admin.site.register(model, custom[model.__name__])
             continue
-        base = AuditEventAdmin if is_audit_event(model) else ScopedAdmin
+        # Derived rows (DERIVED = True on the model, e.g. figures kept by database triggers) are read-only.
+        base = ReadOnlyAdmin if is_audit_event(model) or getattr(model, "DERIVED", False) else ScopedAdmin
         names = {f.name for f in model._meta.concrete_fields}
         attrs: dict = {"list_display": default_columns(model)}
         if "ref" in names:

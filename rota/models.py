@@ -160,6 +160,8 @@ class ShiftFigures(models.Model):
     ECM ingest, admin). The weekly return then sums four weeks of these rows instead of re-reading
     four weeks of attendances."""
 
+    DERIVED = True  # read-only in the admin: only the triggers write these rows
+
     shift = models.OneToOneField(
         Shift, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="figures"
     )
@@ -192,6 +194,8 @@ class VisitFigures(models.Model):
     planned start when those change. The weekly return reads a provider's week of these rows by one
     index range and hashes them against the week's visits, instead of looking up each visit's
     attendances."""
+
+    DERIVED = True  # read-only in the admin: only the triggers write these rows
 
     visit = models.OneToOneField(
         Visit, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="figures"

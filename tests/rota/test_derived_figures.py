@@ -261,3 +261,13 @@ def test_two_carers_phones_syncing_at_once_both_count(contract):
     assert VisitFigures.objects.get(visit=v).carers_done == 2
     assert ShiftFigures.objects.get(shift=shift).attendances == 1
     assert kpi7(s) == (1, 1)
+
+
+def test_nobody_edits_derived_figures_in_the_admin(admin_client, s, day):
+    """The triggers are the only writers: even a superuser can only look."""
+    f = ShiftFigures.objects.get(shift=day["shift"])
+    assert admin_client.get("/admin/rota/shiftfigures/").status_code == 200
+    assert admin_client.get("/admin/rota/shiftfigures/add/").status_code == 403
+    assert admin_client.post(f"/admin/rota/shiftfigures/{f.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client.get("/admin/rota/visitfigures/add/").status_code == 403
+    assert ShiftFigures.objects.filter(pk=f.pk).exists()
