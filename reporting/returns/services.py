@@ -99,7 +99,7 @@ def weekly_return_compute(*, contract_id: int, week_start: date, actor=None) -> 
         if draft.figures != figures:
             draft.figures = figures
             draft.changes = figures_diff(submitted.figures, figures) if submitted else []
-            draft.pdf = ""  # the stored PDF shows the old figures: the worker renders it again
+            _drop_pdf(draft)  # the stored PDF shows the old figures: the worker renders it again
         draft.computed_at = now
         draft.full_clean()
         draft.save()
@@ -149,11 +149,20 @@ def weekly_return_submit(*, weekly_return_id: int, actor) -> WeeklyReturn:
     wr.status = WeeklyReturn.Status.SUBMITTED
     wr.submitted_at = timezone.now()
     wr.submitted_by = actor
-    wr.pdf = ""
+    _drop_pdf(wr)  # it says "draft"
     wr.full_clean()
     wr.save()
     _enqueue_pdf(wr.pk)
     return wr
+
+
+def _drop_pdf(wr: WeeklyReturn) -> None:
+    """Forget a return's stored PDF; its file is deleted once the transaction commits (if it rolls
+    back, the row still points at the file, which must then still be there)."""
+    if wr.pdf:
+        storage, name = wr.pdf.storage, wr.pdf.name
+        transaction.on_commit(lambda: storage.delete(name))
+    wr.pdf = ""
 
 
 def _enqueue_pdf(weekly_return_id: int) -> None:

@@ -314,3 +314,19 @@ def test_last_week_is_the_london_week_before_the_current_one():
     assert last_week_start(datetime(2025, 11, 16, 23, 30, tzinfo=UTC)) == date(2025, 11, 3)
     # Just after midnight on a summer Monday in London is still Sunday in UTC.
     assert last_week_start(datetime(2025, 9, 14, 23, 30, tzinfo=UTC)) == date(2025, 9, 8)
+
+
+def test_a_superseded_pdf_is_deleted_once_the_new_figures_are_saved(contract, ann, django_capture_on_commit_callbacks):
+    """Late data changes the draft: its stored PDF shows the old figures, so the file goes (no pile
+    of stale PDFs on disk); the worker renders a new one."""
+    from django.core.files.base import ContentFile
+
+    wr = weekly_return_compute(contract_id=contract.pk, week_start=WEEK)
+    wr.pdf.save("returns/old-draft.pdf", ContentFile(b"%PDF old figures"), save=True)
+    storage, name = wr.pdf.storage, wr.pdf.name
+    assert storage.exists(name)
+    add_package(contract, "BOB", date(2025, 9, 10), "5.50")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = weekly_return_compute(contract_id=contract.pk, week_start=WEEK)
+    assert again.pk == wr.pk and not again.pdf
+    assert not storage.exists(name)
