@@ -75,6 +75,9 @@ class Scanner:
 
     def peek(self) -> str:
         """The next character that is not blank ('' at the end), not consumed."""
+        buf, pos = self.buf, self.pos
+        if pos < len(buf) and buf[pos] not in " \t\n\r":
+            return buf[pos]  # the usual case: no regular expression call, twice per record
         while True:
             self.pos = _BLANK.match(self.buf, self.pos).end()
             if self.pos < len(self.buf):
