@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +42,9 @@ def _week(value: str | None):
         return None
 
 
+RETURNS_PER_PAGE = 50
+
+
 @login_required
 def return_list(request):
     _require(request, VIEW_ROLES)
@@ -51,14 +55,19 @@ def return_list(request):
         status=g.get("status") or None,
         week_from=_week(g.get("week_from")),
         week_to=_week(g.get("week_to")),
-    )[:200]
+    )
+    page = Paginator(returns, RETURNS_PER_PAGE).get_page(g.get("page"))
+    others = g.copy()
+    others.pop("page", None)  # the pages keep the filters
     org = request.user.organisation
     can_compute = bool(org and org.is_provider and set(request.user.roles or []) & RECOMPUTE_ROLES)
     return render(
         request,
         "reporting/returns/list.html",
         {
-            "returns": returns,
+            "returns": page.object_list,
+            "page_obj": page,
+            "page_query": others.urlencode(),
             "contracts": selectors.contracts_for(request.user),
             "filters": g,
             "statuses": WeeklyReturn.Status.choices,

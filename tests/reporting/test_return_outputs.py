@@ -131,6 +131,26 @@ def test_the_list_page_filters_by_status(manager_client, contract):
     assert ">2025-W38</a>" in html and ">2025-W37</a>" not in html
 
 
+def test_the_list_pages_through_every_return_and_keeps_the_filters(manager_client, contract):
+    from datetime import timedelta
+
+    # 53 weekly drafts (a year and a week) and one submitted return: 50 on the first page, 3 on the
+    # second, newest first; the filter stays on the page links.
+    for n in range(53):
+        stored_return(contract, week_start=WEEK - timedelta(weeks=n))
+    stored_return(contract, week_start=WEEK, version=2, status="submitted")
+    url = reverse("reporting:return_list")
+    first = manager_client.get(url, {"status": "draft"}).content.decode()
+    assert first.count('class="nhsuk-tag nhsuk-tag--yellow">Draft') == 50
+    assert "Submitted</strong>" not in first
+    assert ">2025-W37<" in first and "Page 2 of 2" in first
+    assert "?status=draft&amp;page=2" in first
+    second = manager_client.get(url, {"status": "draft", "page": 2}).content.decode()
+    assert second.count('class="nhsuk-tag nhsuk-tag--yellow">Draft') == 3
+    assert ">2024-W37<" in second  # the oldest: 52 weeks before 2025-W37
+    assert "Page 1 of 2" in second and "?status=draft&amp;page=1" in second
+
+
 def test_the_pdf_is_rendered_once_and_shows_the_kpis(contract, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     wr = stored_return(contract)
