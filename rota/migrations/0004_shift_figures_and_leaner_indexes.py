@@ -20,7 +20,7 @@ DROP TRIGGER IF EXISTS shift_figures_person_upd ON outcomes_person;
 DROP TRIGGER IF EXISTS shift_figures_worker_upd ON workforce_worker;
 DROP FUNCTION IF EXISTS rota_shift_figures_on_attendance(), rota_shift_figures_on_shift(),
     rota_shift_figures_on_place(),
-    rota_shift_figures_spans_sql(text), rota_figures_lock_sql(text), rota_figures_bulk(bigint), rota_shift_figures_sql(text);
+    rota_shift_figures_spans_sql(text), rota_figures_lock_sql(text), rota_figures_bulk_sql(text), rota_shift_figures_sql(text);
 """
 
 

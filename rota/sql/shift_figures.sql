@@ -5,10 +5,11 @@
 -- order, then id); its minutes are the haversine distance (earth radius 6371 km) between the two
 -- people's homes x 1.3 at the worker's mode speed, in whole minutes rounded half up.
 --
--- Idempotent (CREATE OR REPLACE, DROP ... IF EXISTS): a later migration that changes this file runs
--- it again. To recompute everything: EXECUTE rota_shift_figures_sql('SELECT id FROM rota_shift'). Triggers are statement-level with transition tables (one set-based recompute per
--- statement, however many rows it wrote) and ENABLE ALWAYS, so they also fire on the bundle's first
--- load, which runs with session_replication_role = replica.
+-- Idempotent (CREATE OR REPLACE): a later migration that changes this file runs it again. To
+-- recompute everything: EXECUTE rota_shift_figures_sql('SELECT id FROM rota_shift'). Triggers are
+-- statement-level with transition tables (one set-based recompute per statement, however many rows
+-- it wrote) and ENABLE ALWAYS, so they also fire on the bundle's first load, which runs with
+-- session_replication_role = replica.
 
 -- The statement that recomputes the figures of the shifts whose ids the query `shifts` yields. The
 -- trigger functions run it with EXECUTE, so that it is planned for the real number of rows (one from an
@@ -43,8 +44,11 @@ a0 AS MATERIALIZED (
 -- before it, carried forward; it is in that shift when it checked in before the shift's end. An
 -- attendance inside a shift that is not being recomputed falls after the end of the carried shift,
 -- so it is left out, and the next recomputed shift's start row separates it from what follows.
+-- The carried shift's id rides along as [start, id]: starts increase along the stream, so the
+-- greatest such pair is the latest shift's (no join back to the shifts by worker and start).
 merged AS (
-    SELECT worker_id, start AS t, 0 AS k, NULL::bigint AS aid, start, "end",
+    SELECT worker_id, start AS t, 0 AS k, NULL::bigint AS aid,
+           ARRAY[extract(epoch FROM start), id] AS shift_key, "end",
            NULL::timestamptz AS check_out, NULL::float8 AS home_lat, NULL::float8 AS home_lon
     FROM sh
     UNION ALL
@@ -55,13 +59,13 @@ merged AS (
 ),
 stream AS (
     SELECT k, t AS check_in, check_out, worker_id, home_lat, home_lon,
-           max(start) OVER w AS shift_start, max("end") OVER w AS shift_end,
+           (max(shift_key) OVER w)[2]::bigint AS shift_id, max("end") OVER w AS shift_end,
            lag(k) OVER w AS prev_k, lag(home_lat) OVER w AS prev_lat, lag(home_lon) OVER w AS prev_lon
     FROM merged
     WINDOW w AS (PARTITION BY worker_id ORDER BY t, k, aid ROWS UNBOUNDED PRECEDING)
 ),
 per_shift AS (
-    SELECT s.worker_id, s.shift_start,
+    SELECT s.shift_id,
            count(*) AS attendances,
            COALESCE(sum(s.check_out - s.check_in), interval '0') AS contact,
            COALESCE(sum(CASE WHEN s.prev_k = 1 AND s.prev_lat IS NOT NULL AND s.home_lat IS NOT NULL THEN floor(
@@ -76,19 +80,21 @@ per_shift AS (
     FROM stream s
     JOIN workforce_worker w ON w.id = s.worker_id
     WHERE s.k = 1 AND s.check_in < s.shift_end
-    GROUP BY s.worker_id, s.shift_start
+    GROUP BY s.shift_id
 ),
 -- Only shifts with attendances have a row (a shift without one adds nothing to any sum, and a
 -- bundle's shifts, written before their attendances, then cost no row to write and rewrite). Only
 -- rows whose figures changed are updated (no lock or new row version for the others).
+-- Joins below are to tables by key or set operations, never a CTE scanned once per row of another:
+-- their row estimates can be far off, and a city's worth of rows must not turn quadratic.
 fig AS MATERIALIZED (
-    SELECT sh.id AS shift_id, sh.provider_id, sh.start, p.attendances, p.contact, p.travel_minutes
-    FROM sh
-    JOIN per_shift p ON p.worker_id = sh.worker_id AND p.shift_start = sh.start
+    SELECT p.shift_id, s.provider_id, s.start, p.attendances, p.contact, p.travel_minutes
+    FROM per_shift p
+    JOIN rota_shift s ON s.id = p.shift_id
 ),
 gone AS (
-    DELETE FROM rota_shiftfigures f USING sh
-    WHERE f.shift_id = sh.id AND NOT EXISTS (SELECT FROM fig WHERE fig.shift_id = sh.id)
+    DELETE FROM rota_shiftfigures f
+    WHERE f.shift_id IN (SELECT id FROM sh EXCEPT SELECT shift_id FROM per_shift)
 ),
 changed AS (
     UPDATE rota_shiftfigures f
@@ -132,14 +138,15 @@ FROM (SELECT DISTINCT provider_id FROM (%s) x(provider_id) WHERE provider_id IS 
 $q$, providers)
 $fn$;
 
--- Called first by every trigger function with the number of rows its statement wrote.
-CREATE OR REPLACE FUNCTION rota_figures_bulk(n bigint) RETURNS void
-LANGUAGE plpgsql AS $fn$
-BEGIN
-    IF n > 20000 THEN
-        PERFORM set_config('enable_nestloop', 'off', true);
-    END IF;
-END
+-- A bundle's worth of rows (more than 20,000 written by one statement): hash joins over what was
+-- just written beat an index look-up per row. The statement that says so for the trigger's own
+-- transition table (old_rows for a DELETE, else new_rows); the calling trigger functions' SET clause
+-- restores the setting when they return. Shared with visit_figures.sql.
+CREATE OR REPLACE FUNCTION rota_figures_bulk_sql(op text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $fn$
+SELECT format(
+    $q$SELECT CASE WHEN count(*) > 20000 THEN set_config('enable_nestloop', 'off', true) END FROM %s$q$,
+    CASE op WHEN 'DELETE' THEN 'old_rows' ELSE 'new_rows' END)
 $fn$;
 
 -- Attendances written, corrected or deleted: their workers' shifts around the check-ins (old and new).
@@ -149,13 +156,7 @@ DECLARE
     spans text;
     providers text;
 BEGIN
-    -- A bundle's worth of rows: hash joins over what was just written beat an index look-up per row
-    -- (the function's SET clause restores the setting when it returns).
-    IF TG_OP = 'DELETE' THEN
-        PERFORM rota_figures_bulk((SELECT count(*) FROM old_rows));
-    ELSE
-        PERFORM rota_figures_bulk((SELECT count(*) FROM new_rows));
-    END IF;
+    EXECUTE rota_figures_bulk_sql(TG_OP);
     IF TG_OP = 'INSERT' THEN
         providers := 'SELECT provider_id FROM new_rows';
         spans := $q$
@@ -190,13 +191,7 @@ $fn$;
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_shift() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 BEGIN
-    -- A bundle's worth of rows: hash joins over what was just written beat an index look-up per row
-    -- (the function's SET clause restores the setting when it returns).
-    IF TG_OP = 'DELETE' THEN
-        PERFORM rota_figures_bulk((SELECT count(*) FROM old_rows));
-    ELSE
-        PERFORM rota_figures_bulk((SELECT count(*) FROM new_rows));
-    END IF;
+    EXECUTE rota_figures_bulk_sql(TG_OP);
     IF TG_OP = 'INSERT' THEN
         EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
         EXECUTE rota_shift_figures_sql('SELECT id FROM new_rows');
@@ -248,37 +243,27 @@ BEGIN
 END
 $fn$;
 
-DROP TRIGGER IF EXISTS shift_figures_attendance_ins ON rota_attendance;
-DROP TRIGGER IF EXISTS shift_figures_attendance_upd ON rota_attendance;
-DROP TRIGGER IF EXISTS shift_figures_attendance_del ON rota_attendance;
-DROP TRIGGER IF EXISTS shift_figures_shift_ins ON rota_shift;
-DROP TRIGGER IF EXISTS shift_figures_shift_upd ON rota_shift;
-DROP TRIGGER IF EXISTS shift_figures_shift_del ON rota_shift;
-DROP TRIGGER IF EXISTS shift_figures_visit_upd ON rota_visit;
-DROP TRIGGER IF EXISTS shift_figures_person_upd ON outcomes_person;
-DROP TRIGGER IF EXISTS shift_figures_worker_upd ON workforce_worker;
-
-CREATE TRIGGER shift_figures_attendance_ins AFTER INSERT ON rota_attendance
+CREATE OR REPLACE TRIGGER shift_figures_attendance_ins AFTER INSERT ON rota_attendance
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_attendance();
-CREATE TRIGGER shift_figures_attendance_upd AFTER UPDATE ON rota_attendance
+CREATE OR REPLACE TRIGGER shift_figures_attendance_upd AFTER UPDATE ON rota_attendance
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_attendance();
-CREATE TRIGGER shift_figures_attendance_del AFTER DELETE ON rota_attendance
+CREATE OR REPLACE TRIGGER shift_figures_attendance_del AFTER DELETE ON rota_attendance
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_attendance();
-CREATE TRIGGER shift_figures_shift_ins AFTER INSERT ON rota_shift
+CREATE OR REPLACE TRIGGER shift_figures_shift_ins AFTER INSERT ON rota_shift
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_shift();
-CREATE TRIGGER shift_figures_shift_upd AFTER UPDATE ON rota_shift
+CREATE OR REPLACE TRIGGER shift_figures_shift_upd AFTER UPDATE ON rota_shift
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_shift();
-CREATE TRIGGER shift_figures_shift_del AFTER DELETE ON rota_shift
+CREATE OR REPLACE TRIGGER shift_figures_shift_del AFTER DELETE ON rota_shift
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_shift();
-CREATE TRIGGER shift_figures_visit_upd AFTER UPDATE ON rota_visit
+CREATE OR REPLACE TRIGGER shift_figures_visit_upd AFTER UPDATE ON rota_visit
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_place();
-CREATE TRIGGER shift_figures_person_upd AFTER UPDATE ON outcomes_person
+CREATE OR REPLACE TRIGGER shift_figures_person_upd AFTER UPDATE ON outcomes_person
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_place();
-CREATE TRIGGER shift_figures_worker_upd AFTER UPDATE ON workforce_worker
+CREATE OR REPLACE TRIGGER shift_figures_worker_upd AFTER UPDATE ON workforce_worker
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_place();
 

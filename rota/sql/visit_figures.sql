@@ -24,9 +24,10 @@ agg AS MATERIALIZED (
     JOIN rota_attendance a ON a.visit_id = t.visit_id
     GROUP BY v.id
 ),
+-- A set operation, not a CTE scanned once per row of another (estimates can be far off).
 gone AS (
-    DELETE FROM rota_visitfigures f USING t
-    WHERE f.visit_id = t.visit_id AND NOT EXISTS (SELECT FROM agg WHERE agg.visit_id = t.visit_id)
+    DELETE FROM rota_visitfigures f
+    WHERE f.visit_id IN (SELECT visit_id FROM t EXCEPT SELECT visit_id FROM agg)
 ),
 changed AS (
     UPDATE rota_visitfigures f
@@ -52,13 +53,7 @@ DECLARE
     touched text;
     providers text;
 BEGIN
-    -- A bundle's worth of rows: hash joins over what was just written beat an index look-up per row
-    -- (the function's SET clause restores the setting when it returns).
-    IF TG_OP = 'DELETE' THEN
-        PERFORM rota_figures_bulk((SELECT count(*) FROM old_rows));
-    ELSE
-        PERFORM rota_figures_bulk((SELECT count(*) FROM new_rows));
-    END IF;
+    EXECUTE rota_figures_bulk_sql(TG_OP);  -- see shift_figures.sql
     IF TG_OP = 'INSERT' THEN
         touched := 'SELECT visit_id FROM new_rows';
         providers := 'SELECT provider_id FROM new_rows';
@@ -97,23 +92,17 @@ BEGIN
 END
 $fn$;
 
-DROP TRIGGER IF EXISTS visit_figures_attendance_ins ON rota_attendance;
-DROP TRIGGER IF EXISTS visit_figures_attendance_upd ON rota_attendance;
-DROP TRIGGER IF EXISTS visit_figures_attendance_del ON rota_attendance;
-DROP TRIGGER IF EXISTS visit_figures_visit_upd ON rota_visit;
-DROP TRIGGER IF EXISTS visit_figures_visit_del ON rota_visit;
-
-CREATE TRIGGER visit_figures_attendance_ins AFTER INSERT ON rota_attendance
+CREATE OR REPLACE TRIGGER visit_figures_attendance_ins AFTER INSERT ON rota_attendance
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_visit_figures_on_attendance();
-CREATE TRIGGER visit_figures_attendance_upd AFTER UPDATE ON rota_attendance
+CREATE OR REPLACE TRIGGER visit_figures_attendance_upd AFTER UPDATE ON rota_attendance
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rota_visit_figures_on_attendance();
-CREATE TRIGGER visit_figures_attendance_del AFTER DELETE ON rota_attendance
+CREATE OR REPLACE TRIGGER visit_figures_attendance_del AFTER DELETE ON rota_attendance
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_visit_figures_on_attendance();
-CREATE TRIGGER visit_figures_visit_upd AFTER UPDATE ON rota_visit
+CREATE OR REPLACE TRIGGER visit_figures_visit_upd AFTER UPDATE ON rota_visit
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rota_visit_figures_on_visit();
-CREATE TRIGGER visit_figures_visit_del AFTER DELETE ON rota_visit
+CREATE OR REPLACE TRIGGER visit_figures_visit_del AFTER DELETE ON rota_visit
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_visit_figures_on_visit();
 
 ALTER TABLE rota_attendance ENABLE ALWAYS TRIGGER visit_figures_attendance_ins;
