@@ -29,7 +29,10 @@ class Shift(ProviderOwned):
         TRAINING = "training"
         MEETING = "meeting"
 
-    worker = models.ForeignKey("workforce.Worker", on_delete=models.PROTECT, related_name="shifts")
+    # No index of its own: the GiST exclusion constraint below starts with worker_id and serves
+    # `worker_id = x` look-ups (btree_gist; the foreign-key checks, joins from a worker id). Its opclass
+    # compares bigint to bigint only: a bare integer literal (`worker_id = 5`) needs `5::bigint`.
+    worker = models.ForeignKey("workforce.Worker", on_delete=models.PROTECT, related_name="shifts", db_index=False)
     start = models.DateTimeField()
     end = models.DateTimeField()
     unpaid_break_minutes = models.PositiveIntegerField(default=0)
@@ -73,8 +76,9 @@ class Visit(ProviderOwned):
         MISSED = "missed"
 
     person = models.ForeignKey("outcomes.Person", on_delete=models.PROTECT, related_name="visits")
+    # No index: nothing filters or orders visits by package; visits only join to their package by its id.
     package = models.ForeignKey(
-        "outcomes.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+        "outcomes.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="visits", db_index=False
     )
     planned_start = models.DateTimeField()
     planned_end = models.DateTimeField()
@@ -131,7 +135,13 @@ class Attendance(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["visit", "worker"], name="attendance_one_per_worker_per_visit"),
-            models.UniqueConstraint(fields=["provider", "external_id"], name="attendance_unique_external_id"),
+            # Partial: attendances without an external id (every one a bundle imports) get no entry.
+            # Look-ups by external id say `external_id IS NOT NULL` so the planner can always match it.
+            models.UniqueConstraint(
+                fields=["provider", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="attendance_unique_external_id",
+            ),
             models.CheckConstraint(
                 condition=Q(check_out__isnull=True) | Q(check_in__isnull=False, check_out__gt=F("check_in")),
                 name="attendance_check_out_after_check_in",

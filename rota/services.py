@@ -155,9 +155,10 @@ def attendances_ingest(
             "WHERE w.provider_id = %s AND w.ref = s.worker",
             [provider.pk],
         )
+        # `a.external_id IS NOT NULL` lets the planner use the partial unique index on (provider, external_id).
         cursor.execute(
             "UPDATE ecm_batch s SET existing_id = a.id FROM rota_attendance a "
-            "WHERE a.provider_id = %s AND a.external_id = s.external_id",
+            "WHERE a.provider_id = %s AND a.external_id IS NOT NULL AND a.external_id = s.external_id",
             [provider.pk],
         )
         cursor.execute(
