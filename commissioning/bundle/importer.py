@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pghistory
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from . import checks, spool, staging, upsert
+from . import checks, figures, parallel, spool, staging, writer
 from .lists import BY_NAME
 from .reader import LIST_START, Invalid, Records, stream
 from .schema import FORMAT
@@ -161,16 +161,26 @@ class _Reader(Records):
 
 def _helper_for(source, cursor) -> spool.Helper | None:
     """A second process for a big bundle file (see spool.py)."""
-    if not isinstance(source, str | Path):
-        return None
-    try:
-        if os.path.getsize(source) < PARALLEL_MIN_BYTES:
-            return None
-    except OSError:
+    if not _big_file(source):
         return None
     return spool.Helper(
         str(source), cursor, num=HELPER_SHARE[0], den=HELPER_SHARE[1], block=HELPER_BLOCK, max_errors=MAX_ERRORS
     )
+
+
+def _parallel(source) -> bool:
+    """Whether to check beside the writes on a second connection (parallel.py): a big bundle file,
+    imported outside any other transaction."""
+    return not connection.in_atomic_block and _big_file(source)
+
+
+def _big_file(source) -> bool:
+    if not isinstance(source, str | Path):
+        return False
+    try:
+        return os.path.getsize(source) >= PARALLEL_MIN_BYTES
+    except OSError:
+        return False
 
 
 def _open(source) -> tuple[BinaryIO, bool]:
@@ -202,6 +212,8 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
     fp, close = _open(source)
     try:
         with ExitStack() as stack:
+            # Entered first, so closed last: its tables are dropped after the transaction ends.
+            session = stack.enter_context(closing(parallel.StagingSession())) if _parallel(source) else None
             stack.enter_context(transaction.atomic())
             token = getattr(actor, "prefix", None)  # an ApiToken: say which one in the audit trail
             stack.enter_context(
@@ -215,9 +227,17 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             # (they spilled to disk with the default 4 MB); put back when the import is done.
             cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [WORK_MEM])
             work_mem = cursor.fetchone()[0]
-            staging.create_tables(cursor)
-            stager = staging.Stager(cursor)
-            helper = stack.enter_context(closing(h)) if (h := _helper_for(source, cursor)) else None
+            # Where the records are staged and checked: this connection, or the staging session's.
+            scursor = session.cursor if session else cursor
+            if session:
+                # Its queries keep to one core: the other one is writing.
+                scursor.execute(
+                    "SELECT set_config('work_mem', %s, false), set_config('max_parallel_workers_per_gather', '0', false)",
+                    [WORK_MEM],
+                )
+            staging.create_tables(scursor, session.schema if session else None)
+            stager = staging.Stager(scursor)
+            helper = stack.enter_context(closing(h)) if (h := _helper_for(source, scursor)) else None
             reader = _Reader(stager, helper)
             # Reading makes millions of small dicts and tuples, none of them in a cycle: without this
             # the cyclic collector keeps walking the buffered rows (a few seconds for a city).
@@ -240,25 +260,34 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             if isinstance(reader.timezone, str) and not any(e["path"] == "timezone" for e in errors):
                 stager.convert_datetimes(reader.timezone)
                 stage("datetimes")
-                checks.derive_owners(cursor, {name for name, n in reader.unowned.items() if n})
+                checks.derive_owners(scursor, {name for name, n in reader.unowned.items() if n})
                 stage("owners, ANALYZE staging")
-                errors += checks.run_checks(cursor, actor_provider=actor_provider, limit=MAX_ERRORS - len(errors))
-                if actor_provider is not None:
-                    errors += _provider_references(cursor)
-                stage("cross-record checks")
+                if not session or errors:
+                    errors += run_checks(scursor, actor_provider=actor_provider, limit=MAX_ERRORS - len(errors))
+                    stage("cross-record checks")
             if errors:
                 raise BundleInvalid(errors[:MAX_ERRORS])
-            # Writes go through Django's cursor so pghistory's wrapper attaches the context to them.
             try:
                 with transaction.atomic():
-                    counts = _upsert(django_cursor, actor_provider, stage)
-            except IntegrityError as exc:
+                    if session:
+                        counts = _write_beside(session, django_cursor, actor_provider, stage)
+                        if timings is not None:
+                            timings.update(session.result.get("seconds", {}))
+                    else:
+                        # Through Django's cursor, so that pghistory's wrapper attaches the context.
+                        counts = writer.write(django_cursor, actor_provider, stage)
+            except DatabaseError as exc:
+                if session and (found := session.join()):
+                    raise BundleInvalid(found) from None  # what the checks say comes first, as it would alone
+                if not isinstance(exc, IntegrityError):
+                    raise
                 # The bundle is consistent in itself but not with rows already stored (e.g. a shift
                 # overlapping one that is not in the bundle): the database's constraints say no.
                 cause = getattr(getattr(exc, "__cause__", None), "diag", None)
                 detail = getattr(cause, "message_primary", None) or str(exc).splitlines()[0]
                 raise BundleInvalid([{"path": "", "message": f"conflicts with stored data: {detail}"}]) from None
-            staging.drop_tables(cursor)
+            if not session:
+                staging.drop_tables(cursor)
             cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
             stage("drop staging")
         stage("commit")
@@ -266,6 +295,42 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
     finally:
         if close:
             fp.close()
+
+
+def run_checks(cursor, *, actor_provider: str | None, limit: int) -> list[dict]:
+    """The cross-record checks of the staged bundle (checks.py), and for a provider's own import
+    that the commissioners' records it points at are set up."""
+    errors = checks.run_checks(cursor, actor_provider=actor_provider, limit=limit)
+    if actor_provider is not None:
+        errors += _provider_references(cursor)
+    return errors[:limit]
+
+
+def _write_beside(session: parallel.StagingSession, django_cursor, actor_provider, stage) -> dict:
+    """The parallel import's writes: the staging session checks the bundle (and works out a first
+    load's figures: figures.py) while this transaction writes, then this waits for it. The checks'
+    errors roll everything back (BundleInvalid)."""
+    cursor = django_cursor.cursor
+    # Both cores are busy (this connection writing, the staging session checking): no parallel workers.
+    cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
+    session.commit()
+    session.use_on(cursor)
+    supplied = figures.claim(cursor)  # before the staging session looks: it takes the locks
+    raw = cursor.connection  # psycopg's: its cancel() may be called from the checks' thread
+    session.start(lambda c: run_checks(c, actor_provider=actor_provider, limit=MAX_ERRORS), cancel=raw.cancel)
+    stage("cross-record checks")
+    counts = writer.write(django_cursor, actor_provider, stage, staged_ids=True)
+    errors = session.join()
+    stage("wait for the checks")
+    if errors:
+        raise BundleInvalid(errors)
+    if supplied:
+        if session.result.get("figures"):
+            figures.insert(cursor)
+        else:  # another writer stored rota rows for these providers meanwhile
+            figures.recompute(cursor)
+        stage("figures")
+    return counts
 
 
 def _provider_references(cursor) -> list[dict]:
@@ -294,139 +359,3 @@ def _provider_references(cursor) -> list[dict]:
         for idx, ref in cursor.fetchall():
             errors.append({"path": f"{name}[{idx}].ref", "message": f"{ref} is not set up; ask the commissioner"})
     return errors
-
-
-# The big lists, whose tables have no audit trigger on insert: for a first load, their foreign keys
-# are checked by construction rather than one trigger call per row at commit (see _fast_insert).
-BULK_LISTS = frozenset({"visits", "attendances", "shifts"})
-
-
-def _upsert(cursor, actor_provider: str | None, stage=lambda name: None) -> dict:
-    counts: dict[str, dict[str, int]] = {}
-    skip_fk_triggers = _may_skip_fk_triggers(cursor)
-    created_here: set[str] = set()  # tables whose every bundle row this import has just created
-    for name, step in upsert.plan():
-        cursor.execute(upsert.staged_count_sql(name))
-        staged = cursor.fetchone()[0]
-        if actor_provider is not None and name in upsert.COMMISSIONER_OWNED:
-            counts[name] = {"created": 0, "updated": 0, "unchanged": staged}
-            continue
-        cursor.execute(step.probe)
-        if cursor.fetchone()[0]:
-            cursor.execute(step.upsert)  # some rows are stored already: match them
-            created, updated = cursor.fetchone()
-        elif skip_fk_triggers and (audit := _insert_audit(cursor, step.table, name)) is not None:
-            created, updated = _fast_insert(cursor, step, created_here, audit)
-        else:
-            cursor.execute(step.insert)  # nothing to match: a plain INSERT does the same, faster
-            created, updated = cursor.fetchone()
-        if created == staged and name not in ("commissioners", "providers", "lot_rates"):
-            created_here.add(step.table)
-        counts[name] = {"created": created, "updated": updated, "unchanged": staged - created - updated}
-        table = upsert.JOINED_LATER.get(name)
-        if table and created + updated:
-            # Later steps join this table by ref: without fresh statistics a table that was empty
-            # looks empty to the planner, which then probes an index once per row (17 s of 23 s
-            # for a city's visits) instead of hashing it once.
-            stage(f"upsert: {name}" if name in BULK_LISTS else "upsert: other lists")
-            cursor.execute(f"ANALYZE {table}")
-            stage("ANALYZE written tables")
-        stage(f"upsert: {name}" if name in BULK_LISTS else "upsert: other lists")
-    return counts
-
-
-def _may_skip_fk_triggers(cursor) -> bool:
-    """Whether this role may set session_replication_role (superusers, or granted SET on it)."""
-    cursor.execute("SELECT current_setting('server_version_num')::int >= 150000")
-    if not cursor.fetchone()[0]:  # has_parameter_privilege is new in PostgreSQL 15
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    else:
-        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
-    row = cursor.fetchone()
-    return bool(row and row[0])
-
-
-def _insert_audit(cursor, table: str, name: str) -> list[tuple[str, str]] | None:
-    """How to write, in one statement, what the table's INSERT triggers would write row by row:
-    [] for a big list with no insert trigger the replica role skips, [(event table, SELECT over `ins`)]
-    for a table whose only insert triggers are django-pghistory insert events (packages, reviews,
-    package changes: 0.5 ms a row through the trigger, which upserts its context row in a
-    subtransaction each time). None when some other insert trigger must fire row by row."""
-    from django.apps import apps
-
-    # Only triggers enabled for "origin" sessions are skipped by the replica role; ENABLE ALWAYS ones
-    # (rota's statement-level shift figures) fire either way, and a REPLICA-only one would fire only
-    # on this path, so a table with one takes the normal path.
-    cursor.execute(
-        "SELECT count(*) FILTER (WHERE tgenabled = 'O'), count(*) FILTER (WHERE tgenabled = 'R') "
-        "FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgtype & 4 <> 0",
-        [table],
-    )
-    triggers, replica_only = cursor.fetchone()
-    if replica_only:
-        return None
-    if triggers == 0:
-        return [] if name in BULK_LISTS else None
-    audits = []
-    for event in apps.get_models():
-        tracked = getattr(event, "pgh_tracked_model", None)
-        if tracked is None or tracked._meta.db_table != table:
-            continue
-        for tracker in getattr(event, "pgh_trackers", None) or ():
-            if type(tracker).__name__ != "InsertEvent":
-                continue
-            if tracker.condition is not None or tracker.row != "NEW":
-                return None
-            cols, exprs = [], []
-            for f in event._meta.concrete_fields:
-                col = f.column
-                if col == "pgh_id":
-                    continue
-                expr = {
-                    "pgh_created_at": "now()",
-                    "pgh_label": f"'{tracker.label}'",
-                    "pgh_obj_id": "ins.id",
-                    "pgh_context_id": "ctx.id",
-                }.get(col)
-                if expr is None:
-                    if col.startswith("pgh_"):
-                        return None  # a pghistory column this does not know how to fill
-                    expr = f'ins."{col}"'
-                cols.append(f'"{col}"')
-                exprs.append(expr)
-            audits.append(
-                (
-                    event._meta.db_table,
-                    f"INSERT INTO {event._meta.db_table} ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM ins, ctx",
-                )
-            )
-    return audits if len(audits) == triggers else None
-
-
-def _fast_insert(cursor, step: upsert.Step, created_here: set[str], audit: list[tuple[str, str]]) -> tuple[int, int]:
-    """A first load of a big list without the per-row foreign-key triggers (Django's keys are
-    DEFERRABLE INITIALLY DEFERRED, so a city's 1.8 million checks ran at commit: 15-40 s).
-
-    Nothing is given up: every key of the inserted rows comes from an inner join on the parent
-    table (or is NULL from a left join), in this transaction, so it exists by construction; and the
-    FOR KEY SHARE locks the checks would have taken are taken first, once per parent row, so a
-    concurrent transaction still cannot delete a parent before this one commits (parents this
-    import has just created need none: no other transaction can see them). Only the foreign
-    key triggers are skipped: the table's other insert triggers are pghistory's insert events,
-    written here in one statement instead (`audit`, checked by the caller), and check, unique and
-    exclusion constraints are not triggers."""
-    for parent, lock in step.locks:
-        if parent not in created_here:  # rows created by this transaction are invisible to others
-            cursor.execute(lock)
-    cursor.execute("SELECT set_config('session_replication_role', 'replica', true)")
-    sql = step.insert
-    if audit:
-        # The context row is written once (pghistory's own function, as its trigger does), and
-        # each event row gets what the trigger would give it: the same now(), label and context.
-        ctes = ", ".join(f"ev{n} AS ({select})" for n, (_, select) in enumerate(audit))
-        sql = sql.replace("RETURNING 1) ", f"RETURNING *), ctx AS (SELECT _pgh_attach_context() AS id), {ctes} ", 1)
-    cursor.execute(sql)
-    result = cursor.fetchone()
-    # On an error the savepoint's rollback restores the setting; here it is put back by hand.
-    cursor.execute("SELECT set_config('session_replication_role', 'origin', true)")
-    return result

@@ -26,6 +26,10 @@ _SQL_TYPE = {
 }
 
 
+# The lists whose staged rows carry their would-be id (`id`) when staged for a parallel import.
+ID_LISTS = frozenset({"shifts", "visits", "attendances"})
+
+
 def q(name: str) -> str:
     return f'"{name}"'
 
@@ -45,7 +49,10 @@ def staged_columns(lst: L) -> list[str]:
     return cols
 
 
-def create_tables(cursor) -> None:
+def create_tables(cursor, schema: str | None = None) -> None:
+    """TEMP tables on the import's own connection, or (with `schema`) UNLOGGED tables in a schema of
+    the staging session's, which it commits so that a second connection can read them too
+    (parallel.py)."""
     for lst in LISTS:
         cols = ["idx integer NOT NULL", "bad boolean NOT NULL DEFAULT false", "prov text"]
         if lst.parent:
@@ -55,6 +62,14 @@ def create_tables(cursor) -> None:
                 cols += ["home_lat float8", "home_lon float8"]
             else:
                 cols.append(f"{q(f.name)} {_SQL_TYPE[f.kind]}")
+        if schema is not None:  # the schema is new and dropped whole (parallel.StagingSession)
+            if lst.name in ID_LISTS:
+                # Each row is given the id it will have if it is new, from its table's own sequence,
+                # as COPY writes it (the staging session then keys the figures by it: figures.py).
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [lst.table])
+                cols.append(f"id bigint DEFAULT nextval('{cursor.fetchone()[0]}')")
+            cursor.execute(f"CREATE UNLOGGED TABLE {schema}.{stg(lst)} ({', '.join(cols)})")
+            continue
         # Dropped explicitly too (drop_tables): inside an outer transaction (tests, the API) the
         # import's commit is only a savepoint release and ON COMMIT would not fire.
         cursor.execute(f"DROP TABLE IF EXISTS {stg(lst)}")

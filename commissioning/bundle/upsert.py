@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lists import BY_NAME, LISTS, L
-from .staging import q, stg
+from .staging import ID_LISTS, q, stg
 
 ORG = "commissioning_organisation"
 PROVIDER_JOIN = f"JOIN {ORG} o ON o.kind = 'provider' AND o.ref = s.prov"
@@ -21,7 +21,7 @@ class Step:
     """How one list reaches its table. `upsert` returns (created, updated); when `probe` finds no
     staged row matching a stored one, `insert` (a plain INSERT, no conflict handling, rows in key
     order) does the same work faster. `locks` take the FOR KEY SHARE locks the foreign-key checks
-    would take on the rows the insert points at (see importer._fast_insert)."""
+    would take on the rows the insert points at (see writer._fast_insert)."""
 
     table: str
     upsert: str
@@ -39,6 +39,8 @@ def _statement(
     conflict: str,
     insert_only: dict[str, str] | None = None,
     keep_when_null: frozenset[str] = frozenset(),
+    staged_id: bool = False,
+    insert_joins: list[str] | None = None,
 ) -> Step:
     insert_only = insert_only or {}
     all_cols = cols + list(insert_only)
@@ -66,11 +68,14 @@ def _statement(
         f"FROM {source} s {' '.join(joins)} WHERE NOT s.bad) n JOIN {table} t ON {match})"
     )
     order = ", ".join(e for e in key_exprs if not e.startswith("'"))  # not the constant 'provider'
-    insert = (
-        f"WITH ins AS (INSERT INTO {table} ({', '.join(q(c) for c in all_cols)}) {select} "
-        f"ORDER BY {order} RETURNING 1) "
-        "SELECT count(*), 0 FROM ins"
-    )
+    if staged_id:  # new rows take the ids they were staged with (staging.ID_LISTS), in that order
+        select = (
+            f"SELECT s.id, {', '.join(all_exprs)} FROM {source} s {' '.join(insert_joins or joins)} WHERE NOT s.bad"
+        )
+        insert = f"WITH ins AS (INSERT INTO {table} (id, {', '.join(q(c) for c in all_cols)}) {select} ORDER BY s.id "
+    else:
+        insert = f"WITH ins AS (INSERT INTO {table} ({', '.join(q(c) for c in all_cols)}) {select} ORDER BY {order} "
+    insert += "RETURNING 1) SELECT count(*), 0 FROM ins"
     locks = []
     for n, join in enumerate(joins):
         # "[LEFT ]JOIN table alias ON ...": the parent rows this join resolves, each locked once.
@@ -100,7 +105,7 @@ def _value(f) -> str:
     return f"coalesce({v}, '{f.default}')"
 
 
-def provider_owned(lst: L) -> Step:
+def provider_owned(lst: L, staged_id: bool = False) -> Step:
     """Upsert of a list of provider-owned records matched by (provider, ref)."""
     cols, exprs, joins = ["provider_id"], ["o.id"], [PROVIDER_JOIN]
     for n, f in enumerate(lst.fields):
@@ -125,7 +130,7 @@ def provider_owned(lst: L) -> Step:
     insert_only = {}
     if lst.name in ("workers", "people"):
         insert_only = {}
-    return _statement(lst.table, cols, exprs, joins, stg(lst), "provider_id, ref", insert_only)
+    return _statement(lst.table, cols, exprs, joins, stg(lst), "provider_id, ref", insert_only, staged_id=staged_id)
 
 
 def organisations(kind: str) -> Step:
@@ -187,12 +192,11 @@ def lot_rates() -> Step:
     )
 
 
-def attendances() -> Step:
-    joins = [
-        PROVIDER_JOIN,
-        "JOIN rota_visit v ON v.provider_id = o.id AND v.ref = s.pref",
-        "JOIN workforce_worker w ON w.provider_id = o.id AND w.ref = s.worker",
-    ]
+def attendances(staged_id: bool = False) -> Step:
+    worker = "JOIN workforce_worker w ON w.provider_id = o.id AND w.ref = s.worker"
+    joins = [PROVIDER_JOIN, "JOIN rota_visit v ON v.provider_id = o.id AND v.ref = s.pref", worker]
+    # New visits have the ids they were staged with: a new attendance finds its visit's by position.
+    staged_joins = [PROVIDER_JOIN, "JOIN stg_visits v ON v.idx = s.pidx", worker]
     return _statement(
         "rota_attendance",
         ["provider_id", "visit_id", "worker_id", "check_in", "check_out", "method", "exception_code", "external_id"],
@@ -202,6 +206,8 @@ def attendances() -> Step:
         "stg_attendances",
         "visit_id, worker_id",
         keep_when_null=frozenset({"external_id"}),
+        staged_id=staged_id,
+        insert_joins=staged_joins,
     )  # fmt: skip
 
 
@@ -224,8 +230,9 @@ JOINED_LATER = {
 }
 
 
-def plan() -> list[tuple[str, Step]]:
-    """(count name, SQL) in dependency order."""
+def plan(staged_ids: bool = False) -> list[tuple[str, Step]]:
+    """(count name, SQL) in dependency order. With `staged_ids` (a parallel import's staging: see
+    staging.ID_LISTS), the plain inserts of shifts, visits and attendances keep their staged ids."""
     steps = [
         ("commissioners", organisations("commissioner")),
         ("providers", organisations("provider")),
@@ -236,10 +243,14 @@ def plan() -> list[tuple[str, Step]]:
     ]
     for lst in LISTS:
         if lst.owner and lst.name != "contracts":
-            steps.append((lst.name, provider_owned(lst)))
+            steps.append((lst.name, provider_owned(lst, staged_ids and lst.name in ID_LISTS)))
         if lst.name == "visits":
-            steps.append(("attendances", attendances()))
+            steps.append(("attendances", attendances(staged_ids)))
     return steps
+
+
+def plan_names() -> list[str]:
+    return [name for name, _ in plan()]
 
 
 def staged_count_sql(name: str) -> str:

@@ -3,13 +3,73 @@
 -- (docs/monitoring-return.md, "Travel"): an attendance belongs to its worker's shift whose span
 -- [start, end) holds its check-in; a leg joins two consecutive attendances of one shift (check-in
 -- order, then id); its minutes are the haversine distance (earth radius 6371 km) between the two
--- people's homes x 1.3 at the worker's mode speed, in whole minutes rounded half up.
+-- people's homes x 1.3 at the worker's mode speed, in whole minutes rounded half up
+-- (rota_leg_minutes, rota_shift_figures_select_sql).
 --
 -- Idempotent (CREATE OR REPLACE): a later migration that changes this file runs it again. To
 -- recompute everything: EXECUTE rota_shift_figures_sql('SELECT id FROM rota_shift'). Triggers are
 -- statement-level with transition tables (one set-based recompute per statement, however many rows
 -- it wrote) and ENABLE ALWAYS, so they also fire on the bundle's first load, which runs with
 -- session_replication_role = replica.
+
+-- One leg's minutes: the haversine distance (earth radius 6371 km) between two homes x 1.3 at the
+-- travel mode's speed, in whole minutes rounded half up; NULL when a home is unknown. Inlined by
+-- the planner where it is called (a single-expression SQL function).
+CREATE OR REPLACE FUNCTION rota_leg_minutes(lat1 float8, lon1 float8, lat2 float8, lon2 float8, mode text)
+RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+SELECT floor(
+    2 * 6371 * asin(sqrt(
+        power(sin(radians(lat2 - lat1) / 2), 2)
+        + cos(radians(lat1)) * cos(radians(lat2)) * power(sin(radians(lon2 - lon1) / 2), 2)))
+    * 1.3
+    / CASE mode WHEN 'walk' THEN 5 WHEN 'cycle' THEN 15 WHEN 'public' THEN 15 WHEN 'car' THEN 30 END
+    * 60 + 0.5)::bigint
+$fn$;
+
+-- The rules themselves, as a query over two inputs given as SQL: `shifts` yields (id, worker_id,
+-- start, "end") and `attendances` yields (id, worker_id, check_in, check_out, home_lat, home_lon,
+-- travel_mode), the home being the visited person's. The query yields (shift_id, attendances,
+-- contact, travel_minutes) for the shifts with attendances. Used by the triggers below over rota's
+-- tables, and by the bundle import over its staged rows for a first load
+-- (commissioning/bundle/figures.py), so both follow one definition.
+--
+-- One stream per worker in time order: the shifts' starts (k = 0) and the attendances (k = 1); a
+-- shift start sorts before a check-in at the same instant. A worker's shifts never overlap
+-- (exclusion constraint), so an attendance's only candidate shift is the latest start before it,
+-- carried forward; it is in that shift when it checked in before the shift's end. An attendance
+-- before the worker's first shift start, or inside a shift not among `shifts`, falls after the end
+-- of the carried shift (or has none), so it is left out, and the next shift's start row separates
+-- it from what follows. The carried shift's id rides along as [start, id]: starts increase along
+-- the stream, so the greatest such pair is the latest shift's (no join back by worker and start).
+CREATE OR REPLACE FUNCTION rota_shift_figures_select_sql(shifts text, attendances text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $fn$
+SELECT format($q$
+    SELECT s.shift_id,
+           count(*) AS attendances,
+           COALESCE(sum(s.check_out - s.check_in), interval '0') AS contact,
+           COALESCE(sum(CASE WHEN s.prev_k = 1
+                             THEN rota_leg_minutes(s.prev_lat, s.prev_lon, s.home_lat, s.home_lon, s.travel_mode)
+                        END), 0) AS travel_minutes
+    FROM (
+        SELECT k, t AS check_in, check_out, home_lat, home_lon, travel_mode,
+               (max(shift_key) OVER w)[2]::bigint AS shift_id, max("end") OVER w AS shift_end,
+               lag(k) OVER w AS prev_k, lag(home_lat) OVER w AS prev_lat, lag(home_lon) OVER w AS prev_lon
+        FROM (
+            SELECT worker_id, start AS t, 0 AS k, NULL::bigint AS aid,
+                   ARRAY[extract(epoch FROM start), id] AS shift_key, "end",
+                   NULL::timestamptz AS check_out, NULL::float8 AS home_lat, NULL::float8 AS home_lon,
+                   NULL::text AS travel_mode
+            FROM (%1$s) sh
+            UNION ALL
+            SELECT worker_id, check_in, 1, id, NULL, NULL, check_out, home_lat, home_lon, travel_mode
+            FROM (%2$s) a
+        ) merged
+        WINDOW w AS (PARTITION BY worker_id ORDER BY t, k, aid ROWS UNBOUNDED PRECEDING)
+    ) s
+    WHERE s.k = 1 AND s.check_in < s.shift_end
+    GROUP BY s.shift_id
+$q$, shifts, attendances)
+$fn$;
 
 -- The statement that recomputes the figures of the shifts whose ids the query `shifts` yields. The
 -- trigger functions run it with EXECUTE, so that it is planned for the real number of rows (one from an
@@ -21,7 +81,7 @@ SELECT format($q$
 WITH sh AS MATERIALIZED (
     SELECT s.id, s.provider_id, s.worker_id, s.start, s."end"
     FROM rota_shift s
-    WHERE s.id IN (%s)
+    WHERE s.id IN (%1$s)
 ),
 -- Each worker's attendances from the first of these shifts' starts to the last one's end: one
 -- (worker, check_in) index range per worker, never one probe per shift.
@@ -38,50 +98,7 @@ a0 AS MATERIALIZED (
         OFFSET 0
     ) a
 ),
--- One stream per worker in time order: the shifts' starts (k = 0) and the attendances with their
--- person's home (k = 1); a shift start sorts before a check-in at the same instant. A worker's shifts
--- never overlap (exclusion constraint), so an attendance's only candidate shift is the latest start
--- before it, carried forward; it is in that shift when it checked in before the shift's end. An
--- attendance inside a shift that is not being recomputed falls after the end of the carried shift,
--- so it is left out, and the next recomputed shift's start row separates it from what follows.
--- The carried shift's id rides along as [start, id]: starts increase along the stream, so the
--- greatest such pair is the latest shift's (no join back to the shifts by worker and start).
-merged AS (
-    SELECT worker_id, start AS t, 0 AS k, NULL::bigint AS aid,
-           ARRAY[extract(epoch FROM start), id] AS shift_key, "end",
-           NULL::timestamptz AS check_out, NULL::float8 AS home_lat, NULL::float8 AS home_lon
-    FROM sh
-    UNION ALL
-    SELECT a0.worker_id, a0.check_in, 1, a0.id, NULL, NULL, a0.check_out, pe.home_lat, pe.home_lon
-    FROM a0
-    JOIN rota_visit v ON v.id = a0.visit_id
-    JOIN outcomes_person pe ON pe.id = v.person_id
-),
-stream AS (
-    SELECT k, t AS check_in, check_out, worker_id, home_lat, home_lon,
-           (max(shift_key) OVER w)[2]::bigint AS shift_id, max("end") OVER w AS shift_end,
-           lag(k) OVER w AS prev_k, lag(home_lat) OVER w AS prev_lat, lag(home_lon) OVER w AS prev_lon
-    FROM merged
-    WINDOW w AS (PARTITION BY worker_id ORDER BY t, k, aid ROWS UNBOUNDED PRECEDING)
-),
-per_shift AS (
-    SELECT s.shift_id,
-           count(*) AS attendances,
-           COALESCE(sum(s.check_out - s.check_in), interval '0') AS contact,
-           COALESCE(sum(CASE WHEN s.prev_k = 1 AND s.prev_lat IS NOT NULL AND s.home_lat IS NOT NULL THEN floor(
-               2 * 6371 * asin(sqrt(
-                   power(sin(radians(s.home_lat - s.prev_lat) / 2), 2)
-                   + cos(radians(s.prev_lat)) * cos(radians(s.home_lat))
-                     * power(sin(radians(s.home_lon - s.prev_lon) / 2), 2)))
-               * 1.3
-               / CASE w.travel_mode WHEN 'walk' THEN 5 WHEN 'cycle' THEN 15 WHEN 'public' THEN 15
-                                    WHEN 'car' THEN 30 END
-               * 60 + 0.5)::bigint END), 0) AS travel_minutes
-    FROM stream s
-    JOIN workforce_worker w ON w.id = s.worker_id
-    WHERE s.k = 1 AND s.check_in < s.shift_end
-    GROUP BY s.shift_id
-),
+per_shift AS (%2$s),
 -- Only shifts with attendances have a row (a shift without one adds nothing to any sum, and a
 -- bundle's shifts, written before their attendances, then cost no row to write and rewrite). Only
 -- rows whose figures changed are updated (no lock or new row version for the others).
@@ -110,7 +127,13 @@ SELECT fig.shift_id, fig.provider_id, fig.start, fig.attendances, fig.contact, f
 FROM fig
 WHERE NOT EXISTS (SELECT FROM rota_shiftfigures f WHERE f.shift_id = fig.shift_id)
 ORDER BY fig.shift_id  -- key order: the indexes fill page by page
-$q$, shifts)
+$q$, shifts, rota_shift_figures_select_sql(
+    'SELECT id, worker_id, start, "end" FROM sh',
+    'SELECT a0.id, a0.worker_id, a0.check_in, a0.check_out, pe.home_lat, pe.home_lon, w.travel_mode
+     FROM a0
+     JOIN rota_visit v ON v.id = a0.visit_id
+     JOIN outcomes_person pe ON pe.id = v.person_id
+     JOIN workforce_worker w ON w.id = a0.worker_id'))
 $fn$;
 
 -- The ids of every shift of a worker that overlaps a span [lo, hi]: `spans` yields
@@ -156,6 +179,8 @@ DECLARE
     spans text;
     providers text;
 BEGIN
+    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
+    IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     EXECUTE rota_figures_bulk_sql(TG_OP);
     IF TG_OP = 'INSERT' THEN
         providers := 'SELECT provider_id FROM new_rows';
@@ -191,6 +216,8 @@ $fn$;
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_shift() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 BEGIN
+    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
+    IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     EXECUTE rota_figures_bulk_sql(TG_OP);
     IF TG_OP = 'INSERT' THEN
         EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
@@ -237,6 +264,8 @@ DECLARE
         $q$
     END;
 BEGIN
+    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
+    IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
     EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql(spans));
     RETURN NULL;

@@ -9,20 +9,30 @@
 -- with EXECUTE by the trigger functions, so it is planned for the real number of rows and sees the
 -- statement's transition tables (see shift_figures.sql). Only rows whose figures changed are
 -- updated (no lock or new row version for the others); visits without a row get one.
+-- The rule itself, over `attendances` given as SQL yielding (visit_id, check_in, check_out): yields
+-- (visit_id, carers_done, longest) for the visits with attendances. Used below over rota's tables,
+-- and by the bundle import over its staged rows for a first load (commissioning/bundle/figures.py).
+CREATE OR REPLACE FUNCTION rota_visit_figures_select_sql(attendances text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $fn$
+SELECT format($q$
+    SELECT visit_id,
+           count(*) FILTER (WHERE check_in IS NOT NULL AND check_out IS NOT NULL) AS carers_done,
+           max(check_out - check_in) AS longest
+    FROM (%s) a
+    GROUP BY visit_id
+$q$, attendances)
+$fn$;
+
 CREATE OR REPLACE FUNCTION rota_visit_figures_sql(touched text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
 SELECT format($q$
 WITH t AS MATERIALIZED (
-    SELECT DISTINCT visit_id FROM (%s) x(visit_id) WHERE visit_id IS NOT NULL
+    SELECT DISTINCT visit_id FROM (%1$s) x(visit_id) WHERE visit_id IS NOT NULL
 ),
 agg AS MATERIALIZED (
-    SELECT v.id AS visit_id, v.provider_id, v.planned_start,
-           count(*) FILTER (WHERE a.check_in IS NOT NULL AND a.check_out IS NOT NULL) AS carers_done,
-           max(a.check_out - a.check_in) AS longest
-    FROM t
-    JOIN rota_visit v ON v.id = t.visit_id
-    JOIN rota_attendance a ON a.visit_id = t.visit_id
-    GROUP BY v.id
+    SELECT v.id AS visit_id, v.provider_id, v.planned_start, x.carers_done, x.longest
+    FROM (%2$s) x
+    JOIN rota_visit v ON v.id = x.visit_id
 ),
 -- A set operation, not a CTE scanned once per row of another (estimates can be far off).
 gone AS (
@@ -43,7 +53,8 @@ SELECT agg.visit_id, agg.provider_id, agg.planned_start, agg.carers_done, agg.lo
 FROM agg
 WHERE NOT EXISTS (SELECT FROM rota_visitfigures f WHERE f.visit_id = agg.visit_id)
 ORDER BY agg.visit_id  -- key order: the indexes fill page by page (a bundle's visits come in id order)
-$q$, touched)
+$q$, touched, rota_visit_figures_select_sql(
+    'SELECT a.visit_id, a.check_in, a.check_out FROM t JOIN rota_attendance a ON a.visit_id = t.visit_id'))
 $fn$;
 
 -- Attendances written, corrected or deleted: their visits (old and new).
@@ -53,6 +64,8 @@ DECLARE
     touched text;
     providers text;
 BEGIN
+    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
+    IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     EXECUTE rota_figures_bulk_sql(TG_OP);  -- see shift_figures.sql
     IF TG_OP = 'INSERT' THEN
         touched := 'SELECT visit_id FROM new_rows';
@@ -80,6 +93,8 @@ $fn$;
 CREATE OR REPLACE FUNCTION rota_visit_figures_on_visit() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 BEGIN
+    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
+    IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     IF TG_OP = 'DELETE' THEN
         DELETE FROM rota_visitfigures WHERE visit_id IN (SELECT id FROM old_rows);
     ELSE

@@ -278,9 +278,9 @@ def test_a_role_that_may_not_skip_triggers_loads_the_same(example, monkeypatch):
     rows, same audit events."""
     from django.db import connection
 
-    from commissioning.bundle import importer
+    from commissioning.bundle import writer
 
-    monkeypatch.setattr(importer, "_may_skip_fk_triggers", lambda cursor: False)
+    monkeypatch.setattr(writer, "_may_skip_fk_triggers", lambda cursor: False)
     counts = import_bundle(EXAMPLE)
     assert counts["visits"] == {"created": 6652, "updated": 0, "unchanged": 0}
     assert counts["shifts"]["created"] == 5018

@@ -1,0 +1,128 @@
+"""The derived rota figures of a first load (rota_shiftfigures, rota_visitfigures), worked out by the
+staging session from the staged rows while the import's transaction writes them (parallel.py).
+
+Rota's statement triggers keep those figures up to date on every write (rota/sql/*.sql). For a
+city's first load they cost more than any write of the import itself (about 3.5 s of a city month,
+all on the import's one connection). When none of the bundle's providers has a rota stored yet,
+every figure of theirs comes from the bundle alone, so it can be worked out beside the writes:
+
+* by rota's own rules, not a copy of them: `rota_shift_figures_select_sql` and
+  `rota_visit_figures_select_sql` take their inputs as SQL, here the staged rows;
+* keyed by the ids the rows were staged with (staging.ID_LISTS), which the import's plain inserts
+  keep, so the order of ids (the rules' last tie-break) is the one the rows get;
+* written by the import's transaction (`insert`), with rota's triggers told to leave the figures to
+  it (`SUPPLIED`, a setting local to that transaction: `claim`)."""
+
+from __future__ import annotations
+
+# Rota's figure triggers do nothing while this transaction-local setting says so (rota/sql/*.sql).
+SETTING = "homecare.rota_figures"
+SUPPLIED = "supplied"
+
+# The staged rota in the shapes the rules read (rota_shift_figures_select_sql,
+# rota_visit_figures_select_sql); a worker is known by its staged row's index.
+_SHIFTS = (
+    'SELECT s.id, w.idx AS worker_id, s.start, s."end" FROM stg_shifts s '
+    "JOIN stg_workers w ON w.prov = s.prov AND w.ref = s.worker"
+)
+_ATTENDANCES = (
+    "SELECT a.id, w.idx AS worker_id, a.check_in, a.check_out, p.home_lat, p.home_lon, "
+    "coalesce(w.travel_mode, 'walk') AS travel_mode FROM stg_attendances a "
+    "JOIN stg_workers w ON w.prov = a.prov AND w.ref = a.worker "
+    "JOIN stg_visits v ON v.idx = a.pidx "
+    "JOIN stg_people p ON p.prov = v.prov AND p.ref = v.person "
+    "WHERE a.check_in IS NOT NULL"
+)
+_VISIT_ATTENDANCES = (
+    "SELECT v.id AS visit_id, a.check_in, a.check_out FROM stg_attendances a JOIN stg_visits v ON v.idx = a.pidx"
+)
+
+
+def compute(cursor, schema: str) -> bool:
+    """In the staging session, once the checks found nothing: when the staged rota is a first load,
+    its figures, into `schema`.fig_shifts and `schema`.fig_visits, for the import's transaction to
+    write. Whether it made them."""
+    cursor.execute(first_load_sql())
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute(
+        "SELECT rota_shift_figures_select_sql(%s, %s), rota_visit_figures_select_sql(%s)",
+        [_SHIFTS, _ATTENDANCES, _VISIT_ATTENDANCES],
+    )
+    shifts, visits = cursor.fetchone()
+    cursor.execute(
+        f"CREATE UNLOGGED TABLE {schema}.fig_shifts AS SELECT f.shift_id, s.prov, s.start, f.attendances, "
+        f"f.contact, f.travel_minutes FROM ({shifts}) f JOIN stg_shifts s ON s.id = f.shift_id"
+    )
+    cursor.execute(
+        f"CREATE UNLOGGED TABLE {schema}.fig_visits AS SELECT f.visit_id, v.prov, v.planned_start, f.carers_done, "
+        f"f.longest FROM ({visits}) f JOIN stg_visits v ON v.id = f.visit_id"
+    )
+    return True
+
+
+def first_load_sql() -> str:
+    """True when none of the staged rota's providers has a shift or a visit stored (so none has
+    attendances or figures either): their figures then come from the bundle alone."""
+    return (
+        "SELECT NOT EXISTS (SELECT 1 FROM commissioning_organisation o "
+        "WHERE o.kind = 'provider' AND o.ref IN (SELECT prov FROM stg_shifts UNION SELECT prov FROM stg_visits) "
+        "AND (EXISTS (SELECT 1 FROM rota_shift s WHERE s.provider_id = o.id) "
+        "OR EXISTS (SELECT 1 FROM rota_visit v WHERE v.provider_id = o.id)))"
+    )
+
+
+_PROVIDERS = (
+    "SELECT id FROM commissioning_organisation WHERE kind = 'provider' "
+    "AND ref IN (SELECT prov FROM stg_shifts UNION SELECT prov FROM stg_visits)"
+)
+
+
+def lock(cursor) -> None:
+    """Take the staged rota's providers' figure locks, as rota's triggers do (rota_figures_lock_sql),
+    so that no other writer of their rota computes figures meanwhile."""
+    cursor.execute(f"SELECT count(pg_advisory_xact_lock(74010, id::int)) FROM ({_PROVIDERS} ORDER BY id) p")
+
+
+def claim(cursor) -> bool:
+    """In the import's transaction, before it writes the rota: take the locks, check that this is a
+    first load, and if so switch rota's figure triggers off for this transaction. Whether it did."""
+    lock(cursor)
+    cursor.execute(first_load_sql())
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute("SELECT set_config(%s, %s, true)", [SETTING, SUPPLIED])
+    return True
+
+
+def recompute(cursor) -> None:
+    """In the import's transaction, when the triggers were off but the staging session made no
+    figures (the bundle has ties): every figure of the staged rota's providers, through rota's own
+    SQL, as the triggers would have; then the triggers are back on."""
+    cursor.execute("SELECT set_config(%s, '', true)", [SETTING])
+    cursor.execute(
+        "SELECT rota_shift_figures_sql(%s), rota_visit_figures_sql(%s)",
+        [
+            f"SELECT id FROM rota_shift WHERE provider_id IN ({_PROVIDERS})",
+            f"SELECT id FROM rota_visit WHERE provider_id IN ({_PROVIDERS})",
+        ],
+    )
+    for sql in cursor.fetchone():
+        cursor.execute(sql)
+
+
+def insert(cursor) -> None:
+    """In the import's transaction, once its rota is written: the staging session's figures (keyed by
+    the ids the rows were staged with, which a first load's plain inserts keep); then rota's
+    triggers are back on."""
+    cursor.execute(
+        "INSERT INTO rota_shiftfigures (shift_id, provider_id, start, attendances, contact, travel_minutes) "
+        "SELECT f.shift_id, o.id, f.start, f.attendances, f.contact, f.travel_minutes FROM fig_shifts f "
+        "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = f.prov ORDER BY f.shift_id"
+    )
+    cursor.execute(
+        "INSERT INTO rota_visitfigures (visit_id, provider_id, planned_start, carers_done, longest) "
+        "SELECT f.visit_id, o.id, f.planned_start, f.carers_done, f.longest FROM fig_visits f "
+        "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = f.prov ORDER BY f.visit_id"
+    )
+    cursor.execute("SELECT set_config(%s, '', true)", [SETTING])

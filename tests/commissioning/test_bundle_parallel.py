@@ -1,0 +1,169 @@
+"""A big bundle file imported on its own uses two connections (commissioning/bundle/parallel.py): the
+staging session checks the bundle and works out a first load's rota figures while the import's
+transaction writes. Whatever runs where, the rows, the figures, the returns and every error are those
+of the one-connection import.
+
+These tests commit (transaction=True): a second connection sees committed rows only."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+
+import pytest
+from django.db import connection
+
+from commissioning.bundle import figures, importer, parallel
+from commissioning.bundle.importer import BundleInvalid, import_bundle
+from commissioning.models import Contract, Organisation
+from homecare.lib.dates import parse_iso_week
+from reporting.returns.compute import compute_return_figures
+from rota.models import Attendance, Shift, Visit
+from tests.commissioning.test_bundle_import import _mistakes
+from tests.examples import EXAMPLE_BUNDLE, EXAMPLES
+from tests.reporting.test_return_example import _arg, _cases, mismatches
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FIGURES = {
+    "rota_shiftfigures": "shift_id, provider_id, start, attendances, contact, travel_minutes",
+    "rota_visitfigures": "visit_id, provider_id, planned_start, carers_done, longest",
+}
+
+
+@pytest.fixture
+def two_connections(monkeypatch):
+    """Every bundle file takes the two-connection path; what it did is recorded."""
+    seen = {"sessions": 0, "supplied": 0, "recomputed": 0}
+    real_session, real_insert, real_recompute = parallel.StagingSession, figures.insert, figures.recompute
+
+    def session():
+        seen["sessions"] += 1
+        return real_session()
+
+    def insert(cursor):
+        seen["supplied"] += 1
+        real_insert(cursor)
+
+    def recompute(cursor):
+        seen["recomputed"] += 1
+        real_recompute(cursor)
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "StagingSession", session)
+    monkeypatch.setattr(figures, "insert", insert)
+    monkeypatch.setattr(figures, "recompute", recompute)
+    return seen
+
+
+def _figures() -> dict[str, list[tuple]]:
+    with connection.cursor() as c:
+        out = {}
+        for table, cols in FIGURES.items():
+            c.execute(f"SELECT {cols} FROM {table} ORDER BY 1")
+            out[table] = c.fetchall()
+        return out
+
+
+def _recomputed() -> dict[str, list[tuple]]:
+    """The figures as rota's triggers' own SQL computes them from scratch (the reference)."""
+    with connection.cursor() as c:
+        c.execute("DELETE FROM rota_shiftfigures")
+        c.execute("DELETE FROM rota_visitfigures")
+        c.execute(
+            "SELECT rota_shift_figures_sql('SELECT id FROM rota_shift'), "
+            "rota_visit_figures_sql('SELECT visit_id FROM rota_attendance')"
+        )
+        for sql in c.fetchone():
+            c.execute(sql)
+    return _figures()
+
+
+def _staging_schemas() -> list[str]:
+    with connection.cursor() as c:
+        c.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bundle_stage_%'")
+        return [r[0] for r in c.fetchall()]
+
+
+def test_a_first_load_matches_the_worked_example(two_connections):
+    example = json.loads(EXAMPLE_BUNDLE.read_text())
+    counts = import_bundle(EXAMPLE_BUNDLE)
+    assert two_connections == {"sessions": 1, "supplied": 1, "recomputed": 0}
+    assert counts["visits"] == {"created": len(example["visits"]), "updated": 0, "unchanged": 0}
+    assert counts["attendances"]["created"] == sum(len(v["attendances"]) for v in example["visits"])
+    assert counts["shifts"]["created"] == len(example["shifts"]) == Shift.objects.count()
+    # The figures written from the staged rows are those rota's triggers compute from the tables.
+    written = _figures()
+    assert len(written["rota_visitfigures"]) == sum(1 for v in example["visits"] if v.get("attendances"))
+    assert written == _recomputed()
+    # And every figure of the ten return cases is the worked example's.
+    for case in _cases():
+        contract = Contract.objects.get(ref=_arg(case, "--contract"), provider__ref=_arg(case, "--provider"))
+        actual = compute_return_figures(contract_id=contract.pk, week_start=parse_iso_week(_arg(case, "--week")))
+        expected = json.loads((EXAMPLES / "expected" / case["expected"]).read_text())
+        assert mismatches(expected, json.loads(json.dumps(actual))) == [], case["expected"]
+    assert _staging_schemas() == []
+
+
+def test_importing_again_changes_nothing(two_connections):
+    import_bundle(EXAMPLE_BUNDLE)
+    before = _figures()
+    again = import_bundle(EXAMPLE_BUNDLE)
+    assert all(c["created"] == 0 and c["updated"] == 0 for c in again.values()), again
+    # Not a first load the second time: the triggers keep the figures, which nothing changed.
+    assert two_connections == {"sessions": 2, "supplied": 1, "recomputed": 0}
+    assert _figures() == before
+
+
+def test_the_same_twenty_mistakes_are_listed_and_nothing_is_written(two_connections, tmp_path):
+    bad = json.loads(EXAMPLE_BUNDLE.read_text())
+    expected = _mistakes(bad)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad, indent=1))
+    with pytest.raises(BundleInvalid) as alone:
+        import_bundle(io.BytesIO(path.read_bytes()))  # a file object: one connection
+    assert two_connections["sessions"] == 0
+    with pytest.raises(BundleInvalid) as together:
+        import_bundle(path)
+    assert two_connections["sessions"] == 1
+    assert together.value.errors == alone.value.errors
+    assert sorted(e["path"] for e in together.value.errors) == sorted(expected)
+    assert not Organisation.objects.exists() and not Visit.objects.exists() and not Attendance.objects.exists()
+    assert _figures() == {table: [] for table in FIGURES}
+    assert _staging_schemas() == []
+
+
+def test_a_mistake_only_the_cross_record_checks_find_rolls_back_the_writes(two_connections, tmp_path):
+    """Each record is fine alone, so the writes run beside the checks; the checks' error wins."""
+    bad = json.loads(EXAMPLE_BUNDLE.read_text())
+    twin = copy.deepcopy(bad["visits"][10])  # the same carer at the same time on another visit
+    twin["ref"] = "V-TWIN"
+    bad["visits"].append(twin)
+    path = tmp_path / "twin.json"
+    path.write_text(json.dumps(bad))
+    with pytest.raises(BundleInvalid) as caught:
+        import_bundle(path)
+    assert [e["path"] for e in caught.value.errors] == [f"visits[{len(bad['visits']) - 1}].attendances[0].check_in"]
+    assert "is still at visit" in caught.value.errors[0]["message"]
+    assert not Shift.objects.exists() and not Visit.objects.exists() and not Attendance.objects.exists()
+    assert _figures() == {table: [] for table in FIGURES}
+
+
+def test_without_figures_from_the_staging_session_the_import_computes_them(two_connections, monkeypatch):
+    """Another writer could store rota rows for the provider between the two connections' looks:
+    the staging session then makes no figures, and the import's transaction computes them."""
+    monkeypatch.setattr(figures, "compute", lambda cursor, schema: False)
+    import_bundle(EXAMPLE_BUNDLE)
+    assert two_connections == {"sessions": 1, "supplied": 0, "recomputed": 1}
+    written = _figures()
+    assert written["rota_shiftfigures"] and written == _recomputed()
+
+
+def test_a_staging_schema_left_by_a_killed_import_is_dropped(two_connections):
+    with connection.cursor() as c:
+        c.execute("SELECT max(pid) + 100000 FROM pg_stat_activity")  # a backend that does not exist
+        c.execute(f"CREATE SCHEMA {parallel.SCHEMA_PREFIX}{c.fetchone()[0]}")
+    assert len(_staging_schemas()) == 1
+    import_bundle(EXAMPLE_BUNDLE)
+    assert _staging_schemas() == []
