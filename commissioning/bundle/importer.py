@@ -8,6 +8,7 @@ import gc
 import os
 import time
 import zoneinfo
+from collections.abc import Callable
 from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -15,7 +16,7 @@ from typing import Any, BinaryIO
 import pghistory
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from . import checks, figures, parallel, spool, staging, writer
+from . import checks, figures, parallel, spool, staging, upsert, writer
 from .lists import BY_NAME
 from .reader import LIST_START, Invalid, Records, stream
 from .schema import FORMAT
@@ -86,6 +87,8 @@ class _Reader(Records):
         self.section: list[tuple[int, dict]] | None = None  # while in it
         self.section_errors: list[tuple[int, dict]] = []  # once it has ended
         self.section_at: int | None = None  # where the section's errors go in self.errors
+        # Called once where the visits list begins, with the names of the lists that have ended.
+        self.on_visits: Callable[[set[str]], None] | None = None
 
     def error(self, path: str, message: str, i: int | None = None) -> None:
         if self.section is not None and i is not None:
@@ -102,6 +105,9 @@ class _Reader(Records):
         for key, value in stream(fp):
             if value is LIST_START:
                 dated_seen = dated_seen or key in DATED_LISTS
+                if key == spool.SPLIT_LIST and self.on_visits is not None:
+                    self.on_visits, on_visits = None, self.on_visits
+                    on_visits(seen)
                 if key == spool.SPLIT_LIST and self.helper is not None and self.section_at is None:
                     helper, self.section = self.helper, []
                 continue
@@ -239,6 +245,9 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             stager = staging.Stager(scursor)
             helper = stack.enter_context(closing(h)) if (h := _helper_for(source, scursor)) else None
             reader = _Reader(stager, helper)
+            early = parallel.EarlyWrite(session, django_cursor, actor_provider, reader) if session else None
+            if early:
+                reader.on_visits = early.begin
             # Reading makes millions of small dicts and tuples, none of them in a cycle: without this
             # the cyclic collector keeps walking the buffered rows (a few seconds for a city).
             gc_was_enabled = gc.isenabled()
@@ -266,11 +275,20 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
                     errors += run_checks(scursor, actor_provider=actor_provider, limit=MAX_ERRORS - len(errors))
                     stage("cross-record checks")
             if errors:
+                if early:
+                    early.abandon(cursor)
                 raise BundleInvalid(errors[:MAX_ERRORS])
+            kept = False
+            if early:
+                # Before the savepoint below: the early writes' own savepoint is older.
+                kept = early.finish(cursor)
+                if timings is not None and early.seconds:
+                    timings["upsert while reading: the lists before the visits"] = early.seconds
+                stage("wait for the writes made while reading")
             try:
                 with transaction.atomic():
                     if session:
-                        counts = _write_beside(session, django_cursor, actor_provider, stage)
+                        counts = _write_beside(session, early if kept else None, django_cursor, actor_provider, stage)
                         if timings is not None:
                             timings.update(session.result.get("seconds", {}))
                     else:
@@ -306,20 +324,31 @@ def run_checks(cursor, *, actor_provider: str | None, limit: int) -> list[dict]:
     return errors[:limit]
 
 
-def _write_beside(session: parallel.StagingSession, django_cursor, actor_provider, stage) -> dict:
+def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_provider, stage) -> dict:
     """The parallel import's writes: the staging session checks the bundle (and works out a first
-    load's figures: figures.py) while this transaction writes, then this waits for it. The checks'
-    errors roll everything back (BundleInvalid)."""
+    load's figures: figures.py) while this transaction writes what the early writes (kept ones, or
+    None) have not, then this waits for it. The checks' errors roll everything back (BundleInvalid)."""
     cursor = django_cursor.cursor
     # Both cores are busy (this connection writing, the staging session checking): no parallel workers.
     cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
     session.commit()
     session.use_on(cursor)
-    supplied = figures.claim(cursor)  # before the staging session looks: it takes the locks
+    if early is not None:
+        figures.lock(cursor)  # the visits' providers too, before the staging session looks
+        supplied, counts, created_here = early.supplied, early.counts, early.created_here
+    else:
+        supplied, counts, created_here = figures.claim(cursor), {}, None
     raw = cursor.connection  # psycopg's: its cancel() may be called from the checks' thread
     session.start(lambda c: run_checks(c, actor_provider=actor_provider, limit=MAX_ERRORS), cancel=raw.cancel)
     stage("cross-record checks")
-    counts = writer.write(django_cursor, actor_provider, stage, staged_ids=True)
+    rest = writer.write(
+        django_cursor,
+        actor_provider,
+        stage,
+        staged_ids=True,
+        lists=None if early is None else frozenset(upsert.plan_names()) - parallel.EARLY_WRITES,
+        created_here=created_here,
+    )
     errors = session.join()
     stage("wait for the checks")
     if errors:
@@ -330,7 +359,8 @@ def _write_beside(session: parallel.StagingSession, django_cursor, actor_provide
         else:  # another writer stored rota rows for these providers meanwhile
             figures.recompute(cursor)
         stage("figures")
-    return counts
+    merged = {**counts, **rest}
+    return {name: merged[name] for name in upsert.plan_names() if name in merged}  # in plan order
 
 
 def _provider_references(cursor) -> list[dict]:

@@ -22,9 +22,12 @@ import threading
 import time
 from collections.abc import Callable
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from . import figures
+from . import figures, upsert, writer
+from .lists import BY_NAME, LISTS
+from .staging import stg
 
 SCHEMA_PREFIX = "bundle_stage_"
 
@@ -114,3 +117,98 @@ class StagingSession:
             self.cursor.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
         finally:
             self.wrapper.close()
+
+
+# The lists the import's transaction writes while the visits are still being read: all those the
+# plan writes before the visits (shifts last), and the staged lists they come from.
+EARLY_WRITES = frozenset(upsert.plan_names()[: upsert.plan_names().index("visits")])
+EARLY_LISTS = tuple(lst.name for lst in LISTS[: [lst.name for lst in LISTS].index("visits")])
+
+
+class EarlyWrite:
+    """Where the visits list begins (the reader's `on_visits`), the lists before it are complete in
+    most bundles (exports list them in dependency order). They are committed in the staging session
+    and written by the import's transaction in a thread, under a savepoint, while the reader goes on
+    with the visits. `finish` keeps those writes only if they went through and nothing was added to
+    those lists afterwards (a list given twice); otherwise they are rolled back and written again
+    with the rest."""
+
+    def __init__(self, session: StagingSession, django_cursor, actor_provider: str | None, reader):
+        self.session, self.django_cursor, self.actor_provider = session, django_cursor, actor_provider
+        self.reader = reader
+        self.thread: threading.Thread | None = None
+        self.ok = False
+        self.supplied = False  # rota's figure triggers are off for this transaction (figures.claim)
+        self.counts: dict = {}
+        self.created_here: set[str] = set()
+        self.staged: list[int] | None = None
+        self.seconds = 0.0
+        self.exception: Exception | None = None  # a bug rather than a database error: raised by finish()
+
+    def begin(self, ended: set[str]) -> None:
+        reader, stager = self.reader, self.reader.sink
+        if reader.errors or stager.early is None or any(reader.unowned.get(n) for n in EARLY_LISTS):
+            return  # a bad bundle, datetimes not yet readable, or owners still to be derived
+        for name in EARLY_LISTS:
+            stager.flush(name)
+        cur = self.session.cursor
+        cur.execute("SELECT set_config('default_statistics_target', '10', true)")
+        cur.execute(f"ANALYZE {', '.join(stg(BY_NAME[n]) for n in EARLY_LISTS)}")
+        self.staged = self._counts()
+        self.session.commit()
+        cur.execute("SELECT set_config('TimeZone', %s, true)", [stager.early[0]])  # the commit reset it
+        # pghistory's context for this transaction: its execute wrapper sets it (transaction-local) on a
+        # statement through Django's cursor; the thread writes through the psycopg cursor.
+        self.django_cursor.execute("WITH pghistory_context AS (SELECT 1) SELECT 1")
+        raw = self.django_cursor.cursor.connection
+        self.session.use_on(raw.cursor())
+        raw.cursor().execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
+        self.thread = threading.Thread(target=self._run, args=(raw,), name="bundle-early-writes", daemon=True)
+        self.thread.start()
+
+    def _counts(self) -> list[int]:
+        self.session.cursor.execute(
+            "SELECT ARRAY[" + ", ".join(f"(SELECT count(*) FROM {stg(BY_NAME[n])})" for n in EARLY_LISTS) + "]"
+        )
+        return self.session.cursor.fetchone()[0]
+
+    def _run(self, raw) -> None:
+        t = time.perf_counter()
+        cur = raw.cursor()
+        cur.execute("SAVEPOINT bundle_early")
+        try:
+            self.supplied = figures.claim(cur)
+            self.counts = writer.write(
+                cur, self.actor_provider, staged_ids=True, lists=EARLY_WRITES, created_here=self.created_here
+            )
+            self.ok = True
+        except Exception as exc:  # written again after the read, where errors are reported
+            if not isinstance(exc, psycopg.Error):
+                self.exception = exc
+            cur.execute("ROLLBACK TO SAVEPOINT bundle_early")
+            self.supplied, self.counts, self.created_here = False, {}, set()
+        self.seconds = time.perf_counter() - t
+
+    def finish(self, cursor) -> bool:
+        """After the read (the staging session not yet committed): whether the early writes stand."""
+        if self.thread is None:
+            return False
+        self.thread.join()
+        self.thread = None
+        if self.exception is not None:
+            raise self.exception
+        keep = self.ok and not any(self.reader.unowned.get(n) for n in EARLY_LISTS) and self._counts() == self.staged
+        if self.ok and not keep:
+            cursor.execute("ROLLBACK TO SAVEPOINT bundle_early")
+            self.supplied, self.counts, self.created_here = False, {}, set()
+        cursor.execute("RELEASE SAVEPOINT bundle_early")
+        return keep
+
+    def abandon(self, cursor) -> None:
+        """The bundle has errors: wait for the thread and undo its writes."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+            if self.ok:
+                cursor.execute("ROLLBACK TO SAVEPOINT bundle_early")
+            cursor.execute("RELEASE SAVEPOINT bundle_early")

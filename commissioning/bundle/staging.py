@@ -106,6 +106,10 @@ class Stager:
         resolve (one mistake gives one error, not a cascade) but checked no further."""
         self.bad_buffers[list_name].append(row)
 
+    def flush(self, list_name: str) -> None:
+        """COPY the list's buffered rows now."""
+        self._flush(list_name)
+
     def _flush(self, list_name: str) -> None:
         buf = self.buffers[list_name]
         if not buf:

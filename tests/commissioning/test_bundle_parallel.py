@@ -23,6 +23,7 @@ from rota.models import Attendance, Shift, Visit
 from tests.commissioning.test_bundle_import import _mistakes
 from tests.examples import EXAMPLE_BUNDLE, EXAMPLES
 from tests.reporting.test_return_example import _arg, _cases, mismatches
+from workforce.models import Team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,8 +36,14 @@ FIGURES = {
 @pytest.fixture
 def two_connections(monkeypatch):
     """Every bundle file takes the two-connection path; what it did is recorded."""
-    seen = {"sessions": 0, "supplied": 0, "recomputed": 0}
+    seen = {"sessions": 0, "supplied": 0, "recomputed": 0, "early kept": []}
     real_session, real_insert, real_recompute = parallel.StagingSession, figures.insert, figures.recompute
+    real_finish = parallel.EarlyWrite.finish
+
+    def finish(self, cursor):
+        kept = real_finish(self, cursor)
+        seen["early kept"].append(kept)
+        return kept
 
     def session():
         seen["sessions"] += 1
@@ -54,6 +61,7 @@ def two_connections(monkeypatch):
     monkeypatch.setattr(parallel, "StagingSession", session)
     monkeypatch.setattr(figures, "insert", insert)
     monkeypatch.setattr(figures, "recompute", recompute)
+    monkeypatch.setattr(parallel.EarlyWrite, "finish", finish)
     return seen
 
 
@@ -89,7 +97,8 @@ def _staging_schemas() -> list[str]:
 def test_a_first_load_matches_the_worked_example(two_connections):
     example = json.loads(EXAMPLE_BUNDLE.read_text())
     counts = import_bundle(EXAMPLE_BUNDLE)
-    assert two_connections == {"sessions": 1, "supplied": 1, "recomputed": 0}
+    # The lists before the visits were written while the visits were read, and kept.
+    assert two_connections == {"sessions": 1, "supplied": 1, "recomputed": 0, "early kept": [True]}
     assert counts["visits"] == {"created": len(example["visits"]), "updated": 0, "unchanged": 0}
     assert counts["attendances"]["created"] == sum(len(v["attendances"]) for v in example["visits"])
     assert counts["shifts"]["created"] == len(example["shifts"]) == Shift.objects.count()
@@ -112,7 +121,7 @@ def test_importing_again_changes_nothing(two_connections):
     again = import_bundle(EXAMPLE_BUNDLE)
     assert all(c["created"] == 0 and c["updated"] == 0 for c in again.values()), again
     # Not a first load the second time: the triggers keep the figures, which nothing changed.
-    assert two_connections == {"sessions": 2, "supplied": 1, "recomputed": 0}
+    assert two_connections == {"sessions": 2, "supplied": 1, "recomputed": 0, "early kept": [True, True]}
     assert _figures() == before
 
 
@@ -155,7 +164,7 @@ def test_without_figures_from_the_staging_session_the_import_computes_them(two_c
     the staging session then makes no figures, and the import's transaction computes them."""
     monkeypatch.setattr(figures, "compute", lambda cursor, schema: False)
     import_bundle(EXAMPLE_BUNDLE)
-    assert two_connections == {"sessions": 1, "supplied": 0, "recomputed": 1}
+    assert two_connections == {"sessions": 1, "supplied": 0, "recomputed": 1, "early kept": [True]}
     written = _figures()
     assert written["rota_shiftfigures"] and written == _recomputed()
 
@@ -167,3 +176,19 @@ def test_a_staging_schema_left_by_a_killed_import_is_dropped(two_connections):
     assert len(_staging_schemas()) == 1
     import_bundle(EXAMPLE_BUNDLE)
     assert _staging_schemas() == []
+
+
+def test_a_list_given_again_after_the_visits_is_written_whole(two_connections, tmp_path):
+    """The lists before the visits are written while the visits are read; a team given in a second
+    "teams" list after them undoes those writes, and everything is written again, the team too."""
+    example = json.loads(EXAMPLE_BUNDLE.read_text())
+    team = {**example["teams"][0], "ref": "T-LATE", "name": "Late team"}
+    text = json.dumps(example)
+    path = tmp_path / "twice.json"
+    path.write_text(text[:-1] + ', "teams": [' + json.dumps(team) + "]}")
+    counts = import_bundle(path)
+    assert two_connections["early kept"] == [False]
+    assert counts["teams"]["created"] == len(example["teams"]) + 1
+    assert counts["shifts"]["created"] == Shift.objects.count() == len(example["shifts"])
+    assert Team.objects.filter(ref="T-LATE", name="Late team").exists()
+    assert _figures() == _recomputed()
