@@ -248,6 +248,7 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             early = parallel.EarlyWrite(session, django_cursor, actor_provider, reader) if session else None
             if early:
                 reader.on_visits = early.begin
+                stack.callback(early.stop)  # before the transaction ends, whatever ends it
             # Reading makes millions of small dicts and tuples, none of them in a cycle: without this
             # the cyclic collector keeps walking the buffered rows (a few seconds for a city).
             gc_was_enabled = gc.isenabled()

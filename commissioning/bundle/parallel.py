@@ -218,6 +218,14 @@ class EarlyWrite:
         cursor.execute("RELEASE SAVEPOINT bundle_early")
         return keep
 
+    def stop(self) -> None:
+        """However the import ends: the thread must not outlive it (its statements would run after
+        the transaction's rollback, in autocommit). Its running statement is cancelled."""
+        if self.thread is not None:
+            self.django_cursor.cursor.connection.cancel()
+            self.thread.join()
+            self.thread = None
+
     def abandon(self, cursor) -> None:
         """The bundle has errors: wait for the thread and undo its writes."""
         if self.thread is not None:

@@ -192,3 +192,17 @@ def test_a_list_given_again_after_the_visits_is_written_whole(two_connections, t
     assert counts["shifts"]["created"] == Shift.objects.count() == len(example["shifts"])
     assert Team.objects.filter(ref="T-LATE", name="Late team").exists()
     assert _figures() == _recomputed()
+
+
+def test_a_file_cut_short_in_the_visits_writes_nothing(two_connections, tmp_path):
+    """The lists before the visits are being written when the file turns out to be cut short: those
+    writes go with the rest."""
+    example = json.loads(EXAMPLE_BUNDLE.read_text())
+    text = json.dumps(example)
+    path = tmp_path / "cut.json"
+    path.write_text(text[: text.index(example["visits"][4000]["ref"])])
+    with pytest.raises(BundleInvalid) as caught:
+        import_bundle(path)
+    assert caught.value.errors[-1]["message"].startswith("not a valid JSON bundle")
+    assert not Organisation.objects.exists() and not Team.objects.exists() and not Shift.objects.exists()
+    assert _staging_schemas() == []
