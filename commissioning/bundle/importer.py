@@ -219,7 +219,9 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
     try:
         with ExitStack() as stack:
             # Entered first, so closed last: its tables are dropped after the transaction ends.
-            session = stack.enter_context(closing(parallel.StagingSession())) if _parallel(source) else None
+            session = parallel.StagingSession.open() if _parallel(source) else None
+            if session:
+                stack.enter_context(closing(session))
             stack.enter_context(transaction.atomic())
             token = getattr(actor, "prefix", None)  # an ApiToken: say which one in the audit trail
             stack.enter_context(

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from . import figures, upsert, writer
 from .lists import BY_NAME, LISTS
@@ -54,18 +54,31 @@ class StagingSession:
         main = connections[DEFAULT_DB_ALIAS]
         self.wrapper = main.__class__(dict(main.settings_dict), main.alias)
         self.wrapper.ensure_connection()
-        self.conn = self.wrapper.connection  # the psycopg connection itself
-        self.conn.autocommit = True
-        self.cursor = self.conn.cursor()
-        self.schema = f"{SCHEMA_PREFIX}{self.conn.info.backend_pid}"
-        self._drop_stale()
-        self.cursor.execute(f"CREATE SCHEMA {self.schema}")
+        try:
+            self.conn = self.wrapper.connection  # the psycopg connection itself
+            self.conn.autocommit = True
+            self.cursor = self.conn.cursor()
+            self.schema = f"{SCHEMA_PREFIX}{self.conn.info.backend_pid}"
+            self._drop_stale()
+            self.cursor.execute(f"CREATE SCHEMA {self.schema}")
+        except BaseException:
+            self.wrapper.close()
+            raise
         self.cursor.execute("SELECT set_config('search_path', %s || ', ' || current_setting('search_path'), false)",
                             [self.schema])  # fmt: skip
         self.conn.autocommit = False  # staging is written in one transaction, committed by commit()
         self.thread: threading.Thread | None = None
         self.result: dict = {}
         self.used = False  # use_on() has run
+
+    @classmethod
+    def open(cls) -> StagingSession | None:
+        """A staging session, or None where the database says no (a role that may not create a
+        schema, no connection to spare): the import then runs on its one connection."""
+        try:
+            return cls()
+        except (psycopg.Error, DatabaseError):
+            return None
 
     def _drop_stale(self) -> None:
         """Schemas left by an import whose connection is gone (a killed process)."""

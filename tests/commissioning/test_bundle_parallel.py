@@ -11,6 +11,7 @@ import copy
 import io
 import json
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -45,9 +46,11 @@ def two_connections(monkeypatch):
         seen["early kept"].append(kept)
         return kept
 
-    def session():
-        seen["sessions"] += 1
-        return real_session()
+    class Session(real_session):
+        @classmethod
+        def open(cls):
+            seen["sessions"] += 1
+            return super().open()
 
     def insert(cursor):
         seen["supplied"] += 1
@@ -58,7 +61,7 @@ def two_connections(monkeypatch):
         real_recompute(cursor)
 
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "StagingSession", session)
+    monkeypatch.setattr(parallel, "StagingSession", Session)
     monkeypatch.setattr(figures, "insert", insert)
     monkeypatch.setattr(figures, "recompute", recompute)
     monkeypatch.setattr(parallel.EarlyWrite, "finish", finish)
@@ -206,3 +209,17 @@ def test_a_file_cut_short_in_the_visits_writes_nothing(two_connections, tmp_path
     assert caught.value.errors[-1]["message"].startswith("not a valid JSON bundle")
     assert not Organisation.objects.exists() and not Team.objects.exists() and not Shift.objects.exists()
     assert _staging_schemas() == []
+
+
+def test_a_role_that_may_not_create_a_schema_imports_on_one_connection(two_connections, monkeypatch):
+    def refuse(self):
+        raise psycopg.errors.InsufficientPrivilege("permission denied for database")
+
+    monkeypatch.setattr(parallel.StagingSession, "_drop_stale", refuse)
+    counts = import_bundle(EXAMPLE_BUNDLE)
+    assert two_connections["sessions"] == 1 and two_connections["supplied"] == 0
+    assert counts["shifts"]["created"] == Shift.objects.count() > 0
+    assert _figures() == _recomputed()  # the triggers kept them, on the one connection
+    with connection.cursor() as c:
+        c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        assert c.fetchone()[0] == 1  # the refused session's connection is closed
