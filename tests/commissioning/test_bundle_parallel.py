@@ -220,6 +220,3 @@ def test_a_role_that_may_not_create_a_schema_imports_on_one_connection(two_conne
     assert two_connections["sessions"] == 1 and two_connections["supplied"] == 0
     assert counts["shifts"]["created"] == Shift.objects.count() > 0
     assert _figures() == _recomputed()  # the triggers kept them, on the one connection
-    with connection.cursor() as c:
-        c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-        assert c.fetchone()[0] == 1  # the refused session's connection is closed
