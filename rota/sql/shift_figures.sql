@@ -78,10 +78,15 @@ $fn$;
 CREATE OR REPLACE FUNCTION rota_shift_figures_sql(shifts text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
 SELECT format($q$
-WITH sh AS MATERIALIZED (
+-- The ids first, each once, then their shifts by key: an IN (subquery) on rota_shift could be planned
+-- as a semi join that runs the subquery again for every shift when the row estimates are off.
+WITH ids AS MATERIALIZED (
+    SELECT DISTINCT x.id FROM (%1$s) x(id) WHERE x.id IS NOT NULL
+),
+sh AS MATERIALIZED (
     SELECT s.id, s.provider_id, s.worker_id, s.start, s."end"
-    FROM rota_shift s
-    WHERE s.id IN (%1$s)
+    FROM ids
+    JOIN rota_shift s ON s.id = ids.id
 ),
 -- Each worker's attendances from the first of these shifts' starts to the last one's end: one
 -- (worker, check_in) index range per worker, never one probe per shift.
@@ -111,7 +116,8 @@ fig AS MATERIALIZED (
 ),
 gone AS (
     DELETE FROM rota_shiftfigures f
-    WHERE f.shift_id IN (SELECT id FROM sh EXCEPT SELECT shift_id FROM per_shift)
+    USING (SELECT id FROM sh EXCEPT SELECT shift_id FROM per_shift) g
+    WHERE f.shift_id = g.id
 ),
 changed AS (
     UPDATE rota_shiftfigures f

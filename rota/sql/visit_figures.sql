@@ -37,7 +37,8 @@ agg AS MATERIALIZED (
 -- A set operation, not a CTE scanned once per row of another (estimates can be far off).
 gone AS (
     DELETE FROM rota_visitfigures f
-    WHERE f.visit_id IN (SELECT visit_id FROM t EXCEPT SELECT visit_id FROM agg)
+    USING (SELECT visit_id FROM t EXCEPT SELECT visit_id FROM agg) g
+    WHERE f.visit_id = g.visit_id
 ),
 changed AS (
     UPDATE rota_visitfigures f
