@@ -18,8 +18,6 @@ worth a second connection; the rest run as before on one connection (importer.im
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import threading
 import time
 from collections.abc import Callable
@@ -34,23 +32,11 @@ from .staging import stg
 SCHEMA_PREFIX = "bundle_stage_"
 
 
-def _few_malloc_arenas() -> None:
-    """glibc gives each thread that allocates its own malloc arena, which keeps what it freed: with the
-    import's two threads the importer's peak memory grew with the bundle (109 MB for a city week,
-    157 MB for a month). Two arenas keep it flat (111 MB for the month). A no-op off glibc."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(-8, 2)  # M_ARENA_MAX
-    except (OSError, AttributeError):
-        pass
-
-
 class StagingSession:
     """A second connection holding the staging tables in schema `bundle_stage_<its backend pid>`.
     Both connections find them by name through their search_path."""
 
     def __init__(self):
-        _few_malloc_arenas()
         main = connections[DEFAULT_DB_ALIAS]
         self.wrapper = main.__class__(dict(main.settings_dict), main.alias)
         self.wrapper.ensure_connection()
