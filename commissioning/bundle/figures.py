@@ -61,21 +61,21 @@ def compute(cursor, schema: str) -> bool:
     return True
 
 
-def first_load_sql() -> str:
-    """True when none of the staged rota's providers has a shift or a visit stored (so none has
-    attendances or figures either): their figures then come from the bundle alone."""
-    return (
-        "SELECT NOT EXISTS (SELECT 1 FROM commissioning_organisation o "
-        "WHERE o.kind = 'provider' AND o.ref IN (SELECT prov FROM stg_shifts UNION SELECT prov FROM stg_visits) "
-        "AND (EXISTS (SELECT 1 FROM rota_shift s WHERE s.provider_id = o.id) "
-        "OR EXISTS (SELECT 1 FROM rota_visit v WHERE v.provider_id = o.id)))"
-    )
-
-
+# The staged rota's providers that are stored already (a provider the bundle creates has no rota).
 _PROVIDERS = (
     "SELECT id FROM commissioning_organisation WHERE kind = 'provider' "
     "AND ref IN (SELECT prov FROM stg_shifts UNION SELECT prov FROM stg_visits)"
 )
+
+
+def first_load_sql() -> str:
+    """True when none of the staged rota's providers has a shift or a visit stored (so none has
+    attendances or figures either): their figures then come from the bundle alone."""
+    return (
+        f"SELECT NOT EXISTS (SELECT 1 FROM ({_PROVIDERS}) p "
+        "WHERE EXISTS (SELECT 1 FROM rota_shift s WHERE s.provider_id = p.id) "
+        "OR EXISTS (SELECT 1 FROM rota_visit v WHERE v.provider_id = p.id))"
+    )
 
 
 def lock(cursor) -> None:
@@ -97,8 +97,9 @@ def claim(cursor) -> bool:
 
 def recompute(cursor) -> None:
     """In the import's transaction, when the triggers were off but the staging session made no
-    figures (the bundle has ties): every figure of the staged rota's providers, through rota's own
-    SQL, as the triggers would have; then the triggers are back on."""
+    figures (another writer stored rota rows for these providers between the two connections'
+    looks): every figure of the staged rota's providers, through rota's own SQL, as the triggers
+    would have; then the triggers are back on."""
     cursor.execute("SELECT set_config(%s, '', true)", [SETTING])
     cursor.execute(
         "SELECT rota_shift_figures_sql(%s), rota_visit_figures_sql(%s)",

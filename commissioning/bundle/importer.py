@@ -87,8 +87,8 @@ class _Reader(Records):
         self.section: list[tuple[int, dict]] | None = None  # while in it
         self.section_errors: list[tuple[int, dict]] = []  # once it has ended
         self.section_at: int | None = None  # where the section's errors go in self.errors
-        # Called once where the visits list begins, with the names of the lists that have ended.
-        self.on_visits: Callable[[set[str]], None] | None = None
+        # Called once where the visits list begins.
+        self.on_visits: Callable[[], None] | None = None
 
     def error(self, path: str, message: str, i: int | None = None) -> None:
         if self.section is not None and i is not None:
@@ -107,7 +107,7 @@ class _Reader(Records):
                 dated_seen = dated_seen or key in DATED_LISTS
                 if key == spool.SPLIT_LIST and self.on_visits is not None:
                     self.on_visits, on_visits = None, self.on_visits
-                    on_visits(seen)
+                    on_visits()
                 if key == spool.SPLIT_LIST and self.helper is not None and self.section_at is None:
                     helper, self.section = self.helper, []
                 continue
@@ -238,7 +238,8 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             # Where the records are staged and checked: this connection, or the staging session's.
             scursor = session.cursor if session else cursor
             if session:
-                # Its queries keep to one core: the other one is writing.
+                # Each connection's queries keep to one core: the other one is busy too.
+                cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
                 scursor.execute(
                     "SELECT set_config('work_mem', %s, false), set_config('max_parallel_workers_per_gather', '0', false)",
                     [WORK_MEM],
@@ -332,8 +333,6 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
     load's figures: figures.py) while this transaction writes what the early writes (kept ones, or
     None) have not, then this waits for it. The checks' errors roll everything back (BundleInvalid)."""
     cursor = django_cursor.cursor
-    # Both cores are busy (this connection writing, the staging session checking): no parallel workers.
-    cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
     session.commit()
     session.use_on(cursor)
     if early is not None:

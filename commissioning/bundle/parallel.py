@@ -158,7 +158,7 @@ class EarlyWrite:
         self.seconds = 0.0
         self.exception: Exception | None = None  # a bug rather than a database error: raised by finish()
 
-    def begin(self, ended: set[str]) -> None:
+    def begin(self) -> None:
         reader, stager = self.reader, self.reader.sink
         if reader.errors or stager.early is None or any(reader.unowned.get(n) for n in EARLY_LISTS):
             return  # a bad bundle, datetimes not yet readable, or owners still to be derived
@@ -175,7 +175,6 @@ class EarlyWrite:
         self.django_cursor.execute("WITH pghistory_context AS (SELECT 1) SELECT 1")
         raw = self.django_cursor.cursor.connection
         self.session.use_on(raw.cursor())
-        raw.cursor().execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
         self.thread = threading.Thread(target=self._run, args=(raw,), name="bundle-early-writes", daemon=True)
         self.thread.start()
 
@@ -211,10 +210,7 @@ class EarlyWrite:
         if self.exception is not None:
             raise self.exception
         keep = self.ok and not any(self.reader.unowned.get(n) for n in EARLY_LISTS) and self._counts() == self.staged
-        if self.ok and not keep:
-            cursor.execute("ROLLBACK TO SAVEPOINT bundle_early")
-            self.supplied, self.counts, self.created_here = False, {}, set()
-        cursor.execute("RELEASE SAVEPOINT bundle_early")
+        self._end(cursor, keep)
         return keep
 
     def stop(self) -> None:
@@ -230,6 +226,11 @@ class EarlyWrite:
         if self.thread is not None:
             self.thread.join()
             self.thread = None
-            if self.ok:
-                cursor.execute("ROLLBACK TO SAVEPOINT bundle_early")
-            cursor.execute("RELEASE SAVEPOINT bundle_early")
+            self._end(cursor, keep=False)
+
+    def _end(self, cursor, keep: bool) -> None:
+        """Close the savepoint, undoing the writes unless `keep` (a failed thread undid them itself)."""
+        if self.ok and not keep:
+            cursor.execute("ROLLBACK TO SAVEPOINT bundle_early")
+            self.supplied, self.counts, self.created_here = False, {}, set()
+        cursor.execute("RELEASE SAVEPOINT bundle_early")

@@ -97,7 +97,7 @@ class Stager:
         def add(row: tuple) -> None:
             append(row)
             if len(buf) >= COPY_BATCH_ROWS:
-                self._flush(list_name)
+                self.flush(list_name)
 
         return add
 
@@ -108,9 +108,6 @@ class Stager:
 
     def flush(self, list_name: str) -> None:
         """COPY the list's buffered rows now."""
-        self._flush(list_name)
-
-    def _flush(self, list_name: str) -> None:
         buf = self.buffers[list_name]
         if not buf:
             return
@@ -127,7 +124,7 @@ class Stager:
         from .lists import BY_NAME
 
         for name in self.buffers:
-            self._flush(name)
+            self.flush(name)
         for name, rows in self.bad_buffers.items():
             if not rows:
                 continue

@@ -127,10 +127,7 @@ def provider_owned(lst: L, staged_id: bool = False) -> Step:
         else:
             cols.append(f.col)
             exprs.append(_value(f))
-    insert_only = {}
-    if lst.name in ("workers", "people"):
-        insert_only = {}
-    return _statement(lst.table, cols, exprs, joins, stg(lst), "provider_id, ref", insert_only, staged_id=staged_id)
+    return _statement(lst.table, cols, exprs, joins, stg(lst), "provider_id, ref", staged_id=staged_id)
 
 
 def organisations(kind: str) -> Step:

@@ -38,15 +38,8 @@ att AS (
 ),
 legs AS (
     SELECT att.worker_id, att.check_in, att.check_out, att.prev_lat IS NOT NULL AND att.home_lat IS NOT NULL AS leg,
-           CASE WHEN att.prev_lat IS NOT NULL AND att.home_lat IS NOT NULL THEN floor(
-               2 * 6371 * asin(sqrt(
-                   power(sin(radians(att.home_lat - att.prev_lat) / 2), 2)
-                   + cos(radians(att.prev_lat)) * cos(radians(att.home_lat))
-                     * power(sin(radians(att.home_lon - att.prev_lon) / 2), 2)))
-               * 1.3
-               / CASE w.travel_mode WHEN 'walk' THEN 5 WHEN 'cycle' THEN 15 WHEN 'public' THEN 15
-                                    WHEN 'car' THEN 30 END
-               * 60 + 0.5)::numeric END AS minutes
+           -- rota's own leg rule (rota/sql/shift_figures.sql); NULL without both homes
+           rota_leg_minutes(att.prev_lat, att.prev_lon, att.home_lat, att.home_lon, w.travel_mode)::numeric AS minutes
     FROM att JOIN workforce_worker w ON w.id = att.worker_id
 )
 SELECT w.ref AS worker, w.travel_mode,
