@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import time
 import zoneinfo
 from collections.abc import Callable
@@ -14,11 +15,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pghistory
+import psycopg
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from . import checks, figures, parallel, spool, staging, upsert, writer
+from . import checks, figures, indexes, parallel, spool, staging, upsert, writer
 from .lists import BY_NAME
-from .reader import LIST_START, Invalid, Records, stream
+from .reader import LIST_START, Invalid, Records, Scanner, stream
 from .schema import FORMAT
 
 # Stop collecting after this many errors: a wholly wrong city-scale file must not fill memory
@@ -53,10 +55,10 @@ WORK_MEM = "64MB"
 # A bundle file at least this big is read by two processes (spool.py); below it, starting the
 # second one costs more than it saves.
 PARALLEL_MIN_BYTES = 8 << 20
-# The helper takes HELPER_SHARE[0] blocks of every HELPER_SHARE[1] of the visits list, in blocks
-# of HELPER_BLOCK records: the importer reads the other lists too, so it keeps the smaller share.
-HELPER_SHARE = (7, 10)
-HELPER_BLOCK = 256
+# The helper reads the visits list's head: this share of the file from where the list begins (in
+# exports and generated bundles the list runs nearly to the end). The importer reads the other
+# lists too, so it keeps the smaller part.
+HELPER_SHARE = 0.6
 
 
 # Lists with datetimes (nested ones are read with their parent).
@@ -75,41 +77,38 @@ def _known_zone(name: str) -> bool:
 
 class _Reader(Records):
     """Routes streamed records into the stager and collects per-record errors. With a `helper`
-    (spool.Helper: a second process), the visits of the first visits list that the helper takes
-    are skipped here; its rows are copied in as they come and its errors merged in file order."""
+    (spool.Helper: a second process), the head of the first visits list is the helper's: this
+    reads on from the split point, numbering its visits from spool.TAIL_BASE until the helper has
+    counted the head (`join_helper`, then `renumber` once the rows are staged)."""
 
     def __init__(self, stager: staging.Stager, helper: spool.Helper | None = None):
         super().__init__(stager, max_errors=MAX_ERRORS)
         self.format: Any = None
         self.timezone: Any = None
         self.helper = helper
-        # In the helper's section (the first visits list): our own errors there, with their index.
-        self.section: list[tuple[int, dict]] | None = None  # while in it
-        self.section_errors: list[tuple[int, dict]] = []  # once it has ended
-        self.section_at: int | None = None  # where the section's errors go in self.errors
+        self.head: int | None = None  # records in the helper's head, once it has counted them
+        # Where the helper's errors go in self.errors: where the visits list began.
+        self.section_at: int | None = None
         # Called once where the visits list begins.
         self.on_visits: Callable[[], None] | None = None
-
-    def error(self, path: str, message: str, i: int | None = None) -> None:
-        if self.section is not None and i is not None:
-            if len(self.section) < self.max_errors:
-                self.section.append((i, {"path": path, "message": message}))
-        else:
-            super().error(path, message, i)
 
     def read(self, fp: BinaryIO) -> None:
         index: dict[str, int] = {}
         seen: set[str] = set()
-        helper = None
         dated_seen = False  # a list with datetimes has begun
-        for key, value in stream(fp):
+        sc = Scanner(fp)
+        helper, pump = self.helper, 0
+        for key, value in stream(sc):
             if value is LIST_START:
                 dated_seen = dated_seen or key in DATED_LISTS
                 if key == spool.SPLIT_LIST and self.on_visits is not None:
                     self.on_visits, on_visits = None, self.on_visits
                     on_visits()
-                if key == spool.SPLIT_LIST and self.helper is not None and self.section_at is None:
-                    helper, self.section = self.helper, []
+                if key == spool.SPLIT_LIST and helper is not None and self.section_at is None:
+                    self.section_at = len(self.errors)
+                    if self._split(sc):
+                        index[key] = spool.TAIL_BASE
+                        pump = 1
                 continue
             if key == "format":
                 self.format = value
@@ -118,17 +117,11 @@ class _Reader(Records):
             elif key in BY_NAME and BY_NAME[key].parent is None:
                 if value is None:
                     seen.add(key)
-                    if helper is not None and key == spool.SPLIT_LIST:
-                        helper = None  # the end of the section; a repeated visits key is read here
-                        self.section_at = len(self.errors)
-                        self.section_errors, self.section = self.section, None
                     continue
                 i = index.get(key, 0)
                 index[key] = i + 1
-                if helper is not None and helper.takes(i):
-                    if not i & 1023:
-                        helper.pump()  # copy the batches the helper has ready
-                    continue
+                if pump and not i & 1023:
+                    helper.pump()  # copy the batches the helper has ready
                 self.record(key, i, value)
             elif key not in seen:
                 seen.add(key)
@@ -137,6 +130,23 @@ class _Reader(Records):
             self.error("format", f"must be {FORMAT!r}")
         if not (isinstance(self.timezone, str) and _known_zone(self.timezone)):
             self.error("timezone", "not a known IANA timezone")
+
+    def _split(self, sc: Scanner) -> bool:
+        """Where the first visits list begins: give the helper its head and go on from its end.
+        Whether it has one (not when no record boundary was found, or the list is empty)."""
+        helper = self.helper
+        if sc.peek() != "{":
+            helper.tell()
+            return False
+        start = sc.offset()
+        opening = _OPENING.match(sc.buf, sc.pos)
+        end = spool.split_point(helper.path, start, opening.group().encode(), HELPER_SHARE) if opening else None
+        if end is None:
+            helper.tell()
+            return False
+        helper.tell(start, end, self.owners.get("people", {}))
+        sc.seek(end)
+        return True
 
     def _timezone(self, value: Any, dated_seen: bool) -> None:
         stager = self.sink
@@ -147,31 +157,45 @@ class _Reader(Records):
             stager.early_timezone(value)
 
     def join_helper(self) -> None:
-        """Wait for the helper, copy the rest of its rows, merge its errors where the section was
-        (ours and its, by record index: each record is read by one of the two)."""
+        """Wait for the helper and copy the rest of its rows; its errors go where the visits list
+        began (the head is before all of ours there), ours there get their real index."""
         if self.helper is None:
             return
         result = self.helper.finish()
         self.helper = None
+        if not result["ok"]:
+            raise spool.SplitFailed
+        self.head = head = result["count"]
         at = len(self.errors) if self.section_at is None else self.section_at
-        ours = self.section_errors + (self.section or [])
-        section = [(i, {"path": p, "message": m}) for i, p, m in result["errors"]] + ours
-        section.sort(key=lambda e: e[0])  # stable: one record's errors keep their order
-        self.errors[at:at] = [e for _, e in section]
-        self.section = None
+        self.errors[at:at] = [{"path": p, "message": m} for _, p, m in result["errors"]]
         del self.errors[MAX_ERRORS:]
+        for e in self.errors:
+            if (found := _TAIL_PATH.match(e["path"])) and int(found.group(1)) >= spool.TAIL_BASE:
+                e["path"] = f"{spool.SPLIT_LIST}[{int(found.group(1)) - spool.TAIL_BASE + head}]{e['path'][found.end():]}"
         for row in result["bad"]:
             self.sink.add_bad(spool.SPLIT_LIST, tuple(row))
         self.unowned.update(result["unowned"])
+
+    def renumber(self, cursor) -> None:
+        """Once every row is staged: our visits (and their attendances' parent index) get their
+        real index, after the helper's head."""
+        if self.head is None:
+            return
+        shift = self.head - spool.TAIL_BASE
+        cursor.execute(f"UPDATE stg_{spool.SPLIT_LIST} SET idx = idx + %s WHERE idx >= %s", [shift, spool.TAIL_BASE])
+        cursor.execute("UPDATE stg_attendances SET pidx = pidx + %s WHERE pidx >= %s", [shift, spool.TAIL_BASE])
+
+
+# How the first visit record opens ({, blanks, its first key): where the helper's head may end.
+_OPENING = re.compile(r'\{[ \t\r\n]*"[^"\\]*"')
+_TAIL_PATH = re.compile(rf"{spool.SPLIT_LIST}\[(\d+)\]")
 
 
 def _helper_for(source, cursor) -> spool.Helper | None:
     """A second process for a big bundle file (see spool.py)."""
     if not _big_file(source):
         return None
-    return spool.Helper(
-        str(source), cursor, num=HELPER_SHARE[0], den=HELPER_SHARE[1], block=HELPER_BLOCK, max_errors=MAX_ERRORS
-    )
+    return spool.Helper(str(source), cursor, max_errors=MAX_ERRORS)
 
 
 def _parallel(source) -> bool:
@@ -213,6 +237,15 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
     """Import `source` (a path or a binary file object). Returns {list: {created, updated, unchanged}}.
     Raises BundleInvalid (nothing written) or PermissionError (actor may not import).
     `timings`, when given, receives the seconds spent per stage (the benchmark prints them)."""
+    try:
+        return _import(source, actor, timings, split=True)
+    except spool.SplitFailed:
+        # The helper's head did not end on a record boundary (spool.py): everything was rolled
+        # back; read the file again on one process.
+        return _import(source, actor, timings, split=False)
+
+
+def _import(source, actor, timings: dict | None, *, split: bool) -> dict:
     actor_provider = _actor_provider_ref(actor)
     stage = _Stages(timings)
     fp, close = _open(source)
@@ -246,7 +279,7 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
                 )
             staging.create_tables(scursor, session.schema if session else None)
             stager = staging.Stager(scursor)
-            helper = stack.enter_context(closing(h)) if (h := _helper_for(source, scursor)) else None
+            helper = stack.enter_context(closing(h)) if split and (h := _helper_for(source, scursor)) else None
             reader = _Reader(stager, helper)
             early = parallel.EarlyWrite(session, django_cursor, actor_provider, reader) if session else None
             if early:
@@ -268,6 +301,7 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             reader.join_helper()
             stage("wait for the helper process's last rows")
             stager.finish()
+            reader.renumber(scursor)
             stage("read, check and stage records")
             errors = reader.errors
             if isinstance(reader.timezone, str) and not any(e["path"] == "timezone" for e in errors):
@@ -286,8 +320,8 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             if early:
                 # Before the savepoint below: the early writes' own savepoint is older.
                 kept = early.finish(cursor)
-                if timings is not None and early.seconds:
-                    timings["upsert while reading: the lists before the visits"] = early.seconds
+                if timings is not None:
+                    timings.update(early.seconds)
                 stage("wait for the writes made while reading")
             try:
                 with transaction.atomic():
@@ -298,14 +332,14 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
                     else:
                         # Through Django's cursor, so that pghistory's wrapper attaches the context.
                         counts = writer.write(django_cursor, actor_provider, stage)
-            except DatabaseError as exc:
+            except (DatabaseError, psycopg.Error) as exc:  # psycopg's own from statements on its cursor
                 if session and (found := session.join()):
                     raise BundleInvalid(found) from None  # what the checks say comes first, as it would alone
-                if not isinstance(exc, IntegrityError):
+                if not isinstance(exc, IntegrityError | psycopg.IntegrityError):
                     raise
                 # The bundle is consistent in itself but not with rows already stored (e.g. a shift
                 # overlapping one that is not in the bundle): the database's constraints say no.
-                cause = getattr(getattr(exc, "__cause__", None), "diag", None)
+                cause = getattr(exc, "diag", None) or getattr(getattr(exc, "__cause__", None), "diag", None)
                 detail = getattr(cause, "message_primary", None) or str(exc).splitlines()[0]
                 raise BundleInvalid([{"path": "", "message": f"conflicts with stored data: {detail}"}]) from None
             if not session:
@@ -338,10 +372,16 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
     if early is not None:
         figures.lock(cursor)  # the visits' providers too, before the staging session looks
         supplied, counts, created_here = early.supplied, early.counts, early.created_here
+        deferred, locked = early.deferred, early.locked
     else:
+        deferred = indexes.defer(cursor)  # before the providers' figure locks: tables first
+        locked = bool(deferred)
         supplied, counts, created_here = figures.claim(cursor), {}, None
+    stage("locks and indexes")
     raw = cursor.connection  # psycopg's: its cancel() may be called from the checks' thread
-    session.start(lambda c: run_checks(c, actor_provider=actor_provider, limit=MAX_ERRORS), cancel=raw.cancel)
+    session.start(
+        lambda c: run_checks(c, actor_provider=actor_provider, limit=MAX_ERRORS), cancel=raw.cancel, locked=locked
+    )
     stage("cross-record checks")
     rest = writer.write(
         django_cursor,
@@ -351,6 +391,11 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
         lists=None if early is None else frozenset(upsert.plan_names()) - parallel.EARLY_WRITES,
         created_here=created_here,
     )
+    indexes.rebuild(cursor, deferred, ("rota_shift", "rota_visit", "rota_attendance"))
+    stage("build indexes")
+    if supplied:
+        figures.insert_visits(cursor)
+        stage("figures")
     errors = session.join()
     stage("wait for the checks")
     if errors:
@@ -361,6 +406,8 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
         else:  # another writer stored rota rows for these providers meanwhile
             figures.recompute(cursor)
         stage("figures")
+    indexes.rebuild(cursor, deferred, indexes.TABLES)
+    stage("build indexes")
     merged = {**counts, **rest}
     return {name: merged[name] for name in upsert.plan_names() if name in merged}  # in plan order
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-from . import figures, upsert, writer
+from . import figures, indexes, upsert, writer
 from .lists import BY_NAME, LISTS
 from .staging import stg
 
@@ -86,11 +86,12 @@ class StagingSession:
                            [self.schema])  # fmt: skip
             self.used = True
 
-    def start(self, check: Callable[[object], list[dict]], *, cancel: Callable[[], None]) -> None:
+    def start(self, check: Callable[[object], list[dict]], *, cancel: Callable[[], None], locked: bool = False) -> None:
         """`check` (on this connection's cursor), then when it finds nothing and the staged rota is a
         first load, its figures (figures.py; `result["figures"]` says whether they were made), in a
         thread of their own. `cancel` stops the import's running statement when the checks fail:
-        its writes are going to be rolled back anyway."""
+        its writes are going to be rolled back anyway. `locked`: the import's transaction holds the
+        rota tables, found empty, locked (indexes.py), so this must not read them."""
 
         def work() -> None:
             try:
@@ -102,7 +103,7 @@ class StagingSession:
                     cancel()
                 else:
                     t = time.perf_counter()
-                    self.result["figures"] = figures.compute(self.cursor, self.schema)
+                    self.result["figures"] = figures.compute(self.cursor, self.schema, known_first_load=locked)
                     self.result["seconds"]["beside: figures"] = time.perf_counter() - t
                 self.conn.commit()
             except BaseException as exc:  # re-raised in the import's thread by join()
@@ -152,10 +153,12 @@ class EarlyWrite:
         self.thread: threading.Thread | None = None
         self.ok = False
         self.supplied = False  # rota's figure triggers are off for this transaction (figures.claim)
+        self.deferred: dict[str, list[str]] = {}  # indexes still to build (indexes.defer)
+        self.locked = False  # the rota tables were empty and are locked (indexes.defer)
         self.counts: dict = {}
         self.created_here: set[str] = set()
         self.staged: list[int] | None = None
-        self.seconds = 0.0
+        self.seconds: dict[str, float] = {}  # by stage, for the benchmark
         self.exception: Exception | None = None  # a bug rather than a database error: raised by finish()
 
     def begin(self) -> None:
@@ -185,21 +188,33 @@ class EarlyWrite:
         return self.session.cursor.fetchone()[0]
 
     def _run(self, raw) -> None:
-        t = time.perf_counter()
+        last = time.perf_counter()
+
+        def stage(name: str) -> None:  # seconds per stage, for the benchmark
+            nonlocal last
+            now, key = time.perf_counter(), f"while reading: {name}"
+            self.seconds[key] = self.seconds.get(key, 0.0) + now - last
+            last = now
+
         cur = raw.cursor()
         cur.execute("SAVEPOINT bundle_early")
         try:
+            self.deferred = indexes.defer(cur)
+            self.locked = bool(self.deferred)
             self.supplied = figures.claim(cur)
+            stage("locks and indexes")
             self.counts = writer.write(
-                cur, self.actor_provider, staged_ids=True, lists=EARLY_WRITES, created_here=self.created_here
+                cur, self.actor_provider, stage, staged_ids=True, lists=EARLY_WRITES, created_here=self.created_here
             )
+            indexes.rebuild(cur, self.deferred, ("rota_shift",))  # the shifts are all written
+            stage("build indexes")
             self.ok = True
         except Exception as exc:  # written again after the read, where errors are reported
             if not isinstance(exc, psycopg.Error):
                 self.exception = exc
             cur.execute("ROLLBACK TO SAVEPOINT bundle_early")
-            self.supplied, self.counts, self.created_here = False, {}, set()
-        self.seconds = time.perf_counter() - t
+            self._undone()
+            stage("undone")
 
     def finish(self, cursor) -> bool:
         """After the read (the staging session not yet committed): whether the early writes stand."""
@@ -232,5 +247,10 @@ class EarlyWrite:
         """Close the savepoint, undoing the writes unless `keep` (a failed thread undid them itself)."""
         if self.ok and not keep:
             cursor.execute("ROLLBACK TO SAVEPOINT bundle_early")
-            self.supplied, self.counts, self.created_here = False, {}, set()
+            self._undone()
         cursor.execute("RELEASE SAVEPOINT bundle_early")
+
+    def _undone(self) -> None:
+        """The savepoint was rolled back: its writes, dropped indexes and locks with it."""
+        self.supplied, self.counts, self.created_here = False, {}, set()
+        self.deferred, self.locked = {}, False

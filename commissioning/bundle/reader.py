@@ -58,6 +58,8 @@ class Scanner:
         self.pos = 0
         self.base = 0  # characters dropped from the front of buf, for error positions
         self.eof = False
+        self.read_bytes = 0  # bytes read from fp (from where it stood when given, or last seek)
+        self.start = 0  # the byte offset in the file of the first of them
 
     def _more(self) -> bool:
         if self.eof:
@@ -68,10 +70,24 @@ class Scanner:
         except UnicodeDecodeError as exc:
             raise Invalid(f"not UTF-8: {exc.reason}") from None
         self.eof = not data
+        self.read_bytes += len(data)
         self.base += self.pos
         self.buf = self.buf[self.pos :] + text
         self.pos = 0
         return True
+
+    def offset(self) -> int:
+        """The byte offset in the file of the cursor (once per list: it encodes the buffer's rest)."""
+        pending = len(self.utf8.getstate()[0])  # bytes of a character cut by the chunk's end
+        return self.start + self.read_bytes - pending - len(self.buf[self.pos :].encode("utf-8"))
+
+    def seek(self, offset: int) -> None:
+        """Go on reading from byte `offset` of the file (which must begin a character)."""
+        self.fp.seek(offset)
+        self.utf8.reset()
+        self.base += self.pos + offset - self.offset()  # error positions stay near the truth
+        self.buf, self.pos, self.eof = "", 0, False
+        self.read_bytes, self.start = 0, offset
 
     def peek(self) -> str:
         """The next character that is not blank ('' at the end), not consumed."""
@@ -114,11 +130,12 @@ class Scanner:
 LIST_START = object()
 
 
-def stream(fp: BinaryIO) -> Iterator[tuple[str, Any]]:
+def stream(fp: BinaryIO | Scanner) -> Iterator[tuple[str, Any]]:
     """Yield ("format"|"timezone"|other scalar key, value) and, for a list, (list name, LIST_START),
     (list name, record) for each record in file order, then (list name, None) at the end of the
-    list (an empty list too). A top-level key holding an object yields (key, Ellipsis)."""
-    sc = Scanner(fp)
+    list (an empty list too). A top-level key holding an object yields (key, Ellipsis).
+    Given a Scanner, the caller may move it (`seek`) to a record's start where a list begins."""
+    sc = fp if isinstance(fp, Scanner) else Scanner(fp)
     if sc.peek() != "{":
         raise Invalid("the bundle must be a JSON object")
     sc.pos += 1

@@ -25,7 +25,7 @@ def example() -> dict:
 
 @pytest.fixture
 def helper(monkeypatch):
-    """Every file goes through the helper, which takes one block of 3 visits in every 2."""
+    """Every file goes through the helper, which reads the first half of the file from the visits on."""
     started = []
     real = spool.Helper
 
@@ -34,8 +34,7 @@ def helper(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(importer, "HELPER_SHARE", (1, 2))
-    monkeypatch.setattr(importer, "HELPER_BLOCK", 3)
+    monkeypatch.setattr(importer, "HELPER_SHARE", 0.5)
     monkeypatch.setattr(spool, "Helper", counting)
     return started
 
@@ -87,3 +86,31 @@ def test_a_file_cut_short_in_the_visits_lists_the_same_errors(example, helper, t
     assert together == _errors(io.BytesIO(path.read_bytes()))
     assert [e["path"] for e in together] == ["visits[1].status", "visits[4].status", ""]
     assert together[-1]["message"].startswith("not a valid JSON bundle")
+
+
+@pytest.mark.django_db
+def test_a_split_point_inside_a_record_means_one_process_reads_it_all(example, helper, monkeypatch, tmp_path):
+    """Should the helper's head end inside a record (a layout the boundary search misreads), the
+    helper says so and the file is read again by one process: the same errors, and nothing lost."""
+    real = spool.split_point
+    monkeypatch.setattr(spool, "split_point", lambda *args: real(*args) + 12)  # inside the record there
+    bad = copy.deepcopy(example)
+    expected = _mistakes(bad)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad, indent=1))
+    alone = _errors(io.BytesIO(path.read_bytes()))
+    readings = []
+    real_import = importer._import
+
+    def reading(*args, split):
+        readings.append(split)
+        return real_import(*args, split=split)
+
+    monkeypatch.setattr(importer, "_import", reading)
+    assert _errors(path) == alone
+    assert readings == [True, False]  # with the helper, then again without
+    assert sorted(e["path"] for e in alone) == sorted(expected)
+    assert helper == [str(path)]  # started once, for the first reading only
+    counts = import_bundle(EXAMPLE_BUNDLE)
+    assert counts["visits"]["created"] == len(example["visits"]) == Visit.objects.count()
+    assert Attendance.objects.count() == sum(len(v["attendances"]) for v in example["visits"])

@@ -10,12 +10,13 @@ from __future__ import annotations
 import copy
 import io
 import json
+from datetime import timedelta
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
-from commissioning.bundle import figures, importer, parallel
+from commissioning.bundle import figures, importer, indexes, parallel
 from commissioning.bundle.importer import BundleInvalid, import_bundle
 from commissioning.models import Contract, Organisation
 from homecare.lib.dates import parse_iso_week
@@ -37,9 +38,14 @@ FIGURES = {
 @pytest.fixture
 def two_connections(monkeypatch):
     """Every bundle file takes the two-connection path; what it did is recorded."""
-    seen = {"sessions": 0, "supplied": 0, "recomputed": 0, "early kept": []}
+    seen = {"sessions": 0, "supplied": 0, "recomputed": 0, "early kept": [], "indexes deferred": []}
     real_session, real_insert, real_recompute = parallel.StagingSession, figures.insert, figures.recompute
-    real_finish = parallel.EarlyWrite.finish
+    real_finish, real_defer = parallel.EarlyWrite.finish, indexes.defer
+
+    def defer(cursor):
+        deferred = real_defer(cursor)
+        seen["indexes deferred"].append(bool(deferred))
+        return deferred
 
     def finish(self, cursor):
         kept = real_finish(self, cursor)
@@ -65,6 +71,7 @@ def two_connections(monkeypatch):
     monkeypatch.setattr(figures, "insert", insert)
     monkeypatch.setattr(figures, "recompute", recompute)
     monkeypatch.setattr(parallel.EarlyWrite, "finish", finish)
+    monkeypatch.setattr(indexes, "defer", defer)
     return seen
 
 
@@ -101,7 +108,9 @@ def test_a_first_load_matches_the_worked_example(two_connections):
     example = json.loads(EXAMPLE_BUNDLE.read_text())
     counts = import_bundle(EXAMPLE_BUNDLE)
     # The lists before the visits were written while the visits were read, and kept.
-    assert two_connections == {"sessions": 1, "supplied": 1, "recomputed": 0, "early kept": [True]}
+    assert two_connections == {
+        "sessions": 1, "supplied": 1, "recomputed": 0, "early kept": [True], "indexes deferred": [True]
+    }
     assert counts["visits"] == {"created": len(example["visits"]), "updated": 0, "unchanged": 0}
     assert counts["attendances"]["created"] == sum(len(v["attendances"]) for v in example["visits"])
     assert counts["shifts"]["created"] == len(example["shifts"]) == Shift.objects.count()
@@ -124,7 +133,10 @@ def test_importing_again_changes_nothing(two_connections):
     again = import_bundle(EXAMPLE_BUNDLE)
     assert all(c["created"] == 0 and c["updated"] == 0 for c in again.values()), again
     # Not a first load the second time: the triggers keep the figures, which nothing changed.
-    assert two_connections == {"sessions": 2, "supplied": 1, "recomputed": 0, "early kept": [True, True]}
+    # Nor are the indexes built again: the tables hold rows.
+    assert two_connections == {
+        "sessions": 2, "supplied": 1, "recomputed": 0, "early kept": [True, True], "indexes deferred": [True, False]
+    }
     assert _figures() == before
 
 
@@ -165,9 +177,11 @@ def test_a_mistake_only_the_cross_record_checks_find_rolls_back_the_writes(two_c
 def test_without_figures_from_the_staging_session_the_import_computes_them(two_connections, monkeypatch):
     """Another writer could store rota rows for the provider between the two connections' looks:
     the staging session then makes no figures, and the import's transaction computes them."""
-    monkeypatch.setattr(figures, "compute", lambda cursor, schema: False)
+    monkeypatch.setattr(figures, "compute", lambda cursor, schema, **kwargs: False)
     import_bundle(EXAMPLE_BUNDLE)
-    assert two_connections == {"sessions": 1, "supplied": 0, "recomputed": 1, "early kept": [True]}
+    assert two_connections == {
+        "sessions": 1, "supplied": 0, "recomputed": 1, "early kept": [True], "indexes deferred": [True]
+    }
     written = _figures()
     assert written["rota_shiftfigures"] and written == _recomputed()
 
@@ -220,3 +234,54 @@ def test_a_role_that_may_not_create_a_schema_imports_on_one_connection(two_conne
     assert two_connections["sessions"] == 1 and two_connections["supplied"] == 0
     assert counts["shifts"]["created"] == Shift.objects.count() > 0
     assert _figures() == _recomputed()  # the triggers kept them, on the one connection
+
+
+def _rota_catalogue() -> list[str]:
+    """Every index and constraint of rota's tables, as the database would recreate it."""
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) UNION ALL "
+            "SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = ANY(%s::regclass[]) ORDER BY 1",
+            [list(indexes.TABLES), list(indexes.TABLES)],
+        )
+        return [r[0] for r in c.fetchall()]
+
+
+def test_a_first_load_builds_the_rota_indexes_again_and_they_still_refuse_bad_rows(two_connections):
+    """Into empty rota tables the indexes are built once, after the rows: all of them come back as
+    they were, and the database's own rules hold from then on."""
+    before = _rota_catalogue()
+    assert any("EXCLUDE USING gist" in d for d in before) and len(before) > 20
+    import_bundle(EXAMPLE_BUNDLE)
+    assert two_connections["indexes deferred"] == [True]
+    assert _rota_catalogue() == before
+    shift = Shift.objects.order_by("id").first()
+    with pytest.raises(IntegrityError), transaction.atomic():  # the same worker, half an hour later
+        Shift.objects.create(
+            provider_id=shift.provider_id, worker_id=shift.worker_id, ref="S-OVERLAP",
+            start=shift.start + timedelta(minutes=30), end=shift.end + timedelta(minutes=30),
+        )  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Visit.objects.create(**{**_fields(Visit.objects.first()), "id": None})  # the same ref again
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_an_import_does_not_wait_for_someone_reading_the_rota(two_connections, monkeypatch):
+    """Where the rota tables cannot be locked at once (another session is reading them), the
+    import keeps their indexes and writes row by row, with the same result."""
+    monkeypatch.setattr(indexes, "LOCK_TIMEOUT", "200ms")
+    before = _rota_catalogue()
+    reader = psycopg.connect(**connection.get_connection_params())
+    try:
+        reader.execute("SELECT count(*) FROM rota_visit")  # its transaction stays open: a lock held
+        counts = import_bundle(EXAMPLE_BUNDLE)
+    finally:
+        reader.close()
+    assert two_connections["indexes deferred"] == [False]
+    assert counts["shifts"]["created"] == Shift.objects.count() > 0
+    assert _rota_catalogue() == before
+    assert _figures() == _recomputed()
