@@ -10,12 +10,8 @@ every figure of theirs comes from the bundle alone, so it can be worked out besi
   `rota_visit_figures_select_sql` take their inputs as SQL, here the staged rows;
 * keyed by the ids the rows were staged with (staging.ID_LISTS), which the import's plain inserts
   keep, so the order of ids (the rules' last tie-break) is the one the rows get;
-* written by the import's transaction (`insert_visits`, `insert`), with rota's triggers told to
-  leave the figures to it (`SUPPLIED`, a setting local to that transaction: `claim`).
-
-The shifts' figures (a window over each worker's day) are worked out beside; the visits' (a group
-by visit) by the import's transaction itself, after its writes and while the checks still run, which
-evens out the two connections' work."""
+* written by the import's transaction (`insert`), with rota's triggers told to leave the figures to
+  it (`SUPPLIED`, a setting local to that transaction: `claim`)."""
 
 from __future__ import annotations
 
@@ -37,26 +33,32 @@ _ATTENDANCES = (
     "JOIN stg_people p ON p.prov = v.prov AND p.ref = v.person "
     "WHERE a.check_in IS NOT NULL"
 )
-_VISIT_ATTENDANCES = (
-    "SELECT v.id AS visit_id, a.check_in, a.check_out FROM stg_attendances a JOIN stg_visits v ON v.idx = a.pidx"
-)
+# A staged attendance knows its visit by the visit's index (pidx): grouped by that, and only then
+# joined to the visits (one join of the groups instead of one of every attendance).
+_VISIT_ATTENDANCES = "SELECT a.pidx AS visit_id, a.check_in, a.check_out FROM stg_attendances a"
 
 
 def compute(cursor, schema: str, *, known_first_load: bool = False) -> bool:
     """In the staging session, once the checks found nothing: when the staged rota is a first load,
-    its shifts' figures, into `schema`.fig_shifts, for the import's transaction to write (the
-    visits' are simpler: it works them out itself, `insert_visits`, while this runs). Whether it
-    made them. `known_first_load`: the import's transaction found the rota tables empty and holds
-    them locked (indexes.py); looking again would wait for it to commit."""
+    its figures, into `schema`.fig_shifts and `schema`.fig_visits, for the import's transaction to
+    write. Whether it made them. `known_first_load`: the import's transaction found the rota tables
+    empty and holds them locked (indexes.py); looking again would wait for it to commit."""
     if not known_first_load:
         cursor.execute(first_load_sql())
         if not cursor.fetchone()[0]:
             return False
-    cursor.execute("SELECT rota_shift_figures_select_sql(%s, %s)", [_SHIFTS, _ATTENDANCES])
-    shifts = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT rota_shift_figures_select_sql(%s, %s), rota_visit_figures_select_sql(%s)",
+        [_SHIFTS, _ATTENDANCES, _VISIT_ATTENDANCES],
+    )
+    shifts, visits = cursor.fetchone()
     cursor.execute(
         f"CREATE UNLOGGED TABLE {schema}.fig_shifts AS SELECT f.shift_id, s.prov, s.start, f.attendances, "
         f"f.contact, f.travel_minutes FROM ({shifts}) f JOIN stg_shifts s ON s.id = f.shift_id"
+    )
+    cursor.execute(
+        f"CREATE UNLOGGED TABLE {schema}.fig_visits AS SELECT v.id AS visit_id, v.prov, v.planned_start, "
+        f"f.carers_done, f.longest FROM ({visits}) f JOIN stg_visits v ON v.idx = f.visit_id"
     )
     return True
 
@@ -112,27 +114,18 @@ def recompute(cursor) -> None:
         cursor.execute(sql)
 
 
-def insert_visits(cursor) -> None:
-    """In the import's transaction, once its visits and attendances are written, while the staging
-    session checks: the visits' figures, from the staged rows (keyed by the ids they were staged
-    with, which a first load's plain inserts keep). Should the checks fail, the transaction is
-    rolled back with them."""
-    cursor.execute("SELECT rota_visit_figures_select_sql(%s)", [_VISIT_ATTENDANCES])
-    visits = cursor.fetchone()[0]
-    cursor.execute(
-        "INSERT INTO rota_visitfigures (visit_id, provider_id, planned_start, carers_done, longest) "
-        f"SELECT f.visit_id, o.id, v.planned_start, f.carers_done, f.longest FROM ({visits}) f "
-        "JOIN stg_visits v ON v.id = f.visit_id "
-        "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = v.prov ORDER BY f.visit_id"
-    )
-
-
 def insert(cursor) -> None:
-    """In the import's transaction, once the staging session's shift figures are made: those; then
-    rota's triggers are back on."""
+    """In the import's transaction, once its rota is written: the staging session's figures (keyed by
+    the ids the rows were staged with, which a first load's plain inserts keep); then rota's
+    triggers are back on."""
     cursor.execute(
         "INSERT INTO rota_shiftfigures (shift_id, provider_id, start, attendances, contact, travel_minutes) "
         "SELECT f.shift_id, o.id, f.start, f.attendances, f.contact, f.travel_minutes FROM fig_shifts f "
         "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = f.prov ORDER BY f.shift_id"
+    )
+    cursor.execute(
+        "INSERT INTO rota_visitfigures (visit_id, provider_id, planned_start, carers_done, longest) "
+        "SELECT f.visit_id, o.id, f.planned_start, f.carers_done, f.longest FROM fig_visits f "
+        "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = f.prov ORDER BY f.visit_id"
     )
     cursor.execute("SELECT set_config(%s, '', true)", [SETTING])

@@ -58,7 +58,7 @@ PARALLEL_MIN_BYTES = 8 << 20
 # The helper reads the visits list's head: this share of the file from where the list begins (in
 # exports and generated bundles the list runs nearly to the end). The importer reads the other
 # lists too, so it keeps the smaller part.
-HELPER_SHARE = 0.6
+HELPER_SHARE = 0.58
 
 
 # Lists with datetimes (nested ones are read with their parent).
@@ -78,8 +78,10 @@ def _known_zone(name: str) -> bool:
 class _Reader(Records):
     """Routes streamed records into the stager and collects per-record errors. With a `helper`
     (spool.Helper: a second process), the head of the first visits list is the helper's: this
-    reads on from the split point, numbering its visits from spool.TAIL_BASE until the helper has
-    counted the head (`join_helper`, then `renumber` once the rows are staged)."""
+    reads on from the split point, numbering its visits from spool.TAIL_BASE. They keep those
+    numbers in staging (after the head's, so in file order still: every check that orders by index
+    holds); only the paths of errors are renumbered (`real_paths`), once the helper has counted
+    the head (`join_helper`)."""
 
     def __init__(self, stager: staging.Stager, helper: spool.Helper | None = None):
         super().__init__(stager, max_errors=MAX_ERRORS)
@@ -165,25 +167,21 @@ class _Reader(Records):
         self.helper = None
         if not result["ok"]:
             raise spool.SplitFailed
-        self.head = head = result["count"]
+        self.head = result["count"]
         at = len(self.errors) if self.section_at is None else self.section_at
         self.errors[at:at] = [{"path": p, "message": m} for _, p, m in result["errors"]]
         del self.errors[MAX_ERRORS:]
-        for e in self.errors:
-            if (found := _TAIL_PATH.match(e["path"])) and int(found.group(1)) >= spool.TAIL_BASE:
-                e["path"] = f"{spool.SPLIT_LIST}[{int(found.group(1)) - spool.TAIL_BASE + head}]{e['path'][found.end():]}"
         for row in result["bad"]:
             self.sink.add_bad(spool.SPLIT_LIST, tuple(row))
         self.unowned.update(result["unowned"])
 
-    def renumber(self, cursor) -> None:
-        """Once every row is staged: our visits (and their attendances' parent index) get their
-        real index, after the helper's head."""
-        if self.head is None:
+    def real_paths(self, errors: list[dict]) -> None:
+        """Give the errors of our visits (numbered from spool.TAIL_BASE) their index in the file."""
+        if not self.head:
             return
-        shift = self.head - spool.TAIL_BASE
-        cursor.execute(f"UPDATE stg_{spool.SPLIT_LIST} SET idx = idx + %s WHERE idx >= %s", [shift, spool.TAIL_BASE])
-        cursor.execute("UPDATE stg_attendances SET pidx = pidx + %s WHERE pidx >= %s", [shift, spool.TAIL_BASE])
+        for e in errors:
+            if (found := _TAIL_PATH.match(e["path"])) and int(found.group(1)) >= spool.TAIL_BASE:
+                e["path"] = f"{spool.SPLIT_LIST}[{int(found.group(1)) - spool.TAIL_BASE + self.head}]{e['path'][found.end():]}"
 
 
 # How the first visit record opens ({, blanks, its first key): where the helper's head may end.
@@ -249,6 +247,7 @@ def _import(source, actor, timings: dict | None, *, split: bool) -> dict:
     actor_provider = _actor_provider_ref(actor)
     stage = _Stages(timings)
     fp, close = _open(source)
+    reader = None
     try:
         with ExitStack() as stack:
             # Entered first, so closed last: its tables are dropped after the transaction ends.
@@ -301,7 +300,6 @@ def _import(source, actor, timings: dict | None, *, split: bool) -> dict:
             reader.join_helper()
             stage("wait for the helper process's last rows")
             stager.finish()
-            reader.renumber(scursor)
             stage("read, check and stage records")
             errors = reader.errors
             if isinstance(reader.timezone, str) and not any(e["path"] == "timezone" for e in errors):
@@ -348,6 +346,10 @@ def _import(source, actor, timings: dict | None, *, split: bool) -> dict:
             stage("drop staging")
         stage("commit")
         return counts
+    except BundleInvalid as exc:
+        if reader is not None:
+            reader.real_paths(exc.errors)
+        raise
     finally:
         if close:
             fp.close()
@@ -393,9 +395,6 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
     )
     indexes.rebuild(cursor, deferred, ("rota_shift", "rota_visit", "rota_attendance"))
     stage("build indexes")
-    if supplied:
-        figures.insert_visits(cursor)
-        stage("figures")
     errors = session.join()
     stage("wait for the checks")
     if errors:
