@@ -63,6 +63,8 @@ def test_twenty_mistakes_give_the_same_errors_in_the_same_order(example, helper,
     expected = _mistakes(bad)
     bad["visits"][7]["planned_start"] = "2025-02-30T10:00"  # and one the schema check finds, in the helper's share
     expected.append("visits[7]")  # the schema sees the shape only: the record is named
+    bad["visits"][-3]["status"] = "lost"  # and one in the importer's share (numbered after the head)
+    expected.append(f"visits[{len(bad['visits']) - 3}].status")
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad, indent=1))
     alone = _errors(io.BytesIO(path.read_bytes()))
