@@ -58,7 +58,7 @@ PARALLEL_MIN_BYTES = 8 << 20
 # The helper reads the visits list's head: this share of the file from where the list begins (in
 # exports and generated bundles the list runs nearly to the end). The importer reads the other
 # lists too, so it keeps the smaller part.
-HELPER_SHARE = 0.58
+HELPER_SHARE = 0.65
 
 
 # Lists with datetimes (nested ones are read with their parent).
@@ -89,6 +89,7 @@ class _Reader(Records):
         self.timezone: Any = None
         self.helper = helper
         self.head: int | None = None  # records in the helper's head, once it has counted them
+        self.expected: tuple[int, int] | None = None  # the head's range, as found where the list began
         # Where the helper's errors go in self.errors: where the visits list began.
         self.section_at: int | None = None
         # Called once where the visits list begins.
@@ -99,7 +100,7 @@ class _Reader(Records):
         seen: set[str] = set()
         dated_seen = False  # a list with datetimes has begun
         sc = Scanner(fp)
-        helper, pump = self.helper, 0
+        helper = self.helper
         for key, value in stream(sc):
             if value is LIST_START:
                 dated_seen = dated_seen or key in DATED_LISTS
@@ -110,7 +111,6 @@ class _Reader(Records):
                     self.section_at = len(self.errors)
                     if self._split(sc):
                         index[key] = spool.TAIL_BASE
-                        pump = 1
                 continue
             if key == "format":
                 self.format = value
@@ -122,7 +122,7 @@ class _Reader(Records):
                     continue
                 i = index.get(key, 0)
                 index[key] = i + 1
-                if pump and not i & 1023:
+                if helper is not None and not i & 1023:
                     helper.pump()  # copy the batches the helper has ready
                 self.record(key, i, value)
             elif key not in seen:
@@ -134,20 +134,14 @@ class _Reader(Records):
             self.error("timezone", "not a known IANA timezone")
 
     def _split(self, sc: Scanner) -> bool:
-        """Where the first visits list begins: give the helper its head and go on from its end.
-        Whether it has one (not when no record boundary was found, or the list is empty)."""
-        helper = self.helper
+        """Where the first visits list begins: go on from the end of the helper's head, if it has
+        one (the helper works it out alone; join_helper checks that it is this one)."""
         if sc.peek() != "{":
-            helper.tell()
+            return False  # empty: the helper's head, if any, is not in this list
+        self.expected = self.helper.head(sc.offset())
+        if self.expected is None:
             return False
-        start = sc.offset()
-        opening = _OPENING.match(sc.buf, sc.pos)
-        end = spool.split_point(helper.path, start, opening.group().encode(), HELPER_SHARE) if opening else None
-        if end is None:
-            helper.tell()
-            return False
-        helper.tell(start, end, self.owners.get("people", {}))
-        sc.seek(end)
+        sc.seek(self.expected[1])
         return True
 
     def _timezone(self, value: Any, dated_seen: bool) -> None:
@@ -165,7 +159,7 @@ class _Reader(Records):
             return
         result = self.helper.finish()
         self.helper = None
-        if not result["ok"]:
+        if not result["ok"] or tuple(result["range"] or ()) != tuple(self.expected or ()):
             raise spool.SplitFailed
         self.head = result["count"]
         at = len(self.errors) if self.section_at is None else self.section_at
@@ -184,8 +178,6 @@ class _Reader(Records):
                 e["path"] = f"{spool.SPLIT_LIST}[{int(found.group(1)) - spool.TAIL_BASE + self.head}]{e['path'][found.end():]}"
 
 
-# How the first visit record opens ({, blanks, its first key): where the helper's head may end.
-_OPENING = re.compile(r'\{[ \t\r\n]*"[^"\\]*"')
 _TAIL_PATH = re.compile(rf"{spool.SPLIT_LIST}\[(\d+)\]")
 
 
@@ -193,7 +185,7 @@ def _helper_for(source, cursor) -> spool.Helper | None:
     """A second process for a big bundle file (see spool.py)."""
     if not _big_file(source):
         return None
-    return spool.Helper(str(source), cursor, max_errors=MAX_ERRORS)
+    return spool.Helper(str(source), cursor, share=HELPER_SHARE, max_errors=MAX_ERRORS)
 
 
 def _parallel(source) -> bool:

@@ -1,29 +1,30 @@
 """A second process for the import's Python work: it reads the head of the bundle's first visits
 list (over half of a city's rows) while the importer reads the rest of the file.
 
-Where the visits list begins, the importer picks a record boundary further on (`split_point`) and
-tells this process (`main`, child side) the byte range [start, end) of the head; it goes on itself
-from `end` (`Helper`, parent side). Neither decodes the other's records. The child flattens and
+Both work out the same range from the file alone (`head_range`): the child at once, by finding the
+top-level `"visits": [` itself, the importer where its reader reaches that list. The head ends at a
+record boundary about `share` of the way from the list's start to the end of the file. The child
+(`main`) reads the people before it for their owners, then the head; the importer (`Helper`, parent
+side) seeks past the head and reads on. Neither decodes the other's records. The child flattens and
 checks its records as the importer would; it formats their rows as COPY text into spool files, a
 batch at a time, and says so on stdout (`batch N`); the importer streams each batch into the
 staging tables as it comes (its connection is idle between its own COPYs) and deletes it, so the
 spool stays a few batches long. At the end the child sends its errors (with the index of their
-record), the refs of its records that failed their check, and how many records the head held.
+record), the refs of its records that failed their check, the range it read and how many records
+the head held.
 
-The importer numbers its own visits from TAIL_BASE until then (the index of its first one is only
-known once the child has counted the head), and renumbers them after (importer._Reader).
+The importer numbers its own visits from TAIL_BASE (the index of its first one is only known once
+the child has counted the head) and renumbers their errors' paths at the end (importer._Reader).
 
-The split point is a guess, checked: it is the first place after the chosen share of the file
-where a comma is followed by a record opening the way the list's first record opens. The child
-reads whole records from `start` that must end exactly at `end`, each followed by a comma; if one
-runs past `end` (the guess fell inside a record) or the list ends before it, the head is not what
-it seemed, the child says so (`ok` false) and the importer starts again without a helper
-(`SplitFailed`). A string cannot hold the pattern (its quotes would be escaped), so exports and
-generated bundles always split.
+Every guess is checked, and any doubt means the file is read again by one process (`SplitFailed`,
+everything rolled back): the child's range must be the one the importer works out where its reader
+really meets the list (a `"visits": [` found by searching might not be the top-level one), and the
+head must be whole records, each followed by a comma, ending exactly at its end (the boundary is the
+first comma followed by a record opening the way the list's first record opens; a JSON string
+cannot hold that, its quotes being escaped, so exports and generated bundles always split).
 
 The child imports no Django (it never touches the database): only reader.py, lists.py, schema.py.
 """
-
 from __future__ import annotations
 
 import json
@@ -57,23 +58,62 @@ TAIL_BASE = 1 << 30
 
 # How far past the chosen share of the file to look for a record boundary.
 SEARCH_BYTES = 1 << 20
+# The child finds the lists a chunk at a time, each searched with the end of the one before.
+READ_CHUNK = 1 << 20
+SEARCH_OVERLAP = 4096
 
 
 class SplitFailed(Exception):
-    """The split point was not a record boundary of the visits list: read again on one process."""
+    """The helper's head was not what the importer met: read again on one process."""
 
 
-def split_point(path: str, start: int, opening: bytes, share: float) -> int | None:
-    """The byte offset of a record boundary of the list beginning at `start`, about `share` of the
-    way from there to the end of the file: the first comma (and blanks) followed by `opening`, the
-    bytes that open the list's first record. None when there is none near."""
+def _list_start(name: bytes) -> re.Pattern:
+    return re.compile(rb'"' + name + rb'"[ \t\r\n]*:[ \t\r\n]*\[[ \t\r\n]*')
+
+
+_VISITS = _list_start(SPLIT_LIST.encode())
+_PEOPLE = _list_start(b"people")
+# How a record opens ({, blanks, its first key): where the head may end.
+_OPENING = re.compile(rb'\{[ \t\r\n]*"[^"\\]*"')
+
+
+def head_range(path: str, start: int, share: float) -> tuple[int, int] | None:
+    """The helper's head of the list whose first record is at byte `start` of the file: [start, end),
+    where `end` is the first comma (and blanks) followed by a record opening the way the first one
+    opens, about `share` of the way from `start` to the end of the file. None when the list is empty
+    or there is no such boundary near."""
     with open(path, "rb") as f:
-        size = f.seek(0, os.SEEK_END)
+        size = os.fstat(f.fileno()).st_size
+        f.seek(start)
+        opening = _OPENING.match(f.read(4096))
+        if opening is None:
+            return None
         guess = start + int((size - start) * share)
         f.seek(guess)
         window = f.read(SEARCH_BYTES)
-    found = re.search(rb",[ \t\r\n]*(" + re.escape(opening) + rb")", window)
-    return guess + found.start(1) if found else None
+    found = re.compile(rb",[ \t\r\n]*(" + re.escape(opening.group()) + rb")").search(window)
+    return (start, guess + found.start(1)) if found else None
+
+
+def _search(f, pattern: re.Pattern, start: int = 0, stop: int | None = None) -> tuple[int, int] | None:
+    """The byte range of `pattern`'s first match in the file from `start` (before `stop`), read a
+    chunk at a time (memory stays flat however big the file)."""
+    f.seek(start)
+    at, keep = start, b""
+    while stop is None or at < stop:
+        chunk = f.read(READ_CHUNK)
+        if not chunk:
+            return None
+        data = keep + chunk
+        found = pattern.search(data)
+        base = at - len(keep)
+        if found and found.end() < len(data):  # a match at the very end may go on (blanks)
+            if stop is not None and base + found.start() >= stop:
+                return None
+            return base + found.start(), base + found.end()
+        keep = data[-SEARCH_OVERLAP:]
+        at += len(chunk)
+    return None
 
 
 # --- child side ---------------------------------------------------------------------------------
@@ -146,16 +186,19 @@ class _Range:
         return data
 
 
-def main(path: str, outdir: str, max_errors: int) -> None:
-    """Read the head (its range and the people's owners come on stdin as one JSON line)."""
-    header = json.loads(sys.stdin.readline() or "{}")
+def main(path: str, outdir: str, share: float, max_errors: int) -> None:
     sink = _TextSink(outdir)
     records = _ChildRecords(sink, max_errors=max_errors)
-    records.owners["people"] = header.get("owners", {})
-    count, ok = 0, True
-    if header.get("start") is not None:
-        with open(path, "rb") as fp:
-            sc = Scanner(_Range(fp, header["start"], header["end"]))
+    count, ok, head = 0, True, None
+    with open(path, "rb") as fp:
+        visits = _search(fp, _VISITS)
+        if visits:
+            head = head_range(path, visits[1], share)
+        if head:
+            people = _search(fp, _PEOPLE, 0, visits[0])
+            if people:  # their owners, for the visits' (the importer stages the people themselves)
+                _read_owners(Scanner(_Range(fp, people[1], visits[0])), records)
+            sc = Scanner(_Range(fp, *head))
             try:
                 while sc.peek() != "":
                     records.record(SPLIT_LIST, count, sc.value())
@@ -165,9 +208,23 @@ def main(path: str, outdir: str, max_errors: int) -> None:
                 ok = False  # the end was not a record boundary of the list (or the JSON is bad there)
     sink.flush()
     unowned = {name: n for name, n in records.unowned.items() if name in CHILD_LISTS}
-    done = {"errors": records.errors, "bad": sink.bad, "count": count, "ok": ok, "unowned": unowned}
+    done = {
+        "errors": records.errors, "bad": sink.bad, "range": head, "count": count, "ok": ok, "unowned": unowned,
+    }  # fmt: skip
     sys.stdout.write("done " + json.dumps(done) + "\n")
     sys.stdout.flush()
+
+
+def _read_owners(sc: Scanner, records: Records) -> None:
+    """The people list's records, for their owners only; where it is not plain JSON the visits are
+    staged without theirs (checks.derive_owners finds them), and the importer reports the errors."""
+    try:
+        while sc.peek() not in ("]", ""):
+            records.record("people", 0, sc.value())
+            if sc.peek() == ",":
+                sc.pos += 1
+    except Invalid:
+        pass
 
 
 # --- parent side --------------------------------------------------------------------------------
@@ -178,17 +235,14 @@ class HelperFailed(RuntimeError):
 
 
 class Helper:
-    """The importer's side: starts the child, tells it its range, streams its batches into the
-    staging tables."""
+    """The importer's side: starts the child, streams its batches into the staging tables."""
 
-    def __init__(self, path: str, cursor, *, max_errors: int):
-        self.path, self.cursor = path, cursor
+    def __init__(self, path: str, cursor, *, share: float, max_errors: int):
+        self.path, self.cursor, self.share = path, cursor, share
         self.dir = tempfile.mkdtemp(prefix="bundle-spool-")
         self.stderr = open(os.path.join(self.dir, "stderr"), "w+b")  # noqa: SIM115 - closed in close()
-        # Started before the read, so that it is ready (its imports done) when the visits begin.
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "commissioning.bundle.spool", str(path), self.dir, str(max_errors)],
-            stdin=subprocess.PIPE,
+            [sys.executable, "-m", "commissioning.bundle.spool", str(path), self.dir, str(share), str(max_errors)],
             stdout=subprocess.PIPE,
             stderr=self.stderr,
             cwd=ROOT,
@@ -197,23 +251,16 @@ class Helper:
         self.fd = self.proc.stdout.fileno()
         os.set_blocking(self.fd, False)
         self.pending = b""
-        self.told = False
         self.result: dict | None = None
         self.sql = {
             name: f"COPY {stg(BY_NAME[name])} ({', '.join(q(c) for c in staged_columns(BY_NAME[name]))}) FROM STDIN"
             for name in CHILD_LISTS
         }
 
-    def tell(self, start: int | None = None, end: int | None = None, owners: dict | None = None) -> None:
-        """Give the child its range (none: nothing to read) and the people's owners known so far."""
-        if self.told:
-            return
-        self.told = True
-        try:
-            self.proc.stdin.write(json.dumps({"start": start, "end": end, "owners": owners or {}}).encode() + b"\n")
-            self.proc.stdin.close()
-        except BrokenPipeError:
-            pass  # it has died: pump() says so
+    def head(self, start: int) -> tuple[int, int] | None:
+        """Where the importer's reader meets the visits list (its first record at byte `start`): the
+        head the child reads, if it is the list the child found (checked at the end)."""
+        return head_range(self.path, start, self.share)
 
     def pump(self, *, block: bool = False) -> None:
         """Copy the batches the child has finished; with `block`, until it is done."""
@@ -249,9 +296,8 @@ class Helper:
 
     def finish(self) -> dict[str, Any]:
         """Wait for the child and copy the rest: {"errors": [(i, path, message)], "bad": [row],
-        "count": records in the head, "ok": whether it ended where it should, "unowned": {list:
-        rows staged without their owner}}."""
-        self.tell()
+        "range": [start, end] of the head or None, "count": records in it, "ok": whether they ended
+        where they should, "unowned": {list: rows staged without their owner}}."""
         self.pump(block=True)
         self.proc.wait()
         return self.result
@@ -260,13 +306,11 @@ class Helper:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            if pipe and not pipe.closed:
-                pipe.close()
+        self.proc.stdout.close()
         self.stderr.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    path, outdir, max_errors = sys.argv[1:4]
-    main(path, outdir, int(max_errors))
+    path, outdir, share, max_errors = sys.argv[1:5]
+    main(path, outdir, float(share), int(max_errors))

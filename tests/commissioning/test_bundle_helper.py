@@ -23,19 +23,32 @@ def example() -> dict:
     return json.loads(EXAMPLE_BUNDLE.read_text())
 
 
+class _Started(list):
+    heads: list[int]
+
+
 @pytest.fixture
 def helper(monkeypatch):
     """Every file goes through the helper, which reads the first half of the file from the visits on."""
-    started = []
+    started = _Started()
     real = spool.Helper
 
-    def counting(*args, **kwargs):
-        started.append(args[0])
-        return real(*args, **kwargs)
+    class Counting(real):
+        def __init__(self, *args, **kwargs):
+            started.append(args[0])
+            super().__init__(*args, **kwargs)
+
+        def finish(self):
+            result = super().finish()
+            heads.append(result["count"])
+            return result
+
+    heads = []
 
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(importer, "HELPER_SHARE", 0.5)
-    monkeypatch.setattr(spool, "Helper", counting)
+    monkeypatch.setattr(spool, "Helper", Counting)
+    started.heads = heads
     return started
 
 
@@ -49,6 +62,8 @@ def _errors(source) -> list[dict]:
 def test_the_example_read_by_two_processes_gives_the_same_rows(example, helper, tmp_path):
     counts = import_bundle(EXAMPLE_BUNDLE)
     assert helper == [str(EXAMPLE_BUNDLE)]
+    # The helper read the head, over a third of the visits; the importer the rest.
+    assert len(example["visits"]) / 3 < helper.heads[0] < len(example["visits"])
     assert counts["visits"] == {"created": 6652, "updated": 0, "unchanged": 0}
     assert counts["attendances"]["created"] == sum(len(v["attendances"]) for v in example["visits"])
     assert Visit.objects.filter(provider__ref="P1").count() == sum(1 for v in example["visits"] if "-P1-" in v["ref"])
@@ -90,17 +105,8 @@ def test_a_file_cut_short_in_the_visits_lists_the_same_errors(example, helper, t
     assert together[-1]["message"].startswith("not a valid JSON bundle")
 
 
-@pytest.mark.django_db
-def test_a_split_point_inside_a_record_means_one_process_reads_it_all(example, helper, monkeypatch, tmp_path):
-    """Should the helper's head end inside a record (a layout the boundary search misreads), the
-    helper says so and the file is read again by one process: the same errors, and nothing lost."""
-    real = spool.split_point
-    monkeypatch.setattr(spool, "split_point", lambda *args: real(*args) + 12)  # inside the record there
-    bad = copy.deepcopy(example)
-    expected = _mistakes(bad)
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(bad, indent=1))
-    alone = _errors(io.BytesIO(path.read_bytes()))
+def _read_twice(monkeypatch, path) -> tuple[list[dict], list[bool]]:
+    """The errors of `path`, and with or without the helper each reading of it was."""
     readings = []
     real_import = importer._import
 
@@ -109,10 +115,52 @@ def test_a_split_point_inside_a_record_means_one_process_reads_it_all(example, h
         return real_import(*args, split=split)
 
     monkeypatch.setattr(importer, "_import", reading)
-    assert _errors(path) == alone
+    return _errors(path), readings
+
+
+@pytest.mark.django_db
+def test_a_head_ending_inside_a_record_means_one_process_reads_it_all(example, helper, monkeypatch, tmp_path):
+    """The first visit opens with "worker" (a mistake), as attendances do: the head's end is found
+    between two attendances of a two-carer visit, inside it. The helper says so and the file is read
+    again by one process: the same errors, nothing lost."""
+    bad = copy.deepcopy(example)
+    bad["visits"][0] = {"worker": "W", **bad["visits"][0]}
+    bad["visits"][-2]["status"] = "lost"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    alone = _errors(io.BytesIO(path.read_bytes()))
+    together, readings = _read_twice(monkeypatch, path)
     assert readings == [True, False]  # with the helper, then again without
-    assert sorted(e["path"] for e in alone) == sorted(expected)
+    assert together == alone
+    assert [e["path"] for e in alone] == ["visits[0]", f"visits[{len(bad['visits']) - 2}].status"]
     assert helper == [str(path)]  # started once, for the first reading only
+
+
+@pytest.mark.django_db
+def test_a_visits_key_inside_a_record_means_one_process_reads_it_all(example, helper, monkeypatch, tmp_path):
+    """The helper finds the visits list by searching: a person with a "visits" field (a mistake)
+    comes first. Its range is not the one the importer meets, so the file is read again."""
+    bad = copy.deepcopy(example)
+    bad["people"][0]["visits"] = []
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    alone = _errors(io.BytesIO(path.read_bytes()))
+    together, readings = _read_twice(monkeypatch, path)
+    assert readings == [True, False]
+    assert together == alone == [{"path": "people[0]", "message": "unknown field ('visits' was unexpected)"}]
+
+
+@pytest.mark.django_db
+def test_a_good_bundle_is_split_once(example, helper, monkeypatch):
+    counts, readings = None, []
+    real_import = importer._import
+
+    def reading(*args, split):
+        readings.append(split)
+        return real_import(*args, split=split)
+
+    monkeypatch.setattr(importer, "_import", reading)
     counts = import_bundle(EXAMPLE_BUNDLE)
+    assert readings == [True]
     assert counts["visits"]["created"] == len(example["visits"]) == Visit.objects.count()
     assert Attendance.objects.count() == sum(len(v["attendances"]) for v in example["visits"])
