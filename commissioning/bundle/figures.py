@@ -10,8 +10,9 @@ every figure of theirs comes from the bundle alone, so it can be worked out besi
   `rota_visit_figures_select_sql` take their inputs as SQL, here the staged rows;
 * keyed by the ids the rows were staged with (staging.ID_LISTS), which the import's plain inserts
   keep, so the order of ids (the rules' last tie-break) is the one the rows get;
-* written by the import's transaction (`insert`), with rota's triggers told to leave the figures to
-  it (`SUPPLIED`, a setting local to that transaction: `claim`)."""
+* written by the import's transaction (`insert_visits` as soon as the staging session has made them,
+  while it works out the shifts'; then `insert_shifts`), with rota's triggers told to leave the
+  figures to it (`SUPPLIED`, a setting local to that transaction: `claim`)."""
 
 from __future__ import annotations
 
@@ -38,29 +39,31 @@ _ATTENDANCES = (
 _VISIT_ATTENDANCES = "SELECT a.pidx AS visit_id, a.check_in, a.check_out FROM stg_attendances a"
 
 
-def compute(cursor, schema: str, *, known_first_load: bool = False) -> bool:
+def compute_visits(cursor, schema: str, *, known_first_load: bool = False) -> bool:
     """In the staging session, once the checks found nothing: when the staged rota is a first load,
-    its figures, into `schema`.fig_shifts and `schema`.fig_visits, for the import's transaction to
-    write. Whether it made them. `known_first_load`: the import's transaction found the rota tables
-    empty and holds them locked (indexes.py); looking again would wait for it to commit."""
+    its visits' figures, into `schema`.fig_visits, for the import's transaction to write (then the
+    shifts': `compute_shifts`). Whether it made them. `known_first_load`: the import's transaction
+    found the rota tables empty and holds them locked (indexes.py); looking again would wait for it
+    to commit."""
     if not known_first_load:
         cursor.execute(first_load_sql())
         if not cursor.fetchone()[0]:
             return False
-    cursor.execute(
-        "SELECT rota_shift_figures_select_sql(%s, %s), rota_visit_figures_select_sql(%s)",
-        [_SHIFTS, _ATTENDANCES, _VISIT_ATTENDANCES],
-    )
-    shifts, visits = cursor.fetchone()
-    cursor.execute(
-        f"CREATE UNLOGGED TABLE {schema}.fig_shifts AS SELECT f.shift_id, s.prov, s.start, f.attendances, "
-        f"f.contact, f.travel_minutes FROM ({shifts}) f JOIN stg_shifts s ON s.id = f.shift_id"
-    )
+    cursor.execute("SELECT rota_visit_figures_select_sql(%s)", [_VISIT_ATTENDANCES])
     cursor.execute(
         f"CREATE UNLOGGED TABLE {schema}.fig_visits AS SELECT v.id AS visit_id, v.prov, v.planned_start, "
-        f"f.carers_done, f.longest FROM ({visits}) f JOIN stg_visits v ON v.idx = f.visit_id"
+        f"f.carers_done, f.longest FROM ({cursor.fetchone()[0]}) f JOIN stg_visits v ON v.idx = f.visit_id"
     )
     return True
+
+
+def compute_shifts(cursor, schema: str) -> None:
+    """In the staging session, after `compute_visits` made the visits' figures: the shifts'."""
+    cursor.execute("SELECT rota_shift_figures_select_sql(%s, %s)", [_SHIFTS, _ATTENDANCES])
+    cursor.execute(
+        f"CREATE UNLOGGED TABLE {schema}.fig_shifts AS SELECT f.shift_id, s.prov, s.start, f.attendances, "
+        f"f.contact, f.travel_minutes FROM ({cursor.fetchone()[0]}) f JOIN stg_shifts s ON s.id = f.shift_id"
+    )
 
 
 # The staged rota's providers that are stored already (a provider the bundle creates has no rota).
@@ -114,18 +117,23 @@ def recompute(cursor) -> None:
         cursor.execute(sql)
 
 
-def insert(cursor) -> None:
-    """In the import's transaction, once its rota is written: the staging session's figures (keyed by
-    the ids the rows were staged with, which a first load's plain inserts keep); then rota's
-    triggers are back on."""
-    cursor.execute(
-        "INSERT INTO rota_shiftfigures (shift_id, provider_id, start, attendances, contact, travel_minutes) "
-        "SELECT f.shift_id, o.id, f.start, f.attendances, f.contact, f.travel_minutes FROM fig_shifts f "
-        "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = f.prov ORDER BY f.shift_id"
-    )
+def insert_visits(cursor) -> None:
+    """In the import's transaction, once its visits and attendances are written and the staging
+    session has made their figures (keyed by the ids the rows were staged with, which a first load's
+    plain inserts keep): those, while it works out the shifts'."""
     cursor.execute(
         "INSERT INTO rota_visitfigures (visit_id, provider_id, planned_start, carers_done, longest) "
         "SELECT f.visit_id, o.id, f.planned_start, f.carers_done, f.longest FROM fig_visits f "
         "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = f.prov ORDER BY f.visit_id"
+    )
+
+
+def insert_shifts(cursor) -> None:
+    """In the import's transaction, once the staging session is done: the shifts' figures; then
+    rota's triggers are back on."""
+    cursor.execute(
+        "INSERT INTO rota_shiftfigures (shift_id, provider_id, start, attendances, contact, travel_minutes) "
+        "SELECT f.shift_id, o.id, f.start, f.attendances, f.contact, f.travel_minutes FROM fig_shifts f "
+        "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = f.prov ORDER BY f.shift_id"
     )
     cursor.execute("SELECT set_config(%s, '', true)", [SETTING])

@@ -387,13 +387,19 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
     )
     indexes.rebuild(cursor, deferred, ("rota_shift", "rota_visit", "rota_attendance"))
     stage("build indexes")
+    if supplied and session.visit_figures():  # while the staging session works out the shifts'
+        stage("wait for the checks")
+        figures.insert_visits(cursor)
+        stage("figures")
+        indexes.rebuild(cursor, deferred, ("rota_visitfigures",))
+        stage("build indexes")
     errors = session.join()
     stage("wait for the checks")
     if errors:
         raise BundleInvalid(errors)
     if supplied:
         if session.result.get("figures"):
-            figures.insert(cursor)
+            figures.insert_shifts(cursor)
         else:  # another writer stored rota rows for these providers meanwhile
             figures.recompute(cursor)
         stage("figures")

@@ -89,9 +89,10 @@ class StagingSession:
     def start(self, check: Callable[[object], list[dict]], *, cancel: Callable[[], None], locked: bool = False) -> None:
         """`check` (on this connection's cursor), then when it finds nothing and the staged rota is a
         first load, its figures (figures.py; `result["figures"]` says whether they were made), in a
-        thread of their own. `cancel` stops the import's running statement when the checks fail:
-        its writes are going to be rolled back anyway. `locked`: the import's transaction holds the
-        rota tables, found empty, locked (indexes.py), so this must not read them."""
+        thread of their own: the visits' first, committed as soon as made (`visit_figures`), then the
+        shifts'. `cancel` stops the import's running statement when the checks fail: its writes are
+        going to be rolled back anyway. `locked`: the import's transaction holds the rota tables,
+        found empty, locked (indexes.py), so this must not read them."""
 
         def work() -> None:
             try:
@@ -103,15 +104,28 @@ class StagingSession:
                     cancel()
                 else:
                     t = time.perf_counter()
-                    self.result["figures"] = figures.compute(self.cursor, self.schema, known_first_load=locked)
+                    made = figures.compute_visits(self.cursor, self.schema, known_first_load=locked)
+                    self.result["figures"] = made
+                    self.conn.commit()
+                    self.visits_made.set()
+                    if made:
+                        figures.compute_shifts(self.cursor, self.schema)
                     self.result["seconds"]["beside: figures"] = time.perf_counter() - t
                 self.conn.commit()
             except BaseException as exc:  # re-raised in the import's thread by join()
                 self.result["exception"] = exc
                 cancel()
+            finally:
+                self.visits_made.set()
 
+        self.visits_made = threading.Event()
         self.thread = threading.Thread(target=work, name="bundle-checks", daemon=True)
         self.thread.start()
+
+    def visit_figures(self) -> bool:
+        """Wait until the visits' figures are made (or the checks failed); whether they were."""
+        self.visits_made.wait()
+        return bool(self.result.get("figures")) and not self.result.get("errors") and "exception" not in self.result
 
     def join(self) -> list[dict]:
         """Wait for the checks (and figures); their errors."""

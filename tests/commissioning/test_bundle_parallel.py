@@ -39,7 +39,7 @@ FIGURES = {
 def two_connections(monkeypatch):
     """Every bundle file takes the two-connection path; what it did is recorded."""
     seen = {"sessions": 0, "supplied": 0, "recomputed": 0, "early kept": [], "indexes deferred": []}
-    real_session, real_insert, real_recompute = parallel.StagingSession, figures.insert, figures.recompute
+    real_session, real_insert, real_recompute = parallel.StagingSession, figures.insert_shifts, figures.recompute
     real_finish, real_defer = parallel.EarlyWrite.finish, indexes.defer
 
     def defer(cursor):
@@ -68,7 +68,7 @@ def two_connections(monkeypatch):
 
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "StagingSession", Session)
-    monkeypatch.setattr(figures, "insert", insert)
+    monkeypatch.setattr(figures, "insert_shifts", insert)
     monkeypatch.setattr(figures, "recompute", recompute)
     monkeypatch.setattr(parallel.EarlyWrite, "finish", finish)
     monkeypatch.setattr(indexes, "defer", defer)
@@ -177,7 +177,7 @@ def test_a_mistake_only_the_cross_record_checks_find_rolls_back_the_writes(two_c
 def test_without_figures_from_the_staging_session_the_import_computes_them(two_connections, monkeypatch):
     """Another writer could store rota rows for the provider between the two connections' looks:
     the staging session then makes no figures, and the import's transaction computes them."""
-    monkeypatch.setattr(figures, "compute", lambda cursor, schema, **kwargs: False)
+    monkeypatch.setattr(figures, "compute_visits", lambda cursor, schema, **kwargs: False)
     import_bundle(EXAMPLE_BUNDLE)
     assert two_connections == {
         "sessions": 1, "supplied": 0, "recomputed": 1, "early kept": [True], "indexes deferred": [True]
