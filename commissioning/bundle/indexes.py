@@ -64,14 +64,13 @@ def defer(cursor) -> dict[str, list[str]]:
     cursor.execute("SELECT current_setting('lock_timeout')")
     previous = cursor.fetchone()[0]
     cursor.execute("SAVEPOINT bundle_indexes")
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
     try:
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
         cursor.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
     except psycopg.errors.LockNotAvailable:
-        cursor.execute("ROLLBACK TO SAVEPOINT bundle_indexes")
+        cursor.execute("ROLLBACK TO SAVEPOINT bundle_indexes")  # the lock_timeout before it comes back too
         return {}
-    finally:
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
     cursor.execute("RELEASE SAVEPOINT bundle_indexes")
     cursor.execute(_empty_sql())  # again, now that nobody else can write them
     if not cursor.fetchone()[0]:
