@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import os
 import re
-import time
 import zoneinfo
 from collections.abc import Callable
 from contextlib import ExitStack, closing
@@ -171,7 +170,7 @@ class _Reader(Records):
 
     def real_paths(self, errors: list[dict]) -> None:
         """Give the errors of our visits (numbered from spool.TAIL_BASE) their index in the file."""
-        if not self.head:
+        if self.head is None:  # no head read by the helper: our visits have their index already
             return
         for e in errors:
             if (found := _TAIL_PATH.match(e["path"])) and int(found.group(1)) >= spool.TAIL_BASE:
@@ -209,20 +208,6 @@ def _open(source) -> tuple[BinaryIO, bool]:
     return source, False
 
 
-class _Stages:
-    """Seconds per stage of one import, for the benchmark (`timings` of import_bundle)."""
-
-    def __init__(self, into: dict | None):
-        self.into = into
-        self.t = time.perf_counter()
-
-    def __call__(self, name: str) -> None:
-        if self.into is not None:
-            now = time.perf_counter()
-            self.into[name] = self.into.get(name, 0.0) + now - self.t
-            self.t = now
-
-
 def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
     """Import `source` (a path or a binary file object). Returns {list: {created, updated, unchanged}}.
     Raises BundleInvalid (nothing written) or PermissionError (actor may not import).
@@ -237,7 +222,7 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
 
 def _import(source, actor, timings: dict | None, *, split: bool) -> dict:
     actor_provider = _actor_provider_ref(actor)
-    stage = _Stages(timings)
+    stage = writer.Stages(timings)
     fp, close = _open(source)
     reader = None
     try:
@@ -366,15 +351,14 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
     if early is not None:
         figures.lock(cursor)  # the visits' providers too, before the staging session looks
         supplied, counts, created_here = early.supplied, early.counts, early.created_here
-        deferred, locked = early.deferred, early.locked
+        deferred = early.deferred
     else:
         deferred = indexes.defer(cursor)  # before the providers' figure locks: tables first
-        locked = bool(deferred)
         supplied, counts, created_here = figures.claim(cursor), {}, None
     stage("locks and indexes")
     raw = cursor.connection  # psycopg's: its cancel() may be called from the checks' thread
     session.start(
-        lambda c: run_checks(c, actor_provider=actor_provider, limit=MAX_ERRORS), cancel=raw.cancel, locked=locked
+        lambda c: run_checks(c, actor_provider=actor_provider, limit=MAX_ERRORS), cancel=raw.cancel, locked=deferred.locked
     )
     stage("cross-record checks")
     rest = writer.write(
@@ -385,13 +369,13 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
         lists=None if early is None else frozenset(upsert.plan_names()) - parallel.EARLY_WRITES,
         created_here=created_here,
     )
-    indexes.rebuild(cursor, deferred, ("rota_shift", "rota_visit", "rota_attendance"))
+    deferred.rebuild(cursor, ("rota_shift", "rota_visit", "rota_attendance"))
     stage("build indexes")
     if supplied and session.visit_figures():  # while the staging session works out the shifts'
         stage("wait for the checks")
         figures.insert_visits(cursor)
         stage("figures")
-        indexes.rebuild(cursor, deferred, ("rota_visitfigures",))
+        deferred.rebuild(cursor, ("rota_visitfigures",))
         stage("build indexes")
     errors = session.join()
     stage("wait for the checks")
@@ -403,7 +387,7 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
         else:  # another writer stored rota rows for these providers meanwhile
             figures.recompute(cursor)
         stage("figures")
-    indexes.rebuild(cursor, deferred, indexes.TABLES)
+    deferred.rebuild(cursor)
     stage("build indexes")
     merged = {**counts, **rest}
     return {name: merged[name] for name in upsert.plan_names() if name in merged}  # in plan order

@@ -50,17 +50,32 @@ def _empty_sql() -> str:
     return "SELECT " + " AND ".join(f"NOT EXISTS (SELECT 1 FROM {t})" for t in TABLES)
 
 
-def defer(cursor) -> dict[str, list[str]]:
+class Deferred:
+    """What `defer` did: the statements building again the indexes it dropped, by table, until
+    `rebuild` runs them; `locked`, whether it found the rota tables empty and holds them locked."""
+
+    def __init__(self, statements: dict[str, list[str]] | None = None):
+        self.statements = statements or {}
+        self.locked = bool(self.statements)
+
+    def rebuild(self, cursor, tables: tuple[str, ...] = TABLES) -> None:
+        """Build again the indexes dropped from `tables`, once their rows are all written."""
+        for table in tables:
+            for sql in self.statements.pop(table, ()):
+                cursor.execute(sql)
+
+
+def defer(cursor) -> Deferred:
     """In the import's transaction (a psycopg cursor), before it writes any rota row: when every rota
-    table is empty, lock them, drop their secondary indexes and constraints and return the
-    statements that build them again, by table; else {} and nothing is changed."""
+    table is empty, lock them and drop their secondary indexes and constraints; else nothing is
+    changed (and nothing is locked)."""
     cursor.execute(
         _empty_sql() + " AND (SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class "
         "WHERE oid = ANY(%s::regclass[]))",
         [list(TABLES)],
     )
     if not cursor.fetchone()[0]:  # rows stored, or a role that may not alter the tables
-        return {}
+        return Deferred()
     cursor.execute("SELECT current_setting('lock_timeout')")
     previous = cursor.fetchone()[0]
     cursor.execute("SAVEPOINT bundle_indexes")
@@ -69,26 +84,19 @@ def defer(cursor) -> dict[str, list[str]]:
         cursor.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
     except psycopg.errors.LockNotAvailable:
         cursor.execute("ROLLBACK TO SAVEPOINT bundle_indexes")  # the lock_timeout before it comes back too
-        return {}
+        return Deferred()
     cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
     cursor.execute("RELEASE SAVEPOINT bundle_indexes")
     cursor.execute(_empty_sql())  # again, now that nobody else can write them
     if not cursor.fetchone()[0]:
-        return {}
+        return Deferred()
     cursor.execute(_DEFINITIONS, [list(TABLES)])
-    rebuild: dict[str, list[str]] = {}
+    statements: dict[str, list[str]] = {}
     for table, index, constraint, condef, indexdef in cursor.fetchall():
         if constraint:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
-            rebuild.setdefault(table, []).append(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {condef}')
+            statements.setdefault(table, []).append(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {condef}')
         else:
             cursor.execute(f'DROP INDEX "{index}"')
-            rebuild.setdefault(table, []).append(indexdef)
-    return rebuild
-
-
-def rebuild(cursor, deferred: dict[str, list[str]], tables: tuple[str, ...]) -> None:
-    """Build again the indexes `defer` dropped from `tables`, once their rows are all written."""
-    for table in tables:
-        for sql in deferred.pop(table, ()):
-            cursor.execute(sql)
+            statements.setdefault(table, []).append(indexdef)
+    return Deferred(statements)

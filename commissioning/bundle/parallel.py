@@ -167,8 +167,7 @@ class EarlyWrite:
         self.thread: threading.Thread | None = None
         self.ok = False
         self.supplied = False  # rota's figure triggers are off for this transaction (figures.claim)
-        self.deferred: dict[str, list[str]] = {}  # indexes still to build (indexes.defer)
-        self.locked = False  # the rota tables were empty and are locked (indexes.defer)
+        self.deferred = indexes.Deferred()  # indexes still to build, rota tables locked (indexes.defer)
         self.counts: dict = {}
         self.created_here: set[str] = set()
         self.staged: list[int] | None = None
@@ -202,25 +201,17 @@ class EarlyWrite:
         return self.session.cursor.fetchone()[0]
 
     def _run(self, raw) -> None:
-        last = time.perf_counter()
-
-        def stage(name: str) -> None:  # seconds per stage, for the benchmark
-            nonlocal last
-            now, key = time.perf_counter(), f"while reading: {name}"
-            self.seconds[key] = self.seconds.get(key, 0.0) + now - last
-            last = now
-
+        stage = writer.Stages(self.seconds, prefix="while reading: ")
         cur = raw.cursor()
         cur.execute("SAVEPOINT bundle_early")
         try:
             self.deferred = indexes.defer(cur)
-            self.locked = bool(self.deferred)
             self.supplied = figures.claim(cur)
             stage("locks and indexes")
             self.counts = writer.write(
                 cur, self.actor_provider, stage, staged_ids=True, lists=EARLY_WRITES, created_here=self.created_here
             )
-            indexes.rebuild(cur, self.deferred, ("rota_shift",))  # the shifts are all written
+            self.deferred.rebuild(cur, ("rota_shift",))  # the shifts are all written
             stage("build indexes")
             self.ok = True
         except Exception as exc:  # written again after the read, where errors are reported
@@ -267,4 +258,4 @@ class EarlyWrite:
     def _undone(self) -> None:
         """The savepoint was rolled back: its writes, dropped indexes and locks with it."""
         self.supplied, self.counts, self.created_here = False, {}, set()
-        self.deferred, self.locked = {}, False
+        self.deferred = indexes.Deferred()

@@ -3,10 +3,27 @@ for a first load the plain INSERT without per-row foreign-key triggers (`_fast_i
 
 from __future__ import annotations
 
+import time
+
 from . import upsert
 
 # The big lists, timed stage by stage for the benchmark; the others are timed together.
 BULK_LISTS = frozenset({"visits", "attendances", "shifts"})
+
+
+class Stages:
+    """Seconds per stage of an import, for the benchmark: called with a stage's name when it ends,
+    adds the time since the last call to `into` (None: times nothing) under `prefix` + name."""
+
+    def __init__(self, into: dict | None, prefix: str = ""):
+        self.into, self.prefix = into, prefix
+        self.t = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        if self.into is not None:
+            now, key = time.perf_counter(), self.prefix + name
+            self.into[key] = self.into.get(key, 0.0) + now - self.t
+            self.t = now
 
 
 def write(

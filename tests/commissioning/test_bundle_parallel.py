@@ -44,7 +44,7 @@ def two_connections(monkeypatch):
 
     def defer(cursor):
         deferred = real_defer(cursor)
-        seen["indexes deferred"].append(bool(deferred))
+        seen["indexes deferred"].append(deferred.locked)
         return deferred
 
     def finish(self, cursor):
