@@ -24,6 +24,8 @@ test: db-up redis-up
 
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 
 compose-check: install
 	$$(.venv/bin/python -c "import compose,os;print(os.path.join(os.path.dirname(compose.__file__),'docker-compose'))") \

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from homecare.admin import ScopedAdmin, register_models
+from commissioning.scoped_admin import ScopedAdmin, register_models
 
 
 class UserAdmin(ScopedAdmin):

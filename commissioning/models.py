@@ -96,6 +96,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return any(r in self.roles for r in roles)
 
     @property
+    def roles_label(self) -> str:
+        return ", ".join(Role(r).label for r in self.roles if r in Role.values)
+
+    @property
     def needs_mfa(self) -> bool:
         # Care workers log in on shared or basic phones: the brief exempts them.
         return bool(self.roles) and set(self.roles) != {Role.CARE_WORKER}

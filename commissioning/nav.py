@@ -1,9 +1,8 @@
-"""Pages of this app in the navigation: (label, url name, roles)."""
+"""This app's pages in the navigation."""
 
-ITEMS: list[tuple[str, str, set[str]]] = []
-# Shown to organisation admins (User.is_org_admin) whatever their roles: (label, url name).
-ORG_ADMIN_ITEMS: list[tuple[str, str]] = [
-    ("Users", "commissioning:user-list"),
-    ("API tokens", "commissioning:token-list"),
-    ("System check", "commissioning:system-check"),
-]
+from homecare import navigation
+
+# Organisation admins see these whatever their roles.
+navigation.register_org_admin("Users", "commissioning:user-list")
+navigation.register_org_admin("API tokens", "commissioning:token-list")
+navigation.register_org_admin("System check", "commissioning:system-check")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from commissioning.models import ApiToken, User
-from homecare.tenancy import organisation_of
+from commissioning.tenancy import organisation_of
 
 
 def organisation_users(*, actor) -> QuerySet[User]:

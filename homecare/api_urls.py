@@ -3,9 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("commissioning.api.urls")),
-    path("", include("workforce.api.urls")),
-    path("", include("outcomes.api.urls")),
     path("", include("rota.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("interchange.api_urls")),
 ]

@@ -1,11 +1,6 @@
 from __future__ import annotations
 
-from commissioning.models import Role
 from homecare.navigation import nav_for
-
-
-def role_labels(user) -> str:
-    return ", ".join(Role(r).label for r in getattr(user, "roles", []) if r in Role.values)
 
 
 def navigation(request):
@@ -20,6 +15,6 @@ def navigation(request):
         item["current"] = item is best
     return {
         "nav_items": items,
-        "user_roles_label": role_labels(user),
+        "user_roles_label": getattr(user, "roles_label", ""),
         "user_organisation": getattr(user, "organisation", None),
     }

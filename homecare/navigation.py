@@ -1,47 +1,34 @@
-"""Navigation per role: each app registers its pages here with the roles that may see them."""
+"""Navigation per role. Each app registers its pages (from its AppConfig.ready) with the roles that
+may see them; the config package knows no app, only the role names the apps give it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.urls import NoReverseMatch, reverse
-
-from commissioning.models import Role
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str]
+    roles: frozenset[str] | None  # None: every signed-in user
 
 
-ALL_ROLES = frozenset(Role.values)
-NAV_MODULES = [
-    "commissioning.nav",
-    "workforce.nav",
-    "outcomes.nav",
-    "rota.nav",
-    "reporting.returns.nav",
-    "reporting.money.nav",
-]
+_NAV: list[NavItem] = [NavItem("Home", "home", None)]
+# Pages for organisation admins whatever their roles (inviting users, API tokens).
+_ORG_ADMIN_NAV: list[NavItem] = []
 
 
-def _collect() -> tuple[list[NavItem], list[NavItem]]:
-    items = [NavItem("Home", "home", ALL_ROLES)]
-    admin_items: list[NavItem] = []
-    for name in NAV_MODULES:
-        module = import_module(name)
-        for label, url_name, roles in module.ITEMS:
-            items.append(NavItem(label, url_name, frozenset(roles)))
-        # Pages for organisation admins whatever their roles (inviting users, API tokens).
-        for label, url_name in getattr(module, "ORG_ADMIN_ITEMS", []):
-            admin_items.append(NavItem(label, url_name, ALL_ROLES))
-    return items, admin_items
+def register(label: str, url_name: str, roles: Iterable[str] | None = None) -> None:
+    if all(item.url_name != url_name for item in _NAV):
+        _NAV.append(NavItem(label, url_name, frozenset(roles) if roles is not None else None))
 
 
-NAV, ORG_ADMIN_NAV = _collect()
+def register_org_admin(label: str, url_name: str) -> None:
+    if all(item.url_name != url_name for item in _ORG_ADMIN_NAV):
+        _ORG_ADMIN_NAV.append(NavItem(label, url_name, None))
 
 
 def _resolved(items: list[NavItem]) -> list[dict]:
@@ -55,8 +42,9 @@ def _resolved(items: list[NavItem]) -> list[dict]:
 
 
 def nav_for(user) -> list[dict]:
-    roles = set(ALL_ROLES) if user.is_superuser else set(getattr(user, "roles", []))
-    items = _resolved([item for item in NAV if roles & item.roles])
+    roles = set(getattr(user, "roles", []))
+    everything = user.is_superuser
+    items = _resolved([i for i in _NAV if everything or i.roles is None or roles & i.roles])
     if getattr(user, "is_org_admin", False) or user.is_superuser:
-        items += _resolved(ORG_ADMIN_NAV)
+        items += _resolved(_ORG_ADMIN_NAV)
     return items

@@ -1,5 +1,4 @@
-"""Platform tasks. `ping` proves a web -> Redis -> worker -> Redis round trip (system check page);
-`organisation_count` proves the worker reads the same database as the web process."""
+"""Platform tasks. `ping` proves a web -> Redis -> worker -> Redis round trip (system check page)."""
 
 from __future__ import annotations
 
@@ -9,10 +8,3 @@ from celery import shared_task
 @shared_task
 def ping() -> str:
     return "pong"
-
-
-@shared_task
-def organisation_count() -> int:
-    from commissioning.models import Organisation
-
-    return Organisation.objects.count()

@@ -5,13 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from homecare import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("commissioning.home")),
     path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("commissioning/", include("commissioning.urls")),
-    path("workforce/", include("workforce.urls")),
-    path("outcomes/", include("outcomes.urls")),
     path("rota/", include("rota.urls")),
     path("reporting/", include("reporting.urls")),
     path("api/v1/", include("homecare.api_urls")),

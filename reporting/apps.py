@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReportingConfig(AppConfig):
     name = "reporting"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from reporting import nav  # noqa: F401 - registers this app's pages in the navigation

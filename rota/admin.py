@@ -1,3 +1,3 @@
-from homecare.admin import register_models
+from commissioning.scoped_admin import register_models
 
 register_models("rota")

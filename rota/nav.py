@@ -1,5 +1,6 @@
-"""Pages of this app in the navigation: (label, url name, roles)."""
+"""This app's pages in the navigation."""
 
-ITEMS: list[tuple[str, str, set[str]]] = [
-    ("Upload call monitoring", "rota:ecm-upload", {"provider_manager", "coordinator"}),
-]
+from commissioning.models import Role
+from homecare import navigation
+
+navigation.register("Upload call monitoring", "rota:ecm-upload", {Role.PROVIDER_MANAGER, Role.COORDINATOR})

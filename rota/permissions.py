@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework.permissions import BasePermission
 
 from commissioning.models import Role
-from homecare.permissions import IsProvider, request_actor
+from commissioning.permissions import IsProvider, request_actor
 
 # Coordinators run the rota and fix ECM records; managers can do everything coordinators can.
 INGEST_ATTENDANCES = frozenset({Role.PROVIDER_MANAGER, Role.COORDINATOR})

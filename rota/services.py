@@ -10,8 +10,8 @@ from datetime import datetime
 import pghistory
 from django.db import connection, transaction
 
-from commissioning.bundle.checks import CHECK_IN_EARLIEST_BEFORE_START, CHECK_IN_LATEST_AFTER_END, LONGEST_ATTENDANCE
 from commissioning.models import Organisation, User
+from rota.rules import CHECK_IN_EARLIEST_BEFORE_START, CHECK_IN_LATEST_AFTER_END, LONGEST_ATTENDANCE
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FIELDS = ("external_id", "visit", "worker", "check_in", "check_out", "method", "exception_code")

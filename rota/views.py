@@ -95,7 +95,7 @@ def package_history(request, pk: int):
     from pghistory.models import Events
 
     from commissioning.models import User
-    from homecare.tenancy import get_for_user
+    from commissioning.tenancy import get_for_user
     from outcomes.models import Package
 
     package = get_for_user(request.user, Package, pk=pk)  # another organisation's package: 404

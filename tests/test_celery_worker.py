@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from commissioning.models import Organisation
-from homecare.tasks import organisation_count, ping
+from commissioning.tasks import organisation_count
+from homecare.tasks import ping
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

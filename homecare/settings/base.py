@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "outcomes",
     "rota",
     "reporting",
+    "interchange",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -134,7 +136,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every endpoint needs a user of an organisation; views narrow it further.
-    "DEFAULT_PERMISSION_CLASSES": ["homecare.permissions.IsOrganisationMember"],
+    "DEFAULT_PERMISSION_CLASSES": ["commissioning.permissions.IsOrganisationMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -146,7 +148,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Neighbourhood homecare commissioning: returns, invoices, data bundles, ECM ingest.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["homecare.permissions.IsOrganisationMember"],
+    "SERVE_PERMISSIONS": ["commissioning.permissions.IsOrganisationMember"],
 }
 
 CELERY_BROKER_URL = REDIS_URL

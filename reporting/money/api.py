@@ -9,7 +9,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from homecare.permissions import IsOrganisationMember, request_actor
+from commissioning.permissions import IsOrganisationMember, request_actor
 from reporting.models.money import Invoice
 from reporting.money import outputs, selectors
 

@@ -141,7 +141,7 @@ def contract_finance(*, contract: Contract, day: date) -> Finance:
 def visible_contracts(actor):
     """Contracts whose finance `actor` may see: a provider its own; a commissioner those it
     commissions a lot of, only where the provider shares its finance with commissioners."""
-    from homecare.tenancy import organisation_of, scope_for
+    from commissioning.tenancy import organisation_of, scope_for
 
     qs = scope_for(actor, Contract.objects.select_related("provider", "neighbourhood")).order_by("ref")
     org = organisation_of(actor)

@@ -1,4 +1,4 @@
-"""An invoice computed from visit data, exactly as ../shared/spec/invoicing-and-pay.md says.
+"""An invoice computed from visit data, exactly as docs/spec/invoicing-and-pay.md says.
 
 `compute_invoice(lot_id=..., period_start=...)` returns `(data, details)`: `data` is the invoice in
 the spec's JSON shape and `details` the visit-level rows behind its lines (run lazily, so the

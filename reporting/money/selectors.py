@@ -1,4 +1,4 @@
-"""Reads for invoices, scoped through homecare.tenancy: a provider sees its own invoices (drafts
+"""Reads for invoices, scoped through commissioning.tenancy: a provider sees its own invoices (drafts
 too); a commissioner sees only issued invoices and credit notes addressed to it."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from commissioning.models import Lot, Role
-from homecare.tenancy import get_for_user, organisation_of, scope_for
+from commissioning.tenancy import get_for_user, organisation_of, scope_for
 from reporting.models.money import Invoice
 
 VIEW_ROLES = {Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.COMMISSIONER_OFFICER}

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning.models import Role
+from commissioning.tenancy import get_for_user
 from homecare.api_errors import DomainError
-from homecare.tenancy import get_for_user
 from reporting.models.money import Invoice
 from reporting.money import outputs, selectors, services
 from reporting.money.api import csv_response, pdf_response

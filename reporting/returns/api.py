@@ -1,5 +1,5 @@
 """REST endpoints for commissioners' systems (and providers): list, fetch (JSON/CSV/PDF), recompute,
-watch a run. Scope comes from homecare.tenancy through the selectors; another organisation's return
+watch a run. Scope comes from commissioning.tenancy through the selectors; another organisation's return
 is a 404. Nothing here can change a submitted return: the only write is a recompute request."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commissioning.models import Role
+from commissioning.permissions import IsOrganisationMember, IsProvider, request_actor
+from commissioning.tenancy import get_for_user
 from homecare.api_errors import DomainError
-from homecare.permissions import IsOrganisationMember, IsProvider, request_actor
-from homecare.tenancy import get_for_user
 from reporting.returns import outputs, selectors, services
 from reporting.returns.serializers import (
     ErrorsSerializer,

@@ -1,6 +1,6 @@
 """The weekly monitoring return as data, computed in the database.
 
-`compute_return_figures` returns "The return as data" of ../shared/spec/monitoring-return.md
+`compute_return_figures` returns "The return as data" of docs/spec/monitoring-return.md
 without `version` and `status` (the returns service stores versions and adds those). The number of
 SQL statements is fixed whatever the number of visits, people or workers: one contract look-up,
 then one statement holding each group's set-based query as a scalar subquery. Definitions: docs/monitoring-return.md."""

@@ -1,4 +1,4 @@
-"""Reads for weekly returns. Every read is scoped to the actor through homecare.tenancy.
+"""Reads for weekly returns. Every read is scoped to the actor through commissioning.tenancy.
 
 Decision: commissioners see submitted returns only. A draft is the provider's working copy until
 its manager signs it off; what commissioners pull is what the provider has put its name to."""
@@ -9,7 +9,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from homecare.tenancy import get_for_user, organisation_of, scope_for
+from commissioning.tenancy import get_for_user, organisation_of, scope_for
 from reporting.models.returns import ReturnRun, WeeklyReturn
 
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning.models import Role
+from commissioning.tenancy import get_for_user
 from homecare.api_errors import DomainError
 from homecare.lib.dates import parse_iso_week
-from homecare.tenancy import get_for_user
 from reporting.models.returns import ReturnRun, WeeklyReturn
 from reporting.returns import outputs, selectors, services
 

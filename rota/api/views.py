@@ -5,9 +5,9 @@ from __future__ import annotations
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from commissioning.permissions import request_actor
+from commissioning.tenancy import organisation_of
 from homecare.api_errors import DomainError
-from homecare.permissions import request_actor
-from homecare.tenancy import organisation_of
 from rota.permissions import CanIngestAttendances
 from rota.services import IngestInvalid, attendances_ingest
 

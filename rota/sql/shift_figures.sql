@@ -31,7 +31,7 @@ $fn$;
 -- travel_mode), the home being the visited person's. The query yields (shift_id, attendances,
 -- contact, travel_minutes) for the shifts with attendances. Used by the triggers below over rota's
 -- tables, and by the bundle import over its staged rows for a first load
--- (commissioning/bundle/figures.py), so both follow one definition.
+-- (interchange/figures.py), so both follow one definition.
 --
 -- One stream per worker in time order: the shifts' starts (k = 0) and the attendances (k = 1); a
 -- shift start sorts before a check-in at the same instant. A worker's shifts never overlap
@@ -185,7 +185,7 @@ DECLARE
     spans text;
     providers text;
 BEGIN
-    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
+    -- A first load's figures are written by the import itself (interchange/figures.py).
     IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     EXECUTE rota_figures_bulk_sql(TG_OP);
     IF TG_OP = 'INSERT' THEN
@@ -222,7 +222,7 @@ $fn$;
 CREATE OR REPLACE FUNCTION rota_shift_figures_on_shift() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 BEGIN
-    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
+    -- A first load's figures are written by the import itself (interchange/figures.py).
     IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     EXECUTE rota_figures_bulk_sql(TG_OP);
     IF TG_OP = 'INSERT' THEN
@@ -270,7 +270,7 @@ DECLARE
         $q$
     END;
 BEGIN
-    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
+    -- A first load's figures are written by the import itself (interchange/figures.py).
     IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
     EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql(spans));

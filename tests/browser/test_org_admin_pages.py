@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from commissioning.models import ApiToken, Organisation, User
-from commissioning.services import DEMO_PASSWORD, demo_users_ensure
+from demo.logins import DEMO_PASSWORD, demo_users_ensure
 from tests.browser.conftest import log_in, screenshot, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from commissioning.models import Organisation
-from commissioning.services import DEMO_PASSWORD, demo_users_ensure
+from demo.logins import DEMO_PASSWORD, demo_users_ensure
 from tests.browser.conftest import log_in, screenshot, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import pytest
 from django.http import Http404
 
 from commissioning.models import Contract, Lot
-from homecare.tenancy import get_for_user, scope_for
+from commissioning.tenancy import get_for_user, scope_for
 from tests.conftest import make_user
 
 

@@ -10,8 +10,8 @@ import json
 from django.core.management import call_command
 from django.db.models import Sum
 
-from commissioning.bundle.importer import import_bundle
 from commissioning.models import User
+from interchange.importer import import_bundle
 from reporting.models.money import Invoice, InvoiceDetail
 from reporting.money.invoice_compute import fmt_rate, price_line
 from reporting.money.services import invoice_issue

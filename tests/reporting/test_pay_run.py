@@ -152,8 +152,8 @@ def test_travel_matches_the_monitoring_return_of_the_worked_example(db):
     """Measure 14 of P1's 2025-W35 return (window 4-31 August) gives 148.62 travel hours and
     8.4 minutes per care hour; the pay run over the same four weeks must agree."""
 
-    from commissioning.bundle.importer import import_bundle
     from commissioning.models import Organisation
+    from interchange.importer import import_bundle
     from tests.examples import EXAMPLE_BUNDLE
 
     import_bundle(EXAMPLE_BUNDLE)

@@ -41,7 +41,7 @@ def mismatches(expected: dict, actual: dict) -> list[str]:
 @pytest.fixture(scope="module")
 def example_db(django_db_setup, django_db_blocker):
     """The 6,652-visit bundle imported once for the module, rolled back at its end."""
-    from commissioning.bundle.importer import import_bundle
+    from interchange.importer import import_bundle
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()

@@ -189,7 +189,7 @@ def test_the_command_prints_the_stored_return_as_json_and_csv(contract):
 
 def test_the_command_prints_json_that_matches_the_worked_example(db):
     """The case command of the examples (computing a draft, as none exists) prints what compare.py accepts."""
-    from commissioning.bundle.importer import import_bundle
+    from interchange.importer import import_bundle
 
     spec = importlib.util.spec_from_file_location("example_compare", EXAMPLES / "compare.py")
     compare = importlib.util.module_from_spec(spec)

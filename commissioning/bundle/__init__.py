@@ -1,1 +1,0 @@
-"""The data bundle (../shared/spec/bundle-format.md): JSON Schema, validation, import and export."""

@@ -1,5 +1,0 @@
-"""Deterministic demo data: a bundle (../shared/spec/bundle-format.md) generated from a seed.
-
-`generator.generate_bundle(path, scale=..., weeks=..., seed=..., end_week=...)` writes a bundle file that
-`commissioning.bundle.importer.import_bundle` loads; `seed_demo` does both. See docs/demo-data.md.
-"""

@@ -1,0 +1,60 @@
+"""The demo logins: one per role, for the first provider (by ref) and for every commissioner."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from commissioning.models import Organisation, Role, User
+from workforce.models import Worker
+
+DEMO_PASSWORD = "homecare-demo-2026"
+# Short names make the demo logins easy to type: <short>@<org ref>.example
+DEMO_ROLE_EMAIL = {
+    Role.PROVIDER_MANAGER: "manager",
+    Role.COORDINATOR: "coordinator",
+    Role.TRUSTED_ASSESSOR: "assessor",
+    Role.CARE_WORKER: "carer",
+    Role.COMMISSIONER_OFFICER: "officer",
+    Role.SOCIAL_WORKER: "social-worker",
+}
+
+
+def _demo_user(organisation: Organisation, role: Role, *, is_org_admin: bool) -> User:
+    email = f"{DEMO_ROLE_EMAIL[role]}@{organisation.ref.lower()}.example"
+    user, _ = User.objects.update_or_create(
+        email=email,
+        defaults={
+            "name": f"Demo {role.label.lower()} ({organisation.ref})",
+            "organisation": organisation,
+            "roles": [role.value],
+            "is_org_admin": is_org_admin,
+            "is_active": True,
+        },
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@transaction.atomic
+def demo_users_ensure() -> list[User]:
+    """One demo login per role: for the first provider (by ref) and for every commissioner.
+    Safe to run on every start: it updates the same users."""
+    users: list[User] = []
+    provider = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER).order_by("ref").first()
+    if provider is not None:
+        for role in (Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.TRUSTED_ASSESSOR, Role.CARE_WORKER):
+            users.append(_demo_user(provider, role, is_org_admin=role == Role.PROVIDER_MANAGER))
+        carer = users[-1]
+        # The demo care worker sees a real worker's shifts: link the first worker without a login.
+        if not Worker.objects.filter(user=carer).exists():
+            worker = Worker.objects.filter(provider=provider, user__isnull=True).order_by("ref").first()
+            if worker is not None:
+                worker.user = carer
+                worker.save(update_fields=["user"])
+    for commissioner in Organisation.objects.filter(kind=Organisation.Kind.COMMISSIONER).order_by("ref"):
+        for role in (Role.COMMISSIONER_OFFICER, Role.SOCIAL_WORKER):
+            users.append(_demo_user(commissioner, role, is_org_admin=role == Role.COMMISSIONER_OFFICER))
+    return users

@@ -1,0 +1,1 @@
+"""The data bundle (docs/spec/bundle-format.md): JSON Schema, validation, import and export."""

@@ -1,3 +1,0 @@
-"""Pages of this app in the navigation: (label, url name, roles)."""
-
-ITEMS: list[tuple[str, str, set[str]]] = []
