@@ -11,23 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from homecare.lib.dates import bank_holidays_between, iso_week, local_midnight, week_bounds
+from homecare.lib.sql import sql_loader
 
 SQL_DIR = Path(__file__).parent / "sql"
+sql = sql_loader(__file__)
 
 # Windows of whole reporting weeks ending with the return's week (spec: Conventions).
 WINDOW_WEEKS = {"weekly": 1, "4-weekly": 4, "quarterly": 13, "4-monthly": 17, "half-yearly": 26, "annual": 52}
-
-
-@cache
-def sql(name: str) -> str:
-    """A statement from sql/; a line `-- include: other` pulls in sql/other.sql (shared CTEs)."""
-    lines = []
-    for line in (SQL_DIR / f"{name}.sql").read_text().splitlines():
-        if line.startswith("-- include: "):
-            lines.append(sql(line.removeprefix("-- include: ").strip()))
-        else:
-            lines.append(line)
-    return "\n".join(lines)
 
 
 def run_json_many(cursor, names: tuple[str, ...], params: dict[str, Any]) -> list[Any]:
