@@ -1,0 +1,76 @@
+"""Files people open in a spreadsheet: every CSV (and XLSX) the platform writes goes through here.
+
+A text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is read as a formula by Excel
+and LibreOffice (CSV injection), so such text gets a leading apostrophe, as OWASP advises. Numbers
+(int, Decimal, float) are written as they are: a negative amount stays a number. Filenames in a
+Content-Disposition header are built from safe characters only.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import IO, Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_cell(value: Any) -> Any:
+    """The value to write in a cell: text that a spreadsheet would run as a formula is neutralised."""
+    if isinstance(value, bool | int | float | Decimal) or value is None:
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return value
+
+
+def csv_writer(out: IO[str], **kwargs) -> _SafeWriter:
+    """Like csv.writer, but every row goes through safe_cell."""
+    return _SafeWriter(csv.writer(out, **kwargs))
+
+
+def csv_dict_writer(out: IO[str], fieldnames: Iterable[str], **kwargs) -> _SafeDictWriter:
+    """Like csv.DictWriter, but every value goes through safe_cell."""
+    return _SafeDictWriter(csv.DictWriter(out, fieldnames=list(fieldnames), **kwargs))
+
+
+class _SafeWriter:
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([safe_cell(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+class _SafeDictWriter:
+    def __init__(self, writer: csv.DictWriter):
+        self._writer = writer
+
+    def writeheader(self) -> None:
+        self._writer.writeheader()
+
+    def writerow(self, row: dict[str, Any]) -> None:
+        self._writer.writerow({k: safe_cell(v) for k, v in row.items()})
+
+    def writerows(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def safe_filename(stem: str, extension: str) -> str:
+    """`stem.extension` with anything but letters, digits, dot, dash and underscore replaced by `-`."""
+    clean = _UNSAFE_FILENAME.sub("-", stem).strip("-.") or "download"
+    return f"{clean}.{_UNSAFE_FILENAME.sub('', extension)}"
+
+
+def attachment(filename: str, *, inline: bool = False) -> str:
+    """A Content-Disposition value for an already safe filename."""
+    return f'{"inline" if inline else "attachment"}; filename="{filename}"'
