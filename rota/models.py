@@ -86,6 +86,18 @@ class Visit(ProviderOwned):
     outside_home = models.BooleanField(default=False)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.SCHEDULED)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Made by rota_generate from this care plan slot (null: imported or added by hand). Indexed below
+    # only where set, so a bundle's visits cost no index entry.
+    slot = models.ForeignKey(
+        "rota.CarePlanSlot", null=True, blank=True, on_delete=models.PROTECT, related_name="visits", db_index=False
+    )
+    # The team whose board lists the visit while nobody is planned for it (from its slot).
+    team = models.ForeignKey(
+        "workforce.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # Changed by a coordinator (time, length, carers): rota_generate leaves it alone from then on.
+    # db_default: the bundle import inserts visits by SQL without naming this column.
+    hand_edited = models.BooleanField(default=False, db_default=False)
 
     TENANT_CONTRACT_PATH = "person__contract"
 
@@ -100,7 +112,13 @@ class Visit(ProviderOwned):
         indexes = [
             models.Index(
                 fields=["provider", "planned_start"], include=["id", "person"], name="rota_visit_prov_start_cov"
-            )
+            ),
+            models.Index(
+                fields=["slot", "planned_start"], condition=Q(slot__isnull=False), name="rota_visit_slot_start"
+            ),
+            models.Index(
+                fields=["team", "planned_start"], condition=Q(team__isnull=False), name="rota_visit_team_start"
+            ),
         ]
 
 
@@ -227,3 +245,7 @@ class VisitFigures(models.Model):
                 name="rota_visitfig_prov_start_cov",
             )
         ]
+
+
+# The planning models (care plans, assignments, publishing) live in their own module.
+from rota.plan_models import AppRecord, Assignment, CarePlanSlot, Publication, RotaChange, RotaSeen  # noqa: E402, F401

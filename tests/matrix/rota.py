@@ -9,9 +9,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.matrix._personas import OTHER_PROVIDER, PROVIDER_TOKEN
+from tests.matrix._personas import COMMISSIONER_ROLES, OTHER_ORGS, OTHER_PROVIDER, PROVIDER_TOKEN
 
 INGESTERS = frozenset({"provider_manager", "coordinator", OTHER_PROVIDER})
+# Care plans: provider managers, coordinators and trusted assessors edit them; commissioners under the
+# contract read them (what they commission). Care workers see their own rota only.
+PLAN_EDITORS = frozenset({"provider_manager", "coordinator", "trusted_assessor"})
+PLAN_READERS = PLAN_EDITORS | COMMISSIONER_ROLES
 
 
 def _package(fx) -> dict:
@@ -29,6 +33,19 @@ def _package(fx) -> dict:
     return {"pk": package.pk}
 
 
+def _slot(fx) -> dict:
+    from datetime import time
+
+    from outcomes.models import Package
+    from rota.careplans import care_plan_slot_add
+
+    package = Package.objects.get(pk=_package(fx)["pk"])
+    slot = care_plan_slot_add(
+        package=package, days=[1], start=time(8), minutes=30, valid_from=package.start, generate=False
+    )
+    return {"pk": slot.pk}
+
+
 EXPECTATIONS: dict = {
     "ecm-attendances": {
         "allowed": INGESTERS | {PROVIDER_TOKEN},
@@ -41,4 +58,20 @@ EXPECTATIONS: dict = {
     # Read-only audit history of one package of fx.provider: its provider's managers, coordinators and
     # trusted assessors; commissioners and care workers 403; other organisations 404.
     "rota:package-history": {"allowed": {"provider_manager", "coordinator", "trusted_assessor"}, "kwargs": _package},
+    # Care plans. The list shows each organisation its own packages (so other organisations may open it).
+    "rota:care-plans": {"allowed": PLAN_READERS | OTHER_ORGS},
+    "rota:care-plan": {"allowed": PLAN_READERS, "kwargs": _package},
+    "rota:care-plan-slot-add": [
+        {"allowed": PLAN_EDITORS, "kwargs": _package},
+        # An empty form comes back with its errors (200): the permission check passed.
+        {"allowed": PLAN_EDITORS, "kwargs": _package, "method": "post", "ok": {200}},
+    ],
+    "rota:care-plan-slot-change": [
+        {"allowed": PLAN_EDITORS, "kwargs": _slot},
+        {"allowed": PLAN_EDITORS, "kwargs": _slot, "method": "post", "ok": {200}},
+    ],
+    "rota:care-plan-slot-end": [
+        {"allowed": PLAN_EDITORS, "kwargs": _slot},
+        {"allowed": PLAN_EDITORS, "kwargs": _slot, "method": "post", "ok": {200}},
+    ],
 }

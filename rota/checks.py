@@ -1,0 +1,322 @@
+"""The rules every planned assignment is checked against (docs/rota.md, "Rules").
+
+Refusals stop an assignment: the worker already has an overlapping visit, is absent that day, has not
+started or has left, or the visit already has its carers (or is not open: in hospital, cancelled,
+done). Warnings are allowed, shown wherever the visit is and counted: outside the worker's care
+shifts, a required skill missing, travel from the previous visit (measure 14's rule at the worker's
+travel mode) not fitting before the latest start, a start outside the slot's window, a shift over 6
+hours without a 20-minute unpaid break, the week's hours above 48 or above contracted + 20%, a
+two-carer visit with one carer; and, as information, a care worker the person has not met in 12 weeks.
+
+`Facts` reads what the rules need about some care workers around one day in a fixed number of
+queries (the board and one assignment check alike), then evaluates any (visit, worker) pair in memory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from homecare.lib.dates import local_midnight
+from rota.careplans import local_start
+from rota.models import Attendance, Shift, Visit
+from rota.plan_models import Assignment
+from workforce.models import Absence, Worker
+
+# Measure 14's travel rule (docs/monitoring-return.md, "Measure 14"; SQL: rota_leg_minutes).
+SPEED_KMH = {"walk": 5, "cycle": 15, "public": 15, "car": 30}
+EARTH_RADIUS_KM = 6371
+ROUTE_FACTOR = 1.3
+# Working Time Regulations: a break of 20 minutes when the working day is longer than 6 hours; an
+# average week of at most 48 hours.
+LONG_SHIFT_MINUTES = 6 * 60
+MIN_BREAK_MINUTES = 20
+WEEK_LIMIT_HOURS = Decimal(48)
+# Above contracted hours by more than this share is a warning: guaranteed hours are a promise both ways.
+OVER_CONTRACT_SHARE = Decimal("0.20")
+# "Has the person met this care worker" looks back this far (continuity of care).
+MET_WITHIN_DAYS = 84
+OPEN_FOR_ASSIGNMENT = (Visit.Status.SCHEDULED,)
+
+
+def leg_minutes(lat1, lon1, lat2, lon2, mode: str) -> int | None:
+    """One leg's minutes, exactly as rota_leg_minutes: haversine x 1.3 at the mode's speed, whole
+    minutes rounded half up; None when a home is unknown."""
+    if None in (lat1, lon1, lat2, lon2):
+        return None
+    a = (
+        math.sin(math.radians(lat2 - lat1) / 2) ** 2
+        + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    km = 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+    return math.floor(km * ROUTE_FACTOR / SPEED_KMH[mode] * 60 + 0.5)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    kind: str = "warning"  # "refusal", "warning" or "info"
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "kind": self.kind}
+
+
+def _hm(dt: datetime) -> str:
+    return f"{timezone.localtime(dt):%H:%M}"
+
+
+def _hours(minutes: float) -> str:
+    h = Decimal(minutes) / 60
+    return f"{h.quantize(Decimal('0.1'))}".rstrip("0").rstrip(".")
+
+
+def window(visit: Visit) -> tuple[datetime, datetime]:
+    """The earliest and latest start of a visit: its slot's window on its day, else its planned start."""
+    slot = visit.slot
+    if slot is None:
+        return visit.planned_start, visit.planned_start
+    day = timezone.localdate(visit.planned_start)
+    return local_start(day, slot.earliest), local_start(day, slot.latest)
+
+
+class Facts:
+    """What the rules need about `workers` around `day` (and about the people of `visits`)."""
+
+    def __init__(self, *, workers: list[Worker], day: date, visits: list[Visit] = ()):
+        self.day = day
+        self.workers = {w.pk: w for w in workers}
+        ids = list(self.workers)
+        monday = day - timedelta(days=day.weekday())
+        self.week = (local_midnight(monday), local_midnight(monday + timedelta(days=7)))
+        # A visit late in the evening may run past midnight: look a day either side for overlaps.
+        lo = min(self.week[0], local_midnight(day - timedelta(days=1)))
+        hi = max(self.week[1], local_midnight(day + timedelta(days=2)))
+        self.absent = {
+            wid
+            for wid in Absence.objects.filter(worker_id__in=ids, start__lte=day, end__gte=day).values_list(
+                "worker_id", flat=True
+            )
+        }
+        self.shifts: dict[int, list[Shift]] = defaultdict(list)
+        for s in Shift.objects.filter(worker_id__in=ids, start__lt=hi, end__gt=lo).order_by("start"):
+            self.shifts[s.worker_id].append(s)
+        self.planned: dict[int, list[Visit]] = defaultdict(list)  # worker -> their assigned visits
+        self.assigned: dict[int, list[int]] = defaultdict(list)  # visit -> its workers
+        self.assignment_ids: dict[tuple[int, int], int] = {}
+        rows = (
+            Assignment.objects.filter(worker_id__in=ids, visit__planned_start__lt=hi, visit__planned_end__gt=lo)
+            .exclude(visit__status__in=_GONE)
+            .select_related("visit__person", "visit__slot")
+            .order_by("visit__planned_start", "visit_id")
+        )
+        self.visits: dict[int, Visit] = {}
+        for a in rows:
+            self.visits.setdefault(a.visit_id, a.visit)
+            self.planned[a.worker_id].append(self.visits[a.visit_id])
+        subject = [v.pk for v in visits]
+        for v in visits:
+            self.visits.setdefault(v.pk, v)
+        # Every assignment of the visits in view (also to workers outside `workers`).
+        for aid, vid, wid in Assignment.objects.filter(
+            Q(visit_id__in=list(self.visits)) | Q(visit_id__in=subject)
+        ).values_list("pk", "visit_id", "worker_id"):
+            self.assigned[vid].append(wid)
+            self.assignment_ids[(vid, wid)] = aid
+        # Who each person has met (attended with check-in) in the 12 weeks before the day.
+        people = {v.person_id for v in self.visits.values()}
+        since = local_midnight(day - timedelta(days=MET_WITHIN_DAYS))
+        self.met = set(
+            Attendance.objects.filter(
+                worker_id__in=ids,
+                check_in__gte=since,
+                check_in__lt=local_midnight(day),
+                visit__person_id__in=people,
+            )
+            .values_list("visit__person_id", "worker_id")
+            .distinct()
+        )
+
+    # ---- the worker's day and week
+    def _care_shift(self, worker_id: int, start: datetime, end: datetime) -> Shift | None:
+        for s in self.shifts.get(worker_id, []):
+            if s.kind == Shift.Kind.CARE and s.start <= start and end <= s.end:
+                return s
+        return None
+
+    def week_minutes(self, worker_id: int, extra: Visit | None = None) -> float:
+        """Paid shift minutes in the week, plus planned visit time outside any shift."""
+        ws, we = self.week
+        total = 0.0
+        for s in self.shifts.get(worker_id, []):
+            if ws <= s.start < we:
+                total += (s.end - s.start).total_seconds() / 60 - s.unpaid_break_minutes
+        visits = [v for v in self.planned.get(worker_id, []) if ws <= v.planned_start < we]
+        if extra is not None and all(v.pk != extra.pk for v in visits) and ws <= extra.planned_start < we:
+            visits.append(extra)
+        for v in visits:
+            if not any(s.start <= v.planned_start and v.planned_end <= s.end for s in self.shifts.get(worker_id, [])):
+                total += (v.planned_end - v.planned_start).total_seconds() / 60
+        return total
+
+    def neighbours(self, worker_id: int, visit: Visit) -> tuple[Visit | None, Visit | None]:
+        """The worker's planned visits just before and just after `visit` on its day (not itself)."""
+        day = timezone.localdate(visit.planned_start)
+        same_day = [
+            v
+            for v in self.planned.get(worker_id, [])
+            if v.pk != visit.pk and timezone.localdate(v.planned_start) == day
+        ]
+        before = [v for v in same_day if (v.planned_start, v.pk) < (visit.planned_start, visit.pk)]
+        after = [v for v in same_day if (v.planned_start, v.pk) > (visit.planned_start, visit.pk)]
+        return (before[-1] if before else None), (after[0] if after else None)
+
+    def leg(self, worker: Worker, a: Visit, b: Visit) -> int | None:
+        pa, pb = a.person, b.person
+        return leg_minutes(pa.home_lat, pa.home_lon, pb.home_lat, pb.home_lon, worker.travel_mode)
+
+    # ---- the rules
+    def findings(self, visit: Visit, worker: Worker, *, adding: bool) -> list[Finding]:
+        """Refusals, warnings and information for `worker` planned on `visit`. `adding`: a new
+        assignment (is there room?); else one that exists (shown on the board)."""
+        out: list[Finding] = []
+        day = timezone.localdate(visit.planned_start)
+        others = [w for w in self.assigned.get(visit.pk, []) if w != worker.pk]
+        if adding:
+            if worker.pk in self.assigned.get(visit.pk, []):
+                out.append(
+                    Finding("already_planned", f"{worker_name(worker)} is already planned for this visit.", "refusal")
+                )
+            if visit.status != Visit.Status.SCHEDULED:
+                message = {
+                    Visit.Status.HOSPITAL: "The person is in hospital at this time: the visit is not offered.",
+                    Visit.Status.COMPLETED: "This visit has already been done.",
+                }.get(visit.status, f"This visit is {visit.get_status_display().lower()}: it is not offered.")
+                out.append(Finding("not_open", message, "refusal"))
+            if len(others) >= visit.carers_required:
+                n = visit.carers_required
+                out.append(
+                    Finding("carers_full", f"This visit already has its {n} carer{'s' if n > 1 else ''}.", "refusal")
+                )
+        for v in self.planned.get(worker.pk, []):
+            if v.pk != visit.pk and v.planned_start < visit.planned_end and visit.planned_start < v.planned_end:
+                out.append(
+                    Finding(
+                        "overlap",
+                        f"{worker_name(worker)} already has a visit then: {_hm(v.planned_start)}-{_hm(v.planned_end)} "
+                        f"with {person_label(v.person)}.",
+                        "refusal",
+                    )
+                )
+                break
+        if worker.pk in self.absent:
+            out.append(Finding("absent", f"{worker_name(worker)} is absent on {day:%A %-d %B}.", "refusal"))
+        if worker.started > day:
+            out.append(
+                Finding("not_started", f"{worker_name(worker)} starts on {worker.started:%-d %B %Y}.", "refusal")
+            )
+        if worker.left is not None and worker.left < day:
+            out.append(Finding("left", f"{worker_name(worker)} left on {worker.left:%-d %B %Y}.", "refusal"))
+
+        shift = self._care_shift(worker.pk, visit.planned_start, visit.planned_end)
+        if shift is None:
+            out.append(
+                Finding(
+                    "outside_shift",
+                    f"Outside {worker_name(worker)}'s care shifts ({_hm(visit.planned_start)}-{_hm(visit.planned_end)}).",
+                )
+            )
+        elif (shift.end - shift.start).total_seconds() / 60 > LONG_SHIFT_MINUTES and (
+            shift.unpaid_break_minutes < MIN_BREAK_MINUTES
+        ):
+            out.append(
+                Finding(
+                    "no_break",
+                    f"The shift {_hm(shift.start)}-{_hm(shift.end)} is over 6 hours without a 20-minute unpaid break.",
+                )
+            )
+        if visit.slot is not None:
+            missing = [s for s in visit.slot.skills if s not in (worker.skills or [])]
+            if missing:
+                out.append(
+                    Finding("skill_missing", f"Needs {', '.join(missing)}: {worker_name(worker)} does not have it.")
+                )
+            lo, hi = window(visit)
+            if not lo <= visit.planned_start <= hi:
+                out.append(
+                    Finding(
+                        "outside_window",
+                        f"Starts at {_hm(visit.planned_start)}, outside the care plan's window {_hm(lo)}-{_hm(hi)}.",
+                    )
+                )
+        before, after = self.neighbours(worker.pk, visit)
+        if before is not None:
+            minutes = self.leg(worker, before, visit)
+            latest = window(visit)[1]
+            if minutes is not None and before.planned_end + timedelta(minutes=minutes) > latest:
+                out.append(
+                    Finding(
+                        "travel",
+                        f"{minutes} min {worker.get_travel_mode_display().lower()} from {person_label(before.person)} "
+                        f"(ends {_hm(before.planned_end)}) does not fit before the latest start {_hm(latest)}.",
+                    )
+                )
+        if after is not None:
+            minutes = self.leg(worker, visit, after)
+            latest = window(after)[1]
+            if minutes is not None and visit.planned_end + timedelta(minutes=minutes) > latest:
+                out.append(
+                    Finding(
+                        "travel_next",
+                        f"{minutes} min {worker.get_travel_mode_display().lower()} to the next visit "
+                        f"({person_label(after.person)}) does not fit before its latest start {_hm(latest)}.",
+                    )
+                )
+        week = Decimal(self.week_minutes(worker.pk, extra=visit if adding else None))
+        if week > WEEK_LIMIT_HOURS * 60:
+            out.append(
+                Finding("week_over_48", f"{worker_name(worker)}'s week would be {_hours(week)} hours (over 48).")
+            )
+        contracted = worker.contracted_weekly_hours
+        if contracted and week > contracted * 60 * (1 + OVER_CONTRACT_SHARE):
+            out.append(
+                Finding(
+                    "week_over_contract",
+                    f"{worker_name(worker)}'s week would be {_hours(week)} hours: over contracted "
+                    f"{_hours(contracted * 60)} + 20%.",
+                )
+            )
+        carers = len(others) + 1
+        if visit.carers_required == 2 and carers < 2:
+            out.append(Finding("one_of_two", "A two-carer visit with one carer planned."))
+        if (visit.person_id, worker.pk) not in self.met:
+            out.append(
+                Finding(
+                    "new_to_person",
+                    f"{person_label(visit.person)} has not met {worker_name(worker)} in the last 12 weeks.",
+                    "info",
+                )
+            )
+        return out
+
+
+_GONE = (Visit.Status.CANCELLED_BY_PERSON, Visit.Status.CANCELLED_BY_PROVIDER, Visit.Status.HOSPITAL)
+
+
+def worker_name(worker: Worker) -> str:
+    return worker.name or worker.ref
+
+
+def person_label(person) -> str:
+    name = (person.name or "").strip()
+    return name or f"person {person.ref}"
+
+
+def refusals(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.kind == "refusal"]
