@@ -44,7 +44,7 @@ def _user(actor):
 
 def _lock(visit: Visit, *workers: Worker) -> Visit:
     """Serialise writers of one visit, and of one worker's day (two coordinators on one board)."""
-    visit = Visit.objects.select_for_update().select_related("person", "slot").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("person", "slot").get(pk=visit.pk)
     list(Worker.objects.select_for_update().filter(pk__in=[w.pk for w in workers]).order_by("pk").values_list("pk"))
     return visit
 

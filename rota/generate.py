@@ -206,13 +206,9 @@ def rota_generate(
         v = rows.get(ref)
         if v is None and ref in predecessor:
             old = by_slot_day.get(predecessor[ref])
-            if (
-                old is not None
-                and old.ref not in desired
-                and old.ref not in claimed
-                and not touched(old)
-                and old.planned_start >= boundary
-            ):
+            # The replaced slot's visit of that day is this slot's now: brought in line when untouched,
+            # left as it is (and no second visit made) when someone acted on it.
+            if old is not None and old.ref not in desired and old.ref not in claimed:
                 v = old
         if v is None:
             to_create.append((ref, d))

@@ -297,7 +297,9 @@ def test_setup_periodic_tasks_registers_the_beat_schedule_once(db):
     call_command("setup_periodic_tasks", stdout=io.StringIO())
     call_command("setup_periodic_tasks", stdout=io.StringIO())  # run.sh calls it on every start
     tasks = {t.task: t.crontab for t in PeriodicTask.objects.select_related("crontab")}
-    assert len(tasks) == 2
+    assert len(tasks) == 3
+    nightly = tasks["rota.tasks.generate_ahead"]
+    assert (nightly.minute, nightly.hour, nightly.day_of_week) == ("30", "2", "*")
     monday = tasks["reporting.returns.tasks.compute_last_week_drafts"]
     assert (monday.minute, monday.hour, monday.day_of_week, str(monday.timezone)) == ("0", "3", "1", "Europe/London")
     daily = tasks["reporting.money.tasks.compute_period_end_drafts"]
