@@ -69,7 +69,9 @@ def assignment_add(*, actor=None, visit: Visit, worker: Worker, replacing: Assig
             raise ValidationError({"replacing": "That assignment is for another visit."})
         if replacing.worker_id == worker.pk:
             return Outcome(replacing, [])
-        replacing.delete()
+        # By key, not the instance: a refusal rolls the delete back, the caller's object stays usable.
+        if not Assignment.objects.filter(pk=replacing.pk).delete()[0]:
+            raise ValidationError({"replacing": "That assignment no longer exists."})
     findings = check(visit=visit, worker=worker)
     refused = refusals(findings)
     if refused:
@@ -88,7 +90,7 @@ def assignment_add(*, actor=None, visit: Visit, worker: Worker, replacing: Assig
 def assignment_remove(*, actor=None, assignment: Assignment) -> None:
     visit = _lock(assignment.visit, assignment.worker)
     worker = assignment.worker
-    assignment.delete()
+    Assignment.objects.filter(pk=assignment.pk).delete()
     record_changes(provider=visit.provider, items=[(worker, visit, RotaChange.Kind.UNASSIGNED, "")])
 
 
