@@ -322,7 +322,7 @@ def _row(worker: Worker, facts: Facts, board_visits: dict[int, BoardVisit], day:
 def _figures(rows: list[BoardRow], visits: list[BoardVisit], unassigned: list[BoardVisit], conts) -> dict:
     contact = sum(r.contact_minutes for r in rows)
     paid = sum(r.paid_minutes for r in rows)
-    warnings = sum(len(bv.problems) for bv in visits) + sum(1 for bv in unassigned if bv.workers)
+    warnings = sum(len(bv.problems) for bv in visits)
     people = {bv.visit.person_id for bv in visits}
     known = [conts[p] for p in people if conts.get(p) and conts[p].visits]
     attended = sum(c.visits for c in known)

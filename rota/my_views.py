@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from commissioning.tenancy import get_for_user
 from rota import myday
 from rota.careplan_views import apply_errors
 from rota.forms import NotAtHomeForm
+from rota.models import Visit
 from rota.permissions import is_care_worker
 from rota.publishing import changes_since, last_seen, rota_seen
 
@@ -48,11 +50,18 @@ def my_rota(request):
     return render(request, "rota/my.html", context)
 
 
-def _act(request, pk: int, action, label: str):
+def _mine(request, pk: int):
+    """The object first (another organisation's visit is a 404), then the role, then whether it is
+    this care worker's published visit (else 404 too)."""
+    get_for_user(request.user, Visit, pk=pk)
     worker = _worker(request)
     if worker is None:
         raise PermissionDenied
-    visit = myday.my_visit(worker, pk)
+    return worker, myday.my_visit(worker, pk)
+
+
+def _act(request, pk: int, action, label: str):
+    worker, visit = _mine(request, pk)
     p = request.POST
     try:
         action(worker=worker, visit=visit, lat=p.get("lat"), lon=p.get("lon"), accuracy=p.get("accuracy"))
@@ -75,10 +84,7 @@ def check_out(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def not_at_home(request, pk: int):
-    worker = _worker(request)
-    if worker is None:
-        raise PermissionDenied
-    visit = myday.my_visit(worker, pk)
+    worker, visit = _mine(request, pk)
     form = NotAtHomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         p = request.POST

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commissioning.permissions import request_actor
+from commissioning.permissions import IsOrganisationMember, request_actor
 from commissioning.tenancy import get_for_user
 from homecare.api_errors import DomainError
 from homecare.lib.dates import iso_week
@@ -50,6 +51,13 @@ def _errors(exc: ValidationError) -> list[dict]:
     if hasattr(exc, "error_dict"):
         return [{"path": k, "message": m} for k, ms in exc.message_dict.items() for m in ms]
     return [{"path": "", "message": m} for m in exc.messages]
+
+
+def _require(request, view, permission) -> None:
+    """The role check, made after the objects are found: another organisation's team, visit, worker
+    or shift is a 404 for everyone, never a 403 that would say it exists."""
+    if not permission().has_permission(request, view):
+        raise PermissionDenied
 
 
 def board_json(board: Board) -> dict:
@@ -128,7 +136,7 @@ def board_json(board: Board) -> dict:
 
 
 class BoardApi(APIView):
-    permission_classes = [CanReadRota]
+    permission_classes = [IsOrganisationMember]  # then CanReadRota once the team is found
 
     @extend_schema(
         operation_id="rota_board",
@@ -140,11 +148,12 @@ class BoardApi(APIView):
         query = BoardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         team = get_for_user(request_actor(request), Team, ref=query.validated_data["team"])
+        _require(request, self, CanReadRota)
         return Response(board_json(board_for(team, query.validated_data["date"])))
 
 
 class AssignmentsApi(APIView):
-    permission_classes = [CanEditRota]
+    permission_classes = [IsOrganisationMember]  # then CanEditRota once the objects are found
 
     @extend_schema(
         operation_id="rota_assignments_create",
@@ -161,6 +170,7 @@ class AssignmentsApi(APIView):
         replacing = None
         if data.validated_data.get("replacing"):
             replacing = get_for_user(actor, Assignment, pk=data.validated_data["replacing"])
+        _require(request, self, CanEditRota)
         try:
             outcome = assignments.assignment_add(actor=_user(request), visit=visit, worker=worker, replacing=replacing)
         except assignments.Refused as exc:
@@ -177,7 +187,7 @@ class AssignmentsApi(APIView):
 
 
 class AssignmentApi(APIView):
-    permission_classes = [CanEditRota]
+    permission_classes = [IsOrganisationMember]  # then CanEditRota once the objects are found
 
     @extend_schema(
         operation_id="rota_assignments_delete",
@@ -186,12 +196,13 @@ class AssignmentApi(APIView):
     )
     def delete(self, request, pk: int):
         assignment = get_for_user(request_actor(request), Assignment.objects.select_related("visit", "worker"), pk=pk)
+        _require(request, self, CanEditRota)
         assignments.assignment_remove(actor=_user(request), assignment=assignment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ShiftsApi(APIView):
-    permission_classes = [CanEditRota]
+    permission_classes = [IsOrganisationMember]  # then CanEditRota once the objects are found
 
     @extend_schema(
         operation_id="rota_shifts_create",
@@ -204,6 +215,7 @@ class ShiftsApi(APIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         worker = get_for_user(request_actor(request), Worker, ref=d["worker"])
+        _require(request, self, CanEditRota)
         try:
             shift = assignments.shift_add(
                 actor=_user(request),
@@ -229,6 +241,7 @@ class ShiftsApi(APIView):
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
         shift = get_for_user(request_actor(request), Shift.objects.select_related("worker"), ref=d.pop("ref"))
+        _require(request, self, CanEditRota)
         try:
             shift = assignments.shift_change(actor=_user(request), shift=shift, **d)
         except ValidationError as exc:
@@ -237,7 +250,7 @@ class ShiftsApi(APIView):
 
 
 class PublishApi(APIView):
-    permission_classes = [CanEditRota]
+    permission_classes = [IsOrganisationMember]  # then CanEditRota once the objects are found
 
     @extend_schema(
         operation_id="rota_publish",
@@ -249,6 +262,7 @@ class PublishApi(APIView):
         data = PublishInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         team = get_for_user(request_actor(request), Team, ref=data.validated_data["team"])
+        _require(request, self, CanEditRota)
         publication = rota_publish(actor=_user(request), team=team, week=data.validated_data["week"])
         return Response(
             {"team": team.ref, "week": iso_week(publication.week), "published_at": _local(publication.published_at)}
