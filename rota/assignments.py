@@ -185,7 +185,7 @@ def shift_add(
 
 @transaction.atomic
 def shift_change(*, actor=None, shift: Shift, **changes) -> Shift:
-    """Change a shift's start, end, unpaid break or kind (its pay follows: the figures are kept by
+    """Change a shift's start, end, unpaid break or kind (its pay follows: the totals are kept by
     the database)."""
     allowed = {"start", "end", "unpaid_break_minutes", "kind"}
     unknown = set(changes) - allowed

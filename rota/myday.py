@@ -1,7 +1,7 @@
 """The care worker's day: their published visits, and what their phone records at a visit. Check-in
 and check-out write the attendance itself (method `app`, the server's time), the same row an ECM
 system would write, so returns, invoices and pay take it exactly as they take ECM records (the
-database keeps the per-shift and per-visit figures). "Not at home" records that outcome with a note.
+database keeps the per-shift and per-visit totals). "Not at home" records that outcome with a note.
 The browser's location, when given, is kept beside it with whether it was within 150 m of the
 person's home."""
 

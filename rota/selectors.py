@@ -129,7 +129,7 @@ def visits_planned_delivered(
                    extract(epoch FROM v.planned_end - v.planned_start) / 3600 AS hours,
                    COALESCE(f.carers_done, 0) >= v.carers_required AS delivered,
                    COALESCE(extract(epoch FROM f.longest) / 3600, 0) AS delivered_hours
-            FROM rota_visit v LEFT JOIN rota_visitfigures f ON f.visit_id = v.id
+            FROM rota_visit v LEFT JOIN rota_visittotals f ON f.visit_id = v.id
             WHERE v.provider_id = %s AND v.person_id = %s AND v.planned_start >= %s AND v.planned_start < %s
             """,
             [
