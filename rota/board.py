@@ -8,16 +8,18 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache, cached_property
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.urls import reverse
 
-from homecare.lib.dates import local_midnight
-from rota.checks import Facts, Finding, leg_minutes, person_label, window
+from homecare.lib.dates import LONDON, local_midnight
+from rota.acquaintance import acquaintances
+from rota.checks import WEEK_CODES, Facts, Finding, leg_minutes, local_day, person_label, window
 from rota.models import Attendance, Shift, Visit
 from rota.plan_models import CarePlanSlot, Publication, RotaChange
 from rota.publishing import first_name
-from rota.selectors import CONTINUITY_DAYS, Continuity, continuity_of
+from rota.selectors import CONTINUITY_DAYS, Continuity
 from workforce.models import Team, Worker
 
 # The board's time axis: 5-minute columns from 06:00 to midnight, or the whole day when something
@@ -35,7 +37,17 @@ class Placed:
     span: int
 
 
-@dataclass
+@cache
+def _assign_pattern() -> str:
+    return reverse("rota:visit-assign", args=[0])
+
+
+def _assign_path(visit_id: int) -> str:
+    """The visit's keyboard-path page, without a reverse() per visit (a board holds hundreds)."""
+    return _assign_pattern().replace("/0/", f"/{visit_id}/", 1)
+
+
+@dataclass(eq=False)
 class BoardVisit:
     visit: Visit
     workers: list[Worker] = field(default_factory=list)
@@ -49,17 +61,25 @@ class BoardVisit:
     def ref(self) -> str:
         return self.visit.ref
 
-    @property
+    @cached_property
     def person(self) -> str:
         return first_name(self.visit.person) if self.visit.person.name else person_label(self.visit.person)
 
-    @property
+    @cached_property
     def start(self) -> datetime:
-        return timezone.localtime(self.visit.planned_start)
+        return self.visit.planned_start.astimezone(LONDON)
 
-    @property
+    @cached_property
     def end(self) -> datetime:
-        return timezone.localtime(self.visit.planned_end)
+        return self.visit.planned_end.astimezone(LONDON)
+
+    @cached_property
+    def start_hm(self) -> str:
+        return f"{self.start:%H:%M}"
+
+    @cached_property
+    def end_hm(self) -> str:
+        return f"{self.end:%H:%M}"
 
     @property
     def minutes(self) -> int:
@@ -69,26 +89,32 @@ class BoardVisit:
     def needed(self) -> int:
         return max(0, self.visit.carers_required - len(self.workers))
 
-    @property
+    @cached_property
     def window(self) -> tuple[datetime, datetime]:
         lo, hi = window(self.visit)
-        return timezone.localtime(lo), timezone.localtime(hi)
+        return lo.astimezone(LONDON), hi.astimezone(LONDON)
 
     @property
     def slot(self) -> CarePlanSlot | None:
         return self.visit.slot
 
-    @property
+    @cached_property
+    def assign_path(self) -> str:
+        return _assign_path(self.visit.pk)
+
+    @cached_property
     def warnings(self) -> list[Finding]:
-        """Everything the rules say about the visit as planned (each worker's, without repeats), plus a
-        two-carer visit with nobody yet."""
+        """What the rules say about the visit as planned (each worker's, without repeats). A care
+        worker's week over its hours is about the worker, not the visit: the board shows it once on
+        the worker's row."""
         seen: dict[tuple[str, str], Finding] = {}
         for items in self.findings.values():
             for f in items:
-                seen.setdefault((f.code, f.message), f)
+                if f.code not in WEEK_CODES:
+                    seen.setdefault((f.code, f.message), f)
         return list(seen.values())
 
-    @property
+    @cached_property
     def problems(self) -> list[Finding]:
         return [f for f in self.warnings if f.kind != "info"]
 
@@ -96,7 +122,7 @@ class BoardVisit:
         return self.findings.get(worker_id, [])
 
 
-@dataclass
+@dataclass(eq=False)
 class RowItem:
     kind: str  # "visit" or "travel"
     place: Placed
@@ -106,16 +132,34 @@ class RowItem:
     warnings: list[Finding] = field(default_factory=list)
     assignment_id: int | None = None
 
-    @property
+    @cached_property
     def problems(self) -> list[Finding]:
         return [f for f in self.warnings if f.kind != "info"]
 
-    @property
+    @cached_property
     def notes(self) -> list[Finding]:
         return [f for f in self.warnings if f.kind == "info"]
 
+    @cached_property
+    def css(self) -> str:
+        """The visit's classes: its place on the axis and its state (no inline styles: CSP)."""
+        bv = self.visit
+        out = [f"rota-visit rg-c{self.place.col} rg-s{self.place.span}"]
+        if self.problems:
+            out.append("rota-visit--warn")
+        if bv.changed:
+            out.append("rota-visit--changed")
+        if bv.visit.status == "completed":
+            out.append("rota-visit--done")
+        return " ".join(out)
 
-@dataclass
+    @cached_property
+    def title(self) -> str:
+        bv = self.visit
+        return " · ".join([f"{bv.start_hm}-{bv.end_hm} {bv.person}", *(f.message for f in self.problems)])
+
+
+@dataclass(eq=False)
 class BoardRow:
     worker: Worker
     shifts: list[tuple[Shift, Placed, bool]] = field(default_factory=list)  # (shift, place, long without break)
@@ -127,6 +171,11 @@ class BoardRow:
     paid_minutes: int = 0
     visits: int = 0
     warnings: int = 0
+    week_warnings: list[Finding] = field(default_factory=list)  # the week over 48 or contracted hours
+
+    @cached_property
+    def name(self) -> str:
+        return self.worker.name or self.worker.ref
 
 
 @dataclass
@@ -203,15 +252,16 @@ def day_visits(team: Team, workers: list[Worker], day: date) -> list[Visit]:
 def board_for(team: Team, day: date) -> Board:
     workers = team_workers(team, day)
     visits = day_visits(team, workers, day)
-    facts = Facts(workers=workers, day=day, visits=visits)
+    known = acquaintances(team.provider_id, sorted({v.person_id for v in visits}))
+    facts = Facts(workers=workers, day=day, visits=visits, met=known.met)
     worker_ids = {w.pk for w in workers}
     outsiders_ids = {wid for v in visits for wid in facts.assigned.get(v.pk, [])} - worker_ids
     outsiders = {w.pk: w for w in Worker.objects.filter(pk__in=outsiders_ids)}
     everyone = {w.pk: w for w in workers} | outsiders
 
     # Anything before 06:00 (a night visit, an early shift) widens the axis to the whole day.
-    early = any(timezone.localtime(v.planned_start).hour < DAY_START_HOUR for v in visits) or any(
-        timezone.localdate(s.start) == day and timezone.localtime(s.start).hour < DAY_START_HOUR
+    early = any(v.planned_start.astimezone(LONDON).hour < DAY_START_HOUR for v in visits) or any(
+        local_day(s.start) == day and s.start.astimezone(LONDON).hour < DAY_START_HOUR
         for ss in facts.shifts.values()
         for s in ss
     )
@@ -225,7 +275,15 @@ def board_for(team: Team, day: date) -> Board:
         changes = recent.count()
         changed_ids = set(recent.filter(visit_id__in=[v.pk for v in visits]).values_list("visit_id", flat=True))
 
-    conts = continuity_of([(v.person_id, v.provider_id) for v in visits], on=day)
+    conts = {}
+    for person_id in {v.person_id for v in visits}:
+        n, distinct, share = known.continuity(person_id)
+        conts[person_id] = Continuity(
+            person_id=person_id,
+            visits=n,
+            workers=distinct,
+            top_share=None if share is None else Decimal(share).quantize(Decimal("0.001")),
+        )
     board_visits: dict[int, BoardVisit] = {}
     for v in visits:
         bv = BoardVisit(
@@ -273,16 +331,12 @@ def _run_of(shifts: list[Shift], v: Visit) -> int | None:
 
 def _row(worker: Worker, facts: Facts, board_visits: dict[int, BoardVisit], day: date, axis: int) -> BoardRow:
     row = BoardRow(worker=worker, absent=worker.pk in facts.absent)
-    day_shifts = [s for s in facts.shifts.get(worker.pk, []) if timezone.localdate(s.start) == day]
+    day_shifts = [s for s in facts.shifts.get(worker.pk, []) if local_day(s.start) == day]
     for s in day_shifts:
         long_no_break = (s.end - s.start) > timedelta(hours=6) and s.unpaid_break_minutes < 20
         row.shifts.append((s, _place(s.start, s.end, day, axis), long_no_break))
         row.paid_minutes += int((s.end - s.start).total_seconds() // 60) - s.unpaid_break_minutes
-    mine = [
-        v
-        for v in facts.planned.get(worker.pk, [])
-        if timezone.localdate(v.planned_start) == day and v.pk in board_visits
-    ]
+    mine = [v for v in facts.day_list(worker.pk, day) if v.pk in board_visits]
     prev: Visit | None = None
     for v in mine:
         bv = board_visits[v.pk]
@@ -301,7 +355,10 @@ def _row(worker: Worker, facts: Facts, board_visits: dict[int, BoardVisit], day:
                     )
                 )
                 row.travel_minutes += minutes
-        found = bv.for_worker(worker.pk)
+        found = [f for f in bv.for_worker(worker.pk) if f.code not in WEEK_CODES]
+        for f in bv.for_worker(worker.pk):
+            if f.code in WEEK_CODES and all(f.code != w.code for w in row.week_warnings):
+                row.week_warnings.append(f)
         row.items.append(
             RowItem(
                 kind="visit",
@@ -316,13 +373,14 @@ def _row(worker: Worker, facts: Facts, board_visits: dict[int, BoardVisit], day:
         row.warnings += sum(1 for f in found if f.kind != "info")
         prev = v
     row.week_hours = (Decimal(facts.week_minutes(worker.pk)) / 60).quantize(Decimal("0.1"))
+    row.warnings += len(row.week_warnings)
     return row
 
 
 def _figures(rows: list[BoardRow], visits: list[BoardVisit], unassigned: list[BoardVisit], conts) -> dict:
     contact = sum(r.contact_minutes for r in rows)
     paid = sum(r.paid_minutes for r in rows)
-    warnings = sum(len(bv.problems) for bv in visits)
+    warnings = sum(len(bv.problems) for bv in visits) + sum(len(r.week_warnings) for r in rows)
     people = {bv.visit.person_id for bv in visits}
     known = [conts[p] for p in people if conts.get(p) and conts[p].visits]
     attended = sum(c.visits for c in known)
@@ -372,8 +430,8 @@ class Candidate:
 def candidates(visit: Visit, team: Team) -> list[Candidate]:
     """The team's care workers for `visit`, ranked by fit: free then, in shift, has the skills, fewest
     extra travel minutes, most visits to this person in the last 4 weeks."""
-    day = timezone.localdate(visit.planned_start)
-    workers = [w for w in team_workers(team, day)]
+    day = local_day(visit.planned_start)
+    workers = team_workers(team, day)
     facts = Facts(workers=workers, day=day, visits=[visit])
     since = local_midnight(day - timedelta(days=CONTINUITY_DAYS))
     counts = dict(

@@ -6,6 +6,7 @@ Dragging on the board (static/js/rota-board.js) calls the REST API, which uses t
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,6 +83,7 @@ def board(request):
         "next_day": day + timedelta(days=1),
         "week": iso_week(day),
         "here": board_url(team, day),
+        "team_q": quote(team.ref),  # the team's ref, escaped for the visits' links
         "shift_form": ShiftForm(
             workers=[r.worker for r in data.rows],
             initial={"date": day, "start": "07:00", "end": "14:00", "unpaid_break_minutes": 30},

@@ -20,14 +20,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
-from homecare.lib.dates import local_midnight
+from homecare.lib.dates import LONDON, local_midnight
+from homecare.lib.sql import sql_loader
 from rota.careplans import local_start
 from rota.models import Attendance, Shift, Visit
 from rota.plan_models import Assignment
 from workforce.models import Absence, Worker
+
+sql = sql_loader(__file__, folder="queries")
 
 # Measure 14's travel rule (docs/monitoring-return.md, "Measure 14"; SQL: rota_leg_minutes).
 SPEED_KMH = {"walk": 5, "cycle": 15, "public": 15, "car": 30}
@@ -43,6 +46,8 @@ OVER_CONTRACT_SHARE = Decimal("0.20")
 # "Has the person met this care worker" looks back this far (continuity of care).
 MET_WITHIN_DAYS = 84
 OPEN_FOR_ASSIGNMENT = (Visit.Status.SCHEDULED,)
+# Warnings about the care worker's week rather than one visit (the board shows them on the row).
+WEEK_CODES = frozenset({"week_over_48", "week_over_contract"})
 
 
 def leg_minutes(lat1, lon1, lat2, lon2, mode: str) -> int | None:
@@ -82,54 +87,68 @@ def window(visit: Visit) -> tuple[datetime, datetime]:
     slot = visit.slot
     if slot is None:
         return visit.planned_start, visit.planned_start
-    day = timezone.localdate(visit.planned_start)
+    day = local_day(visit.planned_start)
     return local_start(day, slot.earliest), local_start(day, slot.latest)
 
 
-class Facts:
-    """What the rules need about `workers` around `day` (and about the people of `visits`)."""
+def local_day(dt: datetime) -> date:
+    """The London date of an aware datetime (without Django's per-call time zone look-up: the board
+    asks this thousands of times)."""
+    return dt.astimezone(LONDON).date()
 
-    def __init__(self, *, workers: list[Worker], day: date, visits: list[Visit] = ()):
+
+class Facts:
+    """What the rules need about `workers` around `day` (and about the people of `visits`), read in a
+    fixed number of queries: the board passes the day's visits it already holds, so only assignment
+    pairs, shifts around the day and one aggregate per week are read besides."""
+
+    def __init__(
+        self, *, workers: list[Worker], day: date, visits: list[Visit] = (), met: set[tuple[int, int]] | None = None
+    ):
         self.day = day
         self.workers = {w.pk: w for w in workers}
         ids = list(self.workers)
         monday = day - timedelta(days=day.weekday())
         self.week = (local_midnight(monday), local_midnight(monday + timedelta(days=7)))
-        # A visit late in the evening may run past midnight: look a day either side for overlaps.
-        lo = min(self.week[0], local_midnight(day - timedelta(days=1)))
-        hi = max(self.week[1], local_midnight(day + timedelta(days=2)))
-        self.absent = {
-            wid
-            for wid in Absence.objects.filter(worker_id__in=ids, start__lte=day, end__gte=day).values_list(
-                "worker_id", flat=True
-            )
-        }
+        # A visit late in the evening may run past midnight: look half a day either side for overlaps.
+        lo = local_midnight(day) - timedelta(hours=12)
+        hi = local_midnight(day + timedelta(days=1)) + timedelta(hours=12)
+        self.absent = set(
+            Absence.objects.filter(worker_id__in=ids, start__lte=day, end__gte=day).values_list("worker_id", flat=True)
+        )
         self.shifts: dict[int, list[Shift]] = defaultdict(list)
         for s in Shift.objects.filter(worker_id__in=ids, start__lt=hi, end__gt=lo).order_by("start"):
             self.shifts[s.worker_id].append(s)
-        self.planned: dict[int, list[Visit]] = defaultdict(list)  # worker -> their assigned visits
-        self.assigned: dict[int, list[int]] = defaultdict(list)  # visit -> its workers
-        self.assignment_ids: dict[tuple[int, int], int] = {}
-        rows = (
+        self.visits: dict[int, Visit] = {v.pk: v for v in visits}
+        pairs = list(
             Assignment.objects.filter(worker_id__in=ids, visit__planned_start__lt=hi, visit__planned_end__gt=lo)
             .exclude(visit__status__in=_GONE)
-            .select_related("visit__person", "visit__slot")
-            .order_by("visit__planned_start", "visit_id")
+            .values_list("visit_id", "worker_id")
         )
-        self.visits: dict[int, Visit] = {}
-        for a in rows:
-            self.visits.setdefault(a.visit_id, a.visit)
-            self.planned[a.worker_id].append(self.visits[a.visit_id])
-        subject = [v.pk for v in visits]
-        for v in visits:
-            self.visits.setdefault(v.pk, v)
-        # Every assignment of the visits in view (also to workers outside `workers`).
-        for aid, vid, wid in Assignment.objects.filter(
-            Q(visit_id__in=list(self.visits)) | Q(visit_id__in=subject)
-        ).values_list("pk", "visit_id", "worker_id"):
+        missing = {vid for vid, _ in pairs} - set(self.visits)
+        for v in Visit.objects.filter(pk__in=missing).select_related("person", "slot"):
+            self.visits[v.pk] = v
+        self.planned: dict[int, list[Visit]] = defaultdict(list)  # worker -> their assigned visits
+        for vid, wid in pairs:
+            self.planned[wid].append(self.visits[vid])
+        for wid in self.planned:
+            self.planned[wid].sort(key=lambda v: (v.planned_start, v.pk))
+        self.assigned: dict[int, list[int]] = defaultdict(list)  # visit -> its workers (any team)
+        self.assignment_ids: dict[tuple[int, int], int] = {}
+        for aid, vid, wid in (
+            Assignment.objects.filter(visit_id__in=list(self.visits))
+            .order_by("pk")
+            .values_list("pk", "visit_id", "worker_id")
+        ):
             self.assigned[vid].append(wid)
             self.assignment_ids[(vid, wid)] = aid
-        # Who each person has met (attended with check-in) in the 12 weeks before the day.
+        self._week_base = self._week_minutes(ids)
+        # Who each person has met (attended with check-in) in the 12 weeks before the day: given by the
+        # board (rota/acquaintance.py), read from the attendances for a single check.
+        self._days: dict[tuple[int, date], list[Visit]] = {}
+        if met is not None:
+            self.met = met
+            return
         people = {v.person_id for v in self.visits.values()}
         since = local_midnight(day - timedelta(days=MET_WITHIN_DAYS))
         self.met = set(
@@ -143,6 +162,15 @@ class Facts:
             .distinct()
         )
 
+    def _week_minutes(self, ids: list[int]) -> dict[int, float]:
+        """Per worker: paid shift minutes in the week plus planned visit minutes outside any shift."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql("week_minutes"),
+                {"ws": self.week[0], "we": self.week[1], "ids": ids, "gone": list(_GONE)},
+            )
+            return {wid: float(minutes) for wid, minutes in cursor.fetchall()}
+
     # ---- the worker's day and week
     def _care_shift(self, worker_id: int, start: datetime, end: datetime) -> Shift | None:
         for s in self.shifts.get(worker_id, []):
@@ -151,31 +179,36 @@ class Facts:
         return None
 
     def week_minutes(self, worker_id: int, extra: Visit | None = None) -> float:
-        """Paid shift minutes in the week, plus planned visit time outside any shift."""
-        ws, we = self.week
-        total = 0.0
-        for s in self.shifts.get(worker_id, []):
-            if ws <= s.start < we:
-                total += (s.end - s.start).total_seconds() / 60 - s.unpaid_break_minutes
-        visits = [v for v in self.planned.get(worker_id, []) if ws <= v.planned_start < we]
-        if extra is not None and all(v.pk != extra.pk for v in visits) and ws <= extra.planned_start < we:
-            visits.append(extra)
-        for v in visits:
-            if not any(s.start <= v.planned_start and v.planned_end <= s.end for s in self.shifts.get(worker_id, [])):
-                total += (v.planned_end - v.planned_start).total_seconds() / 60
+        """Paid shift minutes in the week, plus planned visit time outside any shift; with `extra`, as
+        if that visit were planned too."""
+        total = self._week_base.get(worker_id, 0.0)
+        if extra is None or not (self.week[0] <= extra.planned_start < self.week[1]):
+            return total
+        if any(v.pk == extra.pk for v in self.planned.get(worker_id, [])):
+            return total
+        shifts = self.shifts.get(worker_id, [])
+        if not any(s.start <= extra.planned_start and extra.planned_end <= s.end for s in shifts):
+            total += (extra.planned_end - extra.planned_start).total_seconds() / 60
         return total
+
+    def day_list(self, worker_id: int, day: date) -> list[Visit]:
+        key = (worker_id, day)
+        if key not in self._days:
+            self._days[key] = [v for v in self.planned.get(worker_id, []) if local_day(v.planned_start) == day]
+        return self._days[key]
 
     def neighbours(self, worker_id: int, visit: Visit) -> tuple[Visit | None, Visit | None]:
         """The worker's planned visits just before and just after `visit` on its day (not itself)."""
-        day = timezone.localdate(visit.planned_start)
-        same_day = [
-            v
-            for v in self.planned.get(worker_id, [])
-            if v.pk != visit.pk and timezone.localdate(v.planned_start) == day
-        ]
-        before = [v for v in same_day if (v.planned_start, v.pk) < (visit.planned_start, visit.pk)]
-        after = [v for v in same_day if (v.planned_start, v.pk) > (visit.planned_start, visit.pk)]
-        return (before[-1] if before else None), (after[0] if after else None)
+        me = (visit.planned_start, visit.pk)
+        before = after = None
+        for v in self.day_list(worker_id, local_day(visit.planned_start)):
+            if v.pk == visit.pk:
+                continue
+            if (v.planned_start, v.pk) < me:
+                before = v
+            elif after is None:
+                after = v
+        return before, after
 
     def leg(self, worker: Worker, a: Visit, b: Visit) -> int | None:
         pa, pb = a.person, b.person
@@ -186,7 +219,7 @@ class Facts:
         """Refusals, warnings and information for `worker` planned on `visit`. `adding`: a new
         assignment (is there room?); else one that exists (shown on the board)."""
         out: list[Finding] = []
-        day = timezone.localdate(visit.planned_start)
+        day = local_day(visit.planned_start)
         others = [w for w in self.assigned.get(visit.pk, []) if w != worker.pk]
         if adding:
             if worker.pk in self.assigned.get(visit.pk, []):

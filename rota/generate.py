@@ -27,11 +27,13 @@ from django.utils import timezone
 
 from commissioning.models import Organisation
 from homecare.lib.dates import week_bounds
+from homecare.lib.sql import sql_loader
 from outcomes.models import HospitalStay
 from rota.careplans import local_start
 from rota.models import Attendance, Visit
 from rota.plan_models import Assignment, CarePlanSlot, RotaChange
 
+sql = sql_loader(__file__, folder="queries")
 # Statuses a generated visit may have while nobody has acted on it.
 OPEN_STATUSES = (Visit.Status.SCHEDULED, Visit.Status.HOSPITAL)
 # Rows per INSERT/UPDATE statement: big enough that a city week is a handful of statements, small
@@ -69,11 +71,7 @@ def generated_weeks(*, provider_id: int, since: date) -> list[date]:
     """Mondays of the weeks from `since` on that already hold visits made from care plans."""
     start, _ = week_bounds(since - timedelta(days=since.weekday()))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT date_trunc('week', planned_start AT TIME ZONE 'Europe/London')::date "
-            "FROM rota_visit WHERE provider_id = %s AND slot_id IS NOT NULL AND planned_start >= %s ORDER BY 1",
-            [provider_id, start],
-        )
+        cursor.execute(sql("generated_weeks"), {"provider": provider_id, "since": start})
         return [r[0] for r in cursor.fetchall()]
 
 
@@ -245,50 +243,27 @@ def rota_generate(
     return result
 
 
+COLUMNS = ("slot_id", "person_id", "package_id", "team_id", "planned_start", "planned_end", "carers_required",
+           "outside_home", "status")  # fmt: skip
+
+
 def _insert(provider: Organisation, rows: list[tuple[str, dict]]) -> int:
-    if not rows:
-        return 0
-    cols = (
-        "ref",
-        "slot_id",
-        "person_id",
-        "package_id",
-        "team_id",
-        "planned_start",
-        "planned_end",
-        "carers_required",
-        "outside_home",
-        "status",
-    )
-    types = ("text", "bigint", "bigint", "bigint", "bigint", "timestamptz", "timestamptz", "int", "bool", "text")
     with connection.cursor() as cursor:
         for i in range(0, len(rows), BATCH):
             chunk = rows[i : i + BATCH]
-            arrays = [[ref for ref, _ in chunk]] + [[d[c] for _, d in chunk] for c in cols[1:]]
-            cursor.execute(
-                f"INSERT INTO rota_visit (provider_id, hand_edited, {', '.join(cols)}) "
-                f"SELECT %s, false, * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})",
-                [provider.pk, *arrays],
-            )
+            params = {"provider": provider.pk, "ref": [ref for ref, _ in chunk]}
+            params.update({c: [d[c] for _, d in chunk] for c in COLUMNS})
+            cursor.execute(sql("generate_insert"), params)
     return len(rows)
 
 
 def _update(rows: list[tuple[Visit, dict]]) -> int:
-    if not rows:
-        return 0
-    cols = ("slot_id", "person_id", "package_id", "team_id", "planned_start", "planned_end", "carers_required",
-            "outside_home", "status")  # fmt: skip
-    types = ("bigint", "bigint", "bigint", "bigint", "timestamptz", "timestamptz", "int", "bool", "text")
     with connection.cursor() as cursor:
         for i in range(0, len(rows), BATCH):
             chunk = rows[i : i + BATCH]
-            arrays = [[v.pk for v, _ in chunk]] + [[f.get(c, getattr(v, c)) for v, f in chunk] for c in cols]
-            cursor.execute(
-                f"UPDATE rota_visit v SET {', '.join(f'{c} = u.{c}' for c in cols)} "
-                f"FROM unnest(%s::bigint[], {', '.join(f'%s::{t}[]' for t in types)}) AS u(id, {', '.join(cols)}) "
-                "WHERE v.id = u.id",
-                arrays,
-            )
+            params = {"id": [v.pk for v, _ in chunk]}
+            params.update({c: [f.get(c, getattr(v, c)) for v, f in chunk] for c in COLUMNS})
+            cursor.execute(sql("generate_update"), params)
     return len(rows)
 
 

@@ -247,4 +247,13 @@ class VisitTotals(models.Model):
 
 
 # The planning models (care plans, assignments, publishing) live in their own module.
-from rota.plan_models import AppRecord, Assignment, CarePlanSlot, Publication, RotaChange, RotaSeen  # noqa: E402, F401
+from rota.plan_models import (  # noqa: E402, F401
+    Acquaintance,
+    AcquaintanceRefresh,
+    AppRecord,
+    Assignment,
+    CarePlanSlot,
+    Publication,
+    RotaChange,
+    RotaSeen,
+)

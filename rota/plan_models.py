@@ -150,3 +150,36 @@ class AppRecord(models.Model):
     accuracy_m = models.FloatField(null=True, blank=True)
     within_150m = models.BooleanField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True, default="")
+
+
+class Acquaintance(models.Model):
+    """Who has visited whom: per person and care worker, the last day they met (a check-in) in the 12
+    weeks before `AcquaintanceRefresh.as_of` and their visits in its last 4 weeks. Derived data,
+    refreshed per provider each night and on the first board of a day (rota/acquaintance.py): the
+    board reads its people's rows by one index range instead of 12 weeks of attendances."""
+
+    DERIVED = True  # read-only in the admin
+
+    provider = models.ForeignKey(
+        "commissioning.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    person = models.ForeignKey("outcomes.Person", on_delete=models.CASCADE, related_name="+", db_index=False)
+    worker = models.ForeignKey("workforce.Worker", on_delete=models.CASCADE, related_name="+", db_index=False)
+    last_met = models.DateField()
+    visits_4w = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "worker"], name="acquaintance_one_per_pair")]
+        indexes = [models.Index(fields=["provider"], name="rota_acq_provider")]
+
+
+class AcquaintanceRefresh(models.Model):
+    """The day a provider's acquaintances were worked out for (the 12 weeks before it)."""
+
+    DERIVED = True
+
+    provider = models.OneToOneField(
+        "commissioning.Organisation", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    as_of = models.DateField()
+    refreshed_at = models.DateTimeField(default=timezone.now)

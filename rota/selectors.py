@@ -22,9 +22,11 @@ from django.utils import timezone
 
 from commissioning.tenancy import get_for_user, scope_for
 from homecare.lib.dates import local_midnight
+from homecare.lib.sql import sql_loader
 from outcomes.models import Package, PackageChange, Person
 from rota.plan_models import CarePlanSlot
 
+sql = sql_loader(__file__, folder="queries")
 CONTINUITY_DAYS = 28
 TOP_WORKERS = 3
 # A care plan and its package's planned hours differ when they are this far apart (a quarter hour a
@@ -124,20 +126,13 @@ def visits_planned_delivered(
     out = {first_monday + timedelta(weeks=i): WeekVisits(week=first_monday + timedelta(weeks=i)) for i in range(weeks)}
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT date_trunc('week', v.planned_start AT TIME ZONE 'Europe/London')::date AS week, v.status,
-                   extract(epoch FROM v.planned_end - v.planned_start) / 3600 AS hours,
-                   COALESCE(f.carers_done, 0) >= v.carers_required AS delivered,
-                   COALESCE(extract(epoch FROM f.longest) / 3600, 0) AS delivered_hours
-            FROM rota_visit v LEFT JOIN rota_visittotals f ON f.visit_id = v.id
-            WHERE v.provider_id = %s AND v.person_id = %s AND v.planned_start >= %s AND v.planned_start < %s
-            """,
-            [
-                person.provider_id,
-                person.pk,
-                local_midnight(first_monday),
-                local_midnight(last_monday + timedelta(days=7)),
-            ],
+            sql("planned_delivered"),
+            {
+                "provider": person.provider_id,
+                "person": person.pk,
+                "start": local_midnight(first_monday),
+                "end": local_midnight(last_monday + timedelta(days=7)),
+            },
         )
         for week, status, hours, delivered, delivered_hours in cursor.fetchall():
             w = out[week]
@@ -184,14 +179,13 @@ def continuity_of(people: list[tuple[int, int]], *, on: date | None = None) -> d
     counts: dict[int, Counter] = defaultdict(Counter)
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT v.person_id, a.worker_id, count(*)
-            FROM rota_visit v JOIN rota_attendance a ON a.visit_id = v.id
-            WHERE v.provider_id = ANY(%s) AND v.person_id = ANY(%s)
-              AND v.planned_start >= %s AND v.planned_start < %s AND a.check_in IS NOT NULL
-            GROUP BY 1, 2
-            """,
-            [providers, list(out), local_midnight(on - timedelta(days=CONTINUITY_DAYS)), local_midnight(on)],
+            sql("continuity"),
+            {
+                "providers": providers,
+                "people": list(out),
+                "start": local_midnight(on - timedelta(days=CONTINUITY_DAYS)),
+                "end": local_midnight(on),
+            },
         )
         for person_id, worker_id, n in cursor.fetchall():
             counts[person_id][worker_id] = n

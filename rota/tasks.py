@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from commissioning.models import Organisation
+from rota.acquaintance import acquaintances_refresh
 from rota.generate import rota_generate
 from rota.plan_models import CarePlanSlot
 
@@ -17,11 +18,15 @@ WEEKS_AHEAD = 2
 
 @shared_task(name="rota.tasks.generate_ahead")
 def generate_ahead() -> dict[str, str]:
-    """Every provider with a care plan: this week and the next two from the care plans. Each provider
-    week is its own transaction, so a failure leaves the others done (and a retry redoes nothing)."""
+    """Every provider: who has met whom as of today; then, with a care plan, this week and the next two
+    from the care plans. Each provider week is its own transaction, so a failure leaves the others
+    done (and a retry redoes nothing)."""
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     out = {}
+    # Who has met whom, as of today, for every provider's boards (rota/acquaintance.py).
+    for org in Organisation.objects.filter(kind=Organisation.Kind.PROVIDER).order_by("ref"):
+        acquaintances_refresh(provider_id=org.pk, as_of=today)
     provider_ids = CarePlanSlot.objects.values_list("provider_id", flat=True).distinct()
     for org in Organisation.objects.filter(pk__in=provider_ids).order_by("ref"):
         for i in range(WEEKS_AHEAD + 1):

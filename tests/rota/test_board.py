@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -110,6 +111,8 @@ def _big_team(s, n: int, ref: str):
 
 def test_the_board_takes_the_same_number_of_queries_for_10_and_60_care_workers(s):
     small, big = _big_team(s, 10, "S"), _big_team(s, 60, "B")
+    # The first board of a day also works out who has met whom that day (once per provider).
+    board_for(small, DAY)
     counts = []
     for team in (small, big):
         with CaptureQueriesContext(connection) as q:
@@ -300,3 +303,35 @@ def test_a_shift_added_on_the_board_and_a_bad_one_explained(s, day):
         },
     )
     assert bad.status_code == 200 and 'id="id_start-error"' in bad.content.decode()
+
+
+def test_who_has_met_whom_is_worked_out_once_a_day_and_matches_the_attendances(s, day):
+    """The board reads acquaintances as of today (rota/acquaintance.py); they must say what the
+    attendances say: Kim has met c (10 days ago), nobody has met a; c's continuity as the live read."""
+    from django.utils import timezone
+
+    from rota.plan_models import Acquaintance, AcquaintanceRefresh
+    from rota.selectors import continuity
+
+    c = day["people"][2]
+    ten_days_ago = timezone.localdate() - timedelta(days=10)
+    for k, w in enumerate((day["kim"], day["kim"], day["sam"])):
+        when = f"{ten_days_ago - timedelta(days=k)} 11:00"
+        s.visit(c, when, attend=[(w, when, f"{ten_days_ago - timedelta(days=k)} 11:30")])
+    board = board_for(day["team"], DAY)
+    assert AcquaintanceRefresh.objects.get(provider=s.provider).as_of == timezone.localdate()
+    assert Acquaintance.objects.get(person=c, worker=day["kim"]).visits_4w == 2
+    on_c = next(bv for bv in board.visits if bv.ref == "C-AM-20261208")
+    assert "new_to_person" not in {f.code for f in on_c.for_worker(day["kim"].pk)}
+    live = continuity(actor=s.coordinator(), people=[c], on=timezone.localdate())[c.pk]
+    assert (
+        (on_c.continuity.visits, on_c.continuity.workers, on_c.continuity.top_share)
+        == (
+            live.visits,
+            live.workers,
+            live.top_share,
+        )
+        == (3, 2, Decimal("1.000"))
+    )
+    a_am = next(bv for bv in board.visits if bv.ref == "A-AM-20261208")
+    assert "new_to_person" in {f.code for f in a_am.for_worker(day["sam"].pk)}

@@ -1,4 +1,4 @@
-"""`python manage.py bench import|returns|invoices [--scale city] [...]`: performance figures, printed.
+"""`python manage.py bench import|returns|invoices|rota [--scale city] [...]`: performance figures, printed.
 Benchmarks, not tests: they never fail CI, they tell us where we stand against the targets."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ BENCHMARKS = {
     "import": "demo.bench.imports",
     "returns": "demo.bench.returns",
     "invoices": "demo.bench.invoices",
+    "rota": "demo.bench.rota",
 }
 
 
