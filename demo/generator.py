@@ -20,7 +20,9 @@ from homecare.lib.dates import parse_iso_week
 from . import catalogue as cat
 from .careplans import AM, PM, Slot, calibrate, choose_two_handed, make_slot
 from .geo import WARDS, clamp_to_box, point_near
+from .names import person_name, worker_name
 from .people import Occupant, assessments, occupants_for, package_changes, reviews
+from .plans import care_plan_records
 from .provider_records import ProviderRecordsMixin
 from .referrals import ReferralsMixin
 from .rota import JITTER, OVERRUN, Position, Template, make_positions, plan_team, travel_matrix
@@ -60,6 +62,8 @@ class Summary:
     seconds: float
     start: date
     end: date
+    # Every package's care plan, in the bundle's care_plan_slots shape (demo/plans.py).
+    care_plan_slots: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -268,6 +272,9 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
             team.ptr.append(0)
             for occ in occs:
                 self.person_records(info, slot, occ, rng)
+                self.summary.care_plan_slots.extend(
+                    care_plan_records(slot, occ, team=tref, day_str=self.day_str, last_day=self.last)
+                )
             if pending_start is not None:
                 self.pending_referral(info, slot, pending_start, rng)
 
@@ -279,6 +286,7 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
                 "ref": w.ref,
                 "provider": team.provider,
                 "team": team.ref,
+                "name": worker_name(w.ref),
                 "started": self.day_str(w.started),
                 "left": self.date_or_none(w.left),
                 "leaving_reason": w.leaving_reason,
@@ -338,6 +346,7 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
                 "ref": occ.person,
                 "provider": info.provider,
                 "contract": info.ref,
+                "name": person_name(occ.person),
                 "lot": occ.lot,
                 "home": self.home(occ.lat, occ.lon),
                 "outcomes_opt_out": occ.opt_out,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Count, Q
 
 from commissioning.models import Organisation, Role, User
+from homecare.lib.dates import local_midnight
+from rota.models import Publication
 from workforce.models import Worker
 
 DEMO_PASSWORD = "homecare-demo-2026"
@@ -48,9 +53,22 @@ def demo_users_ensure() -> list[User]:
         for role in (Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.TRUSTED_ASSESSOR, Role.CARE_WORKER):
             users.append(_demo_user(provider, role, is_org_admin=role == Role.PROVIDER_MANAGER))
         carer = users[-1]
-        # The demo care worker sees a real worker's shifts: link the first worker without a login.
+        # The demo care worker sees a real worker's rota: link the worker without a login who is planned
+        # on most visits of the latest published week (the first by ref when nothing is planned).
         if not Worker.objects.filter(user=carer).exists():
-            worker = Worker.objects.filter(provider=provider, user__isnull=True).order_by("ref").first()
+            latest = (
+                Publication.objects.filter(provider=provider).order_by("-week").values_list("week", flat=True).first()
+            )
+            workers = Worker.objects.filter(provider=provider, user__isnull=True)
+            if latest is not None:
+                lo, hi = local_midnight(latest), local_midnight(latest + timedelta(days=7))
+                workers = workers.annotate(
+                    planned=Count(
+                        "assignments",
+                        filter=Q(assignments__visit__planned_start__gte=lo, assignments__visit__planned_start__lt=hi),
+                    )
+                ).order_by("-planned", "ref")
+            worker = workers.order_by(*(["-planned", "ref"] if latest is not None else ["ref"])).first()
             if worker is not None:
                 worker.user = carer
                 worker.save(update_fields=["user"])

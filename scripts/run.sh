@@ -8,8 +8,10 @@ PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
 $PY manage.py setup_periodic_tasks
 if [ "$($PY manage.py shell --no-imports -c 'from commissioning.models import Organisation; print(Organisation.objects.exists())')" = "False" ]; then
-  echo "Empty database: loading the pilot demo area (seed_demo --scale pilot --weeks ${DEMO_WEEKS:-8} --seed 1)..."
-  $PY manage.py seed_demo --scale pilot --weeks "${DEMO_WEEKS:-8}" --seed 1
+  # The data ends with last week and the rota is planned from the care plans for this week and the
+  # next, so today's board has work on it (docs/demo-data.md, "Today's rota").
+  echo "Empty database: loading the pilot demo area (seed_demo --scale pilot --weeks ${DEMO_WEEKS:-8} --seed 1 --end-week last)..."
+  $PY manage.py seed_demo --scale pilot --weeks "${DEMO_WEEKS:-8}" --seed 1 --end-week last
   echo "Computing the demo's latest returns and invoices (signing off / issuing all but the newest)..."
   $PY manage.py demo_reports
 fi

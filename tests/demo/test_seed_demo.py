@@ -114,20 +114,57 @@ def test_every_reference_points_at_a_record(bundle):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_seeding_loads_every_record_of_the_bundle(tmp_path, pilot, bundle):
+def test_seeding_loads_every_record_of_the_bundle_and_plans_the_rota(tmp_path, pilot, bundle):
+    from datetime import date
+
+    from homecare.lib.dates import LONDON
+
     from outcomes.models import Package, Person
-    from rota.models import Attendance, Shift, Visit
-    from workforce.models import Worker
+    from rota.models import Assignment, Attendance, CarePlanSlot, Publication, Shift, Visit
+    from workforce.models import Team, Worker
 
     out = tmp_path / "seeded.json"
     call_command("seed_demo", scale="pilot", weeks=WEEKS, seed=1, out=str(out))
     assert _sha(out) == _sha(pilot)
-    assert Visit.objects.count() == len(bundle["visits"])
+    imported = Visit.objects.filter(slot__isnull=True)
+    assert imported.count() == len(bundle["visits"])
     assert Attendance.objects.count() == sum(len(v["attendances"]) for v in bundle["visits"])
-    assert Shift.objects.count() == len(bundle["shifts"])
     assert Worker.objects.count() == len(bundle["workers"])
     assert Person.objects.count() == len(bundle["people"])
     assert Package.objects.count() == len(bundle["packages"])
+    # Every package has a care plan, and it matches the visits: each visit of the data's last week is
+    # booked by a slot of its package on that weekday, at that time, for that long.
+    assert set(CarePlanSlot.objects.values_list("package__ref", flat=True)) == {p["ref"] for p in bundle["packages"]}
+    slots = defaultdict(list)
+    for sl in CarePlanSlot.objects.select_related("package"):
+        slots[sl.package.ref].append(sl)
+    last_week = [v for v in bundle["visits"] if v["planned_start"] >= "2026-11-16"]
+    for v in last_week:
+        start = datetime.fromisoformat(v["planned_start"])
+        assert any(
+            sl.valid_on(start.date())
+            and start.isoweekday() in sl.days
+            and sl.start == start.time()
+            and sl.minutes == _minutes(v["planned_start"], v["planned_end"])
+            for sl in slots[v["package"]]
+        ), v["ref"]
+    # Past visits are planned for whoever attended them.
+    assert Assignment.objects.filter(visit__slot__isnull=True).count() == Attendance.objects.count()
+    # The two weeks after the data (23 November - 6 December) are made from the care plans, most of
+    # their visits planned, a few left for the coordinator; the first of them is published.
+    planned = Visit.objects.filter(slot__isnull=False)
+    first = min(planned.values_list("planned_start", flat=True))
+    assert first.date() >= date(2026, 11, 23) and max(planned.values_list("planned_start", flat=True)).date() <= date(
+        2026, 12, 6
+    )
+    open_ = planned.filter(status="scheduled")
+    share = open_.filter(assignments__isnull=False).distinct().count() / open_.count()
+    assert 0.9 < share < 1, share
+    assert Shift.objects.filter(start__gte=datetime(2026, 11, 23, tzinfo=LONDON)).exists()
+    teams = Team.objects.count()
+    assert Publication.objects.filter(week=date(2026, 11, 23)).count() == teams
+    assert not Publication.objects.filter(week=date(2026, 11, 30)).exists()
     # Seeding again changes nothing: records are matched by ref.
+    before = [m.objects.count() for m in (Visit, Assignment, CarePlanSlot, Shift, Publication)]
     call_command("seed_demo", scale="pilot", weeks=WEEKS, seed=1)
-    assert Visit.objects.count() == len(bundle["visits"])
+    assert [m.objects.count() for m in (Visit, Assignment, CarePlanSlot, Shift, Publication)] == before

@@ -27,8 +27,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, weeks: int, **opts):
         for contract in Contract.objects.select_related("provider").order_by("provider__ref", "ref"):
-            span = Visit.objects.filter(person__contract=contract).aggregate(
-                first=Min(LONDON_DATE), last=Max(LONDON_DATE)
+            # The data's span: visits planned ahead from the care plans (still scheduled) are not data yet.
+            span = (
+                Visit.objects.filter(person__contract=contract)
+                .exclude(status=Visit.Status.SCHEDULED)
+                .aggregate(first=Min(LONDON_DATE), last=Max(LONDON_DATE))
             )
             if span["last"] is None:
                 continue

@@ -31,10 +31,16 @@ class Command(BaseCommand):
             help=f"last ISO week of the data (default {DEFAULT_END_WEEK}); 'last' = the last complete week "
             "before today (then the data depends on the date)",
         )
+        parser.add_argument(
+            "--plan-weeks",
+            type=int,
+            default=2,
+            help="weeks after the data made from the care plans and planned (default 2; 0: none)",
+        )
         parser.add_argument("--out", help="keep the generated bundle at this path")
         parser.add_argument("--no-import", action="store_true", help="only write the bundle (needs --out)")
 
-    def handle(self, *, scale, weeks, seed, end_week, out, no_import, **_):
+    def handle(self, *, scale, weeks, seed, end_week, plan_weeks, out, no_import, **_):
         if weeks < 1:
             raise CommandError("--weeks must be at least 1")
         if end_week == "last":
@@ -57,6 +63,7 @@ class Command(BaseCommand):
             if no_import:
                 return
             self._import(path)
+            self._plan(summary.care_plan_slots, end_week, plan_weeks)
         finally:
             if not out:
                 _remove(path)
@@ -74,6 +81,17 @@ class Command(BaseCommand):
             raise CommandError(f"the generated bundle was rejected ({len(exc.errors)} errors)")
         created = sum(c.get("created", 0) for c in counts.values() if isinstance(c, dict))
         self.stdout.write(f"Imported {created} new rows in {time.monotonic() - t:.1f} s")
+
+    def _plan(self, records: list[dict], end_week: str, plan_weeks: int) -> None:
+        from demo.planning import plan_rota
+
+        t = time.monotonic()
+        counts = plan_rota(records=records, end_week=end_week, plan_weeks=max(0, plan_weeks))
+        self.stdout.write(
+            f"Care plans: {counts['care_plan_slots']} visit slots; planned care workers on "
+            f"{counts['planned_past']} past attendances; {plan_weeks} week(s) ahead: {counts['planned_visits']} visits "
+            f"made from the care plans, {counts['planned_ahead']} planned ({time.monotonic() - t:.1f} s)"
+        )
 
     def _demo_users(self) -> None:
         from demo.logins import demo_users_ensure
