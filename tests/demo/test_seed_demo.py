@@ -118,7 +118,6 @@ def test_seeding_loads_every_record_of_the_bundle_and_plans_the_rota(tmp_path, p
     from datetime import date
 
     from homecare.lib.dates import LONDON
-
     from outcomes.models import Package, Person
     from rota.models import Assignment, Attendance, CarePlanSlot, Publication, Shift, Visit
     from workforce.models import Team, Worker
