@@ -230,30 +230,29 @@ def team_workers(team: Team, day: date) -> list[Worker]:
     )
 
 
-def day_visits(team: Team, workers: list[Worker], day: date) -> list[Visit]:
-    """The team's visits of the day (its own, from its care plan slots or its people's plans) and any
-    visit planned for one of its care workers."""
+def day_visits(team: Team, day: date) -> list[Visit]:
+    """The team's own visits of the day: made from its care plan slots, or without a team and of a
+    person whose care plan names it. (Visits of other teams planned for its care workers come with
+    the care workers' planned visits, rota.checks.Facts.)"""
     lo, hi = local_midnight(day), local_midnight(day + timedelta(days=1))
     team_people = CarePlanSlot.objects.filter(team=team).values("package__person_id")
     return list(
         Visit.objects.filter(provider_id=team.provider_id, planned_start__gte=lo, planned_start__lt=hi)
-        .filter(
-            Q(team=team)
-            | Q(team__isnull=True, person_id__in=team_people)
-            | Q(assignments__worker__in=[w.pk for w in workers])
-        )
+        .filter(Q(team=team) | Q(team__isnull=True, person_id__in=team_people))
         .exclude(status__in=OFF_BOARD)
         .select_related("person", "slot")
-        .distinct()
-        .order_by("planned_start", "ref")
     )
 
 
 def board_for(team: Team, day: date) -> Board:
     workers = team_workers(team, day)
-    visits = day_visits(team, workers, day)
+    facts = Facts(workers=workers, day=day, visits=day_visits(team, day), met=set())
+    visits = sorted(
+        (v for v in facts.visits.values() if local_day(v.planned_start) == day and v.status not in OFF_BOARD),
+        key=lambda v: (v.planned_start, v.ref),
+    )
     known = acquaintances(team.provider_id, sorted({v.person_id for v in visits}))
-    facts = Facts(workers=workers, day=day, visits=visits, met=known.met)
+    facts.met = known.met
     worker_ids = {w.pk for w in workers}
     outsiders_ids = {wid for v in visits for wid in facts.assigned.get(v.pk, [])} - worker_ids
     outsiders = {w.pk: w for w in Worker.objects.filter(pk__in=outsiders_ids)}
