@@ -180,3 +180,23 @@ def test_the_command_generates_a_providers_week(s, plan):
     out = io.StringIO()
     call_command("rota_generate", "--provider", "P1", "--week", iso_week(week), stdout=out)
     assert "0 created, 0 updated, 0 removed" in out.getvalue()
+
+
+def test_the_nightly_job_keeps_two_weeks_ahead(s, plan):
+    from homecare.lib.dates import local_midnight
+    from rota.plan_models import AcquaintanceRefresh
+    from rota.tasks import generate_ahead
+
+    generate_ahead()
+    today = timezone.localdate()
+    third_sunday = today - timedelta(days=today.weekday()) + timedelta(days=20)
+    made = Visit.objects.filter(slot__isnull=False)
+    # Every visit from now on up to the Sunday two weeks ahead: the Saturday visit of that week is there.
+    assert made.filter(ref=f"ANN-SAT-{third_sunday - timedelta(days=1):%Y%m%d}").exists()
+    assert not made.filter(planned_start__lt=timezone.now()).exists()
+    assert not made.filter(planned_start__gte=local_midnight(third_sunday + timedelta(days=1))).exists()
+    # Who has met whom is worked out for today too; a second run changes nothing.
+    assert AcquaintanceRefresh.objects.get(provider=s.provider).as_of == today
+    count = made.count()
+    generate_ahead()
+    assert Visit.objects.filter(slot__isnull=False).count() == count
