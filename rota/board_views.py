@@ -156,6 +156,7 @@ def visit_assign(request, pk: int):
         return _back(request, team, day)
     data = board_for(team, day)
     bv = next((v for v in data.visits + data.hospital if v.visit.pk == visit.pk), None)
+    ranked = candidates(visit, team)
     return render(
         request,
         "rota/visit_assign.html",
@@ -164,7 +165,8 @@ def visit_assign(request, pk: int):
             "bv": bv,
             "team": team,
             "day": day,
-            "candidates": candidates(visit, team),
+            "candidates": ranked,
+            "unavailable": [c for c in ranked if c.refused],
             "can_edit": can_edit_rota(request.user),
             "back": board_url(team, day),
             "planned": [
