@@ -48,3 +48,27 @@ class MfaRequiredMiddleware:
                     return JsonResponse({"errors": [{"path": "", "message": message}]}, status=403)
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every response, and `Cache-Control: no-store` on every response
+    the application makes (pages, API, downloads: nearly all carry personal data, and a shared or
+    back-button cache must not keep them). Static files are served before this (WhiteNoise) and keep
+    their long cache headers; they hold no personal data.
+
+    The policy (settings.CONTENT_SECURITY_POLICY) allows scripts, styles, fonts and connections only
+    from our own origin: no inline script, no `style=""`, nothing from another origin."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = "; ".join(
+            f"{directive} {' '.join(sources)}".strip()
+            for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.policy)
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response

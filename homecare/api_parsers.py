@@ -1,0 +1,110 @@
+"""The API's one JSON parser: a body is read only up to a size limit and refused when nested too deep.
+
+DRF's own JSONParser reads the whole body whatever its size and lets Python's decoder recurse: 50,000
+nested `[` was a RecursionError (a 500). Here the body is read in chunks up to the view's limit (a
+setting: `DATA_UPLOAD_MAX_MEMORY_SIZE` unless the view names a bigger one in `body_limit_setting`), and
+anything longer is a 413 naming the setting, before the rest is read. The decoded value may nest at most
+`HOMECARE_API_JSON_MAX_DEPTH` deep; NaN, Infinity and numbers too big for a float are refused too
+(they cannot be written back as JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from django.conf import settings
+from rest_framework import parsers, renderers, status
+from rest_framework.exceptions import APIException, ParseError
+
+CHUNK_BYTES = 64 * 1024
+
+
+class PayloadTooLarge(APIException):
+    """413: the body is over a size limit; the message names the setting that sets it."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self, setting: str, limit: int):
+        super().__init__(too_large_message(setting, limit))
+
+
+def too_large_message(setting: str, limit: int) -> str:
+    return f"The request body is larger than {limit:,} bytes ({setting}); send less at a time."
+
+
+def body_limit(view: Any) -> tuple[str, int]:
+    """(setting name, bytes) of the body limit that applies to `view`."""
+    name = getattr(view, "body_limit_setting", None) or "DATA_UPLOAD_MAX_MEMORY_SIZE"
+    return name, int(getattr(settings, name))
+
+
+def read_limited(stream: Any, request: Any, view: Any) -> bytes:
+    """The body, read in chunks; PayloadTooLarge as soon as it is longer than the view's limit."""
+    name, limit = body_limit(view)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except (TypeError, ValueError):
+        declared = 0
+    if declared > limit:
+        raise PayloadTooLarge(name, limit)
+    chunks, size = [], 0
+    while True:
+        chunk = stream.read(CHUNK_BYTES)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(name, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number {text[:20]}... is too large")
+    return value
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not allowed")
+
+
+def check_depth(value: Any, limit: int) -> None:
+    """ParseError when arrays and objects nest deeper than `limit` (counted without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if depth > limit:
+            raise ParseError(f"JSON nested deeper than {limit} levels")
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+
+
+def loads(data: bytes | str) -> Any:
+    """Decode JSON text with the API's rules (depth, finite numbers); ParseError otherwise."""
+    limit = settings.HOMECARE_API_JSON_MAX_DEPTH
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        value = json.loads(text, parse_float=_finite, parse_constant=_no_constants)
+    except RecursionError:
+        raise ParseError(f"JSON nested deeper than {limit} levels") from None
+    except UnicodeDecodeError:
+        raise ParseError("the body is not UTF-8 text") from None
+    except ValueError as exc:
+        raise ParseError(f"not valid JSON: {exc}") from None
+    if isinstance(value, dict | list):
+        check_depth(value, limit)
+    return value
+
+
+class JSONParser(parsers.BaseParser):
+    media_type = "application/json"
+    renderer_class = renderers.JSONRenderer
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        context = parser_context or {}
+        return loads(read_limited(stream, context.get("request"), context.get("view")))
