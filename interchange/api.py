@@ -15,6 +15,7 @@ from commissioning.models import Lot, Organisation, Role
 from commissioning.permissions import request_actor
 from commissioning.tenancy import organisation_of
 from homecare.api_errors import DomainError
+from homecare.lib.exports import attachment, safe_filename
 
 from .exporter import export_bundle
 from .importer import BundleInvalid, import_bundle
@@ -107,5 +108,5 @@ class BundleExportApi(APIView):
             provider_id=provider.pk, date_from=date_from, date_to=date_to, commissioner_id=commissioner_id
         )
         response = StreamingHttpResponse(pieces, content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="bundle-{provider.ref}.json"'
+        response["Content-Disposition"] = attachment(safe_filename(f"bundle-{provider.ref}", "json"))
         return response

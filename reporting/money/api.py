@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commissioning.permissions import IsOrganisationMember, request_actor
+from homecare.lib.exports import file_response
 from reporting.models.money import Invoice
 from reporting.money import outputs, selectors
 
@@ -87,7 +88,7 @@ class InvoiceLinesCsvApi(APIView):
 
     def get(self, request, pk: int):
         invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
-        return csv_response(outputs.lines_csv(invoice), f"{outputs.file_stem(invoice)}.csv")
+        return csv_response(outputs.lines_csv(invoice), outputs.file_stem(invoice))
 
 
 class InvoiceDetailCsvApi(APIView):
@@ -95,7 +96,7 @@ class InvoiceDetailCsvApi(APIView):
 
     def get(self, request, pk: int):
         invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
-        return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail.csv")
+        return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail")
 
 
 class InvoicePdfApi(APIView):
@@ -106,10 +107,9 @@ class InvoicePdfApi(APIView):
         return pdf_response(invoice)
 
 
-def csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def csv_response(text: str, stem: str) -> HttpResponse:
+    """`stem`.csv as a download (the filename made of safe characters only)."""
+    return file_response(text, stem, "csv")
 
 
 def pdf_response(invoice: Invoice) -> HttpResponse:
@@ -117,6 +117,4 @@ def pdf_response(invoice: Invoice) -> HttpResponse:
     if not invoice.pdf:
         raise Http404("the PDF has not been rendered yet")
     with invoice.pdf.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{outputs.file_stem(invoice)}.pdf"'
-    return response
+        return file_response(fh.read(), outputs.file_stem(invoice), "pdf", inline=True)

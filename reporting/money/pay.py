@@ -19,7 +19,6 @@ Everything is one SQL statement per run: the number of queries does not grow wit
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +28,7 @@ from django.db import connection
 
 from commissioning.models import Contract
 from homecare.lib.dates import local_midnight
+from homecare.lib.exports import csv_writer
 
 PAY_PERIOD_DAYS = 28
 SPEED_KMH = "CASE w.travel_mode WHEN 'walk' THEN 5 WHEN 'cycle' THEN 15 WHEN 'public' THEN 15 WHEN 'car' THEN 30 END"
@@ -255,7 +255,7 @@ CSV_COLUMNS = [
 def pay_run_csv(run: PayRun) -> str:
     """For payroll software: one row per worker."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for w in run.workers:
         writer.writerow(
