@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from django.conf import settings
 from rest_framework import parsers, renderers, status
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 
 CHUNK_BYTES = 64 * 1024
 
@@ -108,3 +109,104 @@ class JSONParser(parsers.BaseParser):
     def parse(self, stream, media_type=None, parser_context=None):
         context = parser_context or {}
         return loads(read_limited(stream, context.get("request"), context.get("view")))
+
+
+class TooManyItems(ValidationError):
+    """413: a list in the body has more items than a setting allows; the message names the setting."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_many_items"
+
+    def __init__(self, key: str, setting: str, limit: int):
+        super().__init__({key: [f"At most {limit:,} records per request ({setting}); split the batch."]})
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def loads_object_with_list(text: str, *, key: str, setting: str) -> dict:
+    """A JSON object whose member `key`, when it is an array, is decoded one element at a time and
+    refused (TooManyItems) as soon as it holds more than settings.<setting> elements: the rest of the
+    body is not decoded. Everything else as `loads` (depth, finite numbers)."""
+    limit = int(getattr(settings, setting))
+    depth = settings.HOMECARE_API_JSON_MAX_DEPTH
+    decoder = json.JSONDecoder(parse_float=_finite, parse_constant=_no_constants)
+
+    def skip(pos: int) -> int:
+        return _WHITESPACE.match(text, pos).end()
+
+    def expect(pos: int, chars: str) -> str:
+        if pos >= len(text) or text[pos] not in chars:
+            found = repr(text[pos]) if pos < len(text) else "the end"
+            raise ParseError(
+                f"not valid JSON: expected {' or '.join(repr(c) for c in chars)} at character {pos}, found {found}"
+            )
+        return text[pos]
+
+    def value(pos: int) -> tuple[Any, int]:
+        try:
+            item, end = decoder.raw_decode(text, pos)
+        except RecursionError:
+            raise ParseError(f"JSON nested deeper than {depth} levels") from None
+        except ValueError as exc:
+            raise ParseError(f"not valid JSON: {exc}") from None
+        if isinstance(item, dict | list):
+            check_depth(item, depth - 2)  # inside the object and its list
+        return item, end
+
+    def array(pos: int) -> tuple[list, int]:
+        items: list = []
+        pos = skip(pos + 1)
+        if text.startswith("]", pos):
+            return items, pos + 1
+        while True:
+            item, pos = value(pos)
+            items.append(item)
+            if len(items) > limit:
+                raise TooManyItems(key, setting, limit)
+            pos = skip(pos)
+            if expect(pos, ",]") == "]":
+                return items, pos + 1
+            pos = skip(pos + 1)
+
+    result: dict = {}
+    pos = skip(0)
+    expect(pos, "{")
+    pos = skip(pos + 1)
+    if not text.startswith("}", pos):
+        while True:
+            expect(pos, '"')
+            try:
+                name, pos = json.decoder.scanstring(text, pos + 1)
+            except ValueError as exc:
+                raise ParseError(f"not valid JSON: {exc}") from None
+            pos = skip(pos)
+            expect(pos, ":")
+            pos = skip(pos + 1)
+            if name == key and text.startswith("[", pos):
+                result[name], pos = array(pos)
+            else:
+                result[name], pos = value(pos)
+            pos = skip(pos)
+            if expect(pos, ",}") == "}":
+                break
+            pos = skip(pos + 1)
+    pos = skip(pos + 1)
+    if pos != len(text):
+        raise ParseError(f"not valid JSON: extra data at character {pos}")
+    return result
+
+
+class ObjectWithListParser(JSONParser):
+    """For a view that takes {"<list_key>": [...many records...], ...}: the body within the view's
+    byte limit (`body_limit_setting`), the list within its record limit (`list_limit_setting`)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        context = parser_context or {}
+        view = context.get("view")
+        data = read_limited(stream, context.get("request"), view)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ParseError("the body is not UTF-8 text") from None
+        return loads_object_with_list(text, key=view.list_key, setting=view.list_limit_setting)

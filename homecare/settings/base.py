@@ -152,7 +152,10 @@ CONTENT_SECURITY_POLICY = {
 # DATA_UPLOAD_MAX_MEMORY_SIZE (Django's setting, 2.5 MB by default); endpoints that take big batches
 # name a larger limit of their own. Anything over a limit is a 413 naming the setting.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
-# An ECM batch over REST (50,000 records at most, about 250 bytes each) and the coordinators' CSV upload.
+# ECM: records per batch (REST or CSV; minutes' worth of records, so one request holds its transaction
+# briefly), bytes per REST batch (50,000 records of about 250 bytes) and per CSV upload (a day's or a
+# week's records; bigger backlogs go through the API).
+HOMECARE_ECM_MAX_RECORDS = env.int("HOMECARE_ECM_MAX_RECORDS", default=50_000)
 HOMECARE_ECM_MAX_BYTES = env.int("HOMECARE_ECM_MAX_BYTES", default=16 * 1024 * 1024)
 HOMECARE_ECM_CSV_MAX_BYTES = env.int("HOMECARE_ECM_CSV_MAX_BYTES", default=5 * 1024 * 1024)
 # JSON nested deeper than this is refused (a bundle or an ECM batch nests 4 deep at most).
