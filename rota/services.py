@@ -18,7 +18,7 @@ from rota.rules import CHECK_IN_EARLIEST_BEFORE_START, CHECK_IN_LATEST_AFTER_END
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FIELDS = ("external_id", "visit", "worker", "check_in", "check_out", "method", "exception_code")
 METHODS = ("app", "phone", "manual")
-sql = sql_loader(__file__)
+sql = sql_loader(__file__, folder="sql/ecm")  # ECM ingest's statements: rota/sql/ecm/*.sql
 
 
 def max_records() -> int:
@@ -119,24 +119,24 @@ def attendances_ingest(
     columns = ("idx", "external_id", "visit", "worker", "check_in", "check_out", "method", "exception_code")
     batch = dict(zip(columns, (list(c) for c in zip(*parsed, strict=True)), strict=True)) if parsed else {}
     with pghistory.context(user=user_id, command="ecm_ingest"), connection.cursor() as cursor:
-        cursor.execute(sql("ecm_batch"), {c: batch.get(c, []) for c in columns})
-        cursor.execute(sql("ecm_resolve"), {"provider": provider.pk})
+        cursor.execute(sql("batch"), {c: batch.get(c, []) for c in columns})
+        cursor.execute(sql("resolve"), {"provider": provider.pk})
         bad = {e["path"].split("]")[0] for e in errors}
         bounds = {
             "earliest": CHECK_IN_EARLIEST_BEFORE_START,
             "latest": CHECK_IN_LATEST_AFTER_END,
             "longest": LONGEST_ATTENDANCE,
         }
-        cursor.execute(sql("ecm_checks"), bounds)
+        cursor.execute(sql("checks"), bounds)
         for idx, path_field, message in cursor.fetchall():
             if f"{prefix}[{idx}" not in bad:
                 errors.append({"path": f"{prefix}[{idx}].{path_field}", "message": message})
         if errors:
             raise IngestInvalid(sorted(errors, key=_order))
         result = IngestResult()
-        cursor.execute(sql("ecm_update"))
+        cursor.execute(sql("update"))
         result.updated = cursor.fetchone()[0]
-        cursor.execute(sql("ecm_insert"), {"provider": provider.pk})
+        cursor.execute(sql("insert"), {"provider": provider.pk})
         result.created = cursor.fetchone()[0]
         result.unchanged = len(parsed) - result.created - result.updated
         cursor.execute("DROP TABLE ecm_batch")
