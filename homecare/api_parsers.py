@@ -75,14 +75,29 @@ def _no_constants(name: str) -> None:
 
 
 def check_depth(value: Any, limit: int) -> None:
-    """ParseError when arrays and objects nest deeper than `limit` (counted without recursion)."""
+    """ParseError when arrays and objects nest deeper than `limit` (counted without recursion), or
+    when a string holds half of a UTF-16 pair (JSON allows "\\ud800" alone; it is not text, and
+    nothing can store it)."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item
         if depth > limit:
             raise ParseError(f"JSON nested deeper than {limit} levels")
+        if isinstance(item, dict):
+            _check_text(item.keys())
+            children = item.values()
+        else:
+            children = item
+        _check_text(c for c in children if isinstance(c, str))
         stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+
+
+def _check_text(strings) -> None:
+    for text in strings:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ParseError("a string holds a lone UTF-16 surrogate (not text)") from None
 
 
 def loads(data: bytes | str) -> Any:
@@ -99,6 +114,8 @@ def loads(data: bytes | str) -> Any:
         raise ParseError(f"not valid JSON: {exc}") from None
     if isinstance(value, dict | list):
         check_depth(value, limit)
+    elif isinstance(value, str):
+        _check_text([value])
     return value
 
 
@@ -152,6 +169,8 @@ def loads_object_with_list(text: str, *, key: str, setting: str) -> dict:
             raise ParseError(f"not valid JSON: {exc}") from None
         if isinstance(item, dict | list):
             check_depth(item, depth - 2)  # inside the object and its list
+        elif isinstance(item, str):
+            _check_text([item])
         return item, end
 
     def array(pos: int) -> tuple[list, int]:
@@ -180,6 +199,7 @@ def loads_object_with_list(text: str, *, key: str, setting: str) -> dict:
                 name, pos = json.decoder.scanstring(text, pos + 1)
             except ValueError as exc:
                 raise ParseError(f"not valid JSON: {exc}") from None
+            _check_text([name])
             pos = skip(pos)
             expect(pos, ":")
             pos = skip(pos + 1)

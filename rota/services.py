@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pghistory
 from django.conf import settings
@@ -18,6 +18,8 @@ from rota.rules import CHECK_IN_EARLIEST_BEFORE_START, CHECK_IN_LATEST_AFTER_END
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FIELDS = ("external_id", "visit", "worker", "check_in", "check_out", "method", "exception_code")
 METHODS = ("app", "phone", "manual")
+# Any attendance outside these years is a typo or an attack (the visit bounds would refuse it later).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 sql = sql_loader(__file__, folder="sql/ecm")  # ECM ingest's statements: rota/sql/ecm/*.sql
 
 
@@ -58,9 +60,14 @@ def _when(value, path: str, errors: list[dict]) -> datetime | None:
     if dt is None:
         errors.append({"path": path, "message": "not an ISO 8601 datetime"})
         return None
+    if not EARLIEST_YEAR <= dt.year <= LATEST_YEAR:
+        errors.append({"path": path, "message": f"not a year between {EARLIEST_YEAR} and {LATEST_YEAR}"})
+        return None
     # A local wall time, like the bundle. In the autumn's repeated hour Postgres (which reads the
     # bundle's times) takes the second, GMT, occurrence: fold=1 does the same here.
-    return dt if dt.tzinfo else dt.replace(tzinfo=LONDON, fold=1)
+    dt = dt if dt.tzinfo else dt.replace(tzinfo=LONDON, fold=1)
+    # In UTC: PostgreSQL refuses offsets past 15:59, which ISO 8601 (and Python) allow up to 23:59.
+    return dt.astimezone(UTC)
 
 
 def _text(row: dict, key: str, path: str, errors: list[dict], *, required: bool, longest: int) -> str | None:

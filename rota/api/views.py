@@ -6,6 +6,7 @@ no more memory or time than the limits allow, however big it is."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +14,7 @@ from commissioning.permissions import request_actor
 from commissioning.tenancy import organisation_of
 from homecare.api_errors import DomainError
 from homecare.api_parsers import ObjectWithListParser
+from rota.api.serializers import AttendanceBatchInput, IngestCountsOutput
 from rota.permissions import CanIngestAttendances
 from rota.services import IngestInvalid, attendances_ingest
 
@@ -24,6 +26,12 @@ class AttendancesIngestApi(APIView):
     list_key = "attendances"
     list_limit_setting = "HOMECARE_ECM_MAX_RECORDS"
 
+    @extend_schema(
+        operation_id="ecm_attendances_ingest",
+        request=AttendanceBatchInput,
+        responses={200: IngestCountsOutput},
+        summary="Create or correct attendances by the ECM's external_id; all or nothing, every problem listed",
+    )
     def post(self, request):
         actor = request_actor(request)
         body = request.data if isinstance(request.data, dict) else {}
