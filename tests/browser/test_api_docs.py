@@ -41,3 +41,17 @@ def test_the_api_docs_render_their_operations_from_the_server_alone(live_server,
     server = urlsplit(live_server.url).netloc
     assert hosts - {"data"} == {server}, f"requests beyond the live server: {hosts}"
     assert violations == []
+
+
+def test_pages_run_the_design_systems_script_under_the_policy(live_server, page, manager):
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    log_in(page, live_server, manager.email, PASSWORD)
+    policy = page.goto(f"{live_server.url}/").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    # js-enabled.js ran (the body's classes) and so did the NHS.UK frontend module: each component it
+    # starts marks its element data-<module>-init.
+    assert "js-enabled" in page.evaluate("document.body.className")
+    page.locator("header[data-nhsuk-header-init]").wait_for(state="attached")
+    assert page.locator("a.nhsuk-skip-link[data-nhsuk-skip-link-init]").count() == 1
+    assert violations == []
