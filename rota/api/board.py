@@ -17,7 +17,7 @@ from commissioning.tenancy import get_for_user
 from homecare.api_errors import DomainError
 from homecare.lib.dates import iso_week
 from rota import assignments
-from rota.api.serializers import (
+from rota.api.board_serializers import (
     AssignmentInSerializer,
     AssignmentOutSerializer,
     BoardQuerySerializer,
