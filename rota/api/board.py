@@ -20,6 +20,7 @@ from rota import assignments
 from rota.api.board_serializers import (
     AssignmentInSerializer,
     AssignmentOutSerializer,
+    AssignmentRefOutSerializer,
     BoardQuerySerializer,
     BoardSerializer,
     ErrorsSerializer,
@@ -188,6 +189,16 @@ class AssignmentsApi(APIView):
 
 class AssignmentApi(APIView):
     permission_classes = [IsOrganisationMember]  # then CanEditRota once the objects are found
+
+    @extend_schema(
+        operation_id="rota_assignments_retrieve",
+        responses={200: AssignmentRefOutSerializer, 404: NOT_FOUND},
+        summary="One planned assignment: its visit and care worker",
+    )
+    def get(self, request, pk: int):
+        assignment = get_for_user(request_actor(request), Assignment.objects.select_related("visit", "worker"), pk=pk)
+        _require(request, self, CanReadRota)
+        return Response({"id": assignment.pk, "visit": assignment.visit.ref, "worker": assignment.worker.ref})
 
     @extend_schema(
         operation_id="rota_assignments_delete",

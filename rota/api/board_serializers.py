@@ -106,6 +106,12 @@ class AssignmentInSerializer(serializers.Serializer):
     )
 
 
+class AssignmentRefOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    visit = serializers.CharField()
+    worker = serializers.CharField()
+
+
 class AssignmentOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     visit = serializers.CharField()

@@ -238,12 +238,15 @@ EXPECTATIONS: dict = {
         "object": True,
         "ok": {201},
     },
-    "rota-assignment-api": {
-        "allowed": ROTA_EDITORS | {PROVIDER_TOKEN},
-        "method": "delete",
-        "kwargs": lambda fx: {"pk": _assignment(fx).pk},
-        "ok": {204},
-    },
+    "rota-assignment-api": [
+        {"allowed": ROTA_READERS | {PROVIDER_TOKEN}, "kwargs": lambda fx: {"pk": _assignment(fx).pk}},
+        {
+            "allowed": ROTA_EDITORS | {PROVIDER_TOKEN},
+            "method": "delete",
+            "kwargs": lambda fx: {"pk": _assignment(fx).pk},
+            "ok": {204},
+        },
+    ],
     "rota-shifts-api": [
         {
             "allowed": ROTA_EDITORS | {PROVIDER_TOKEN},
