@@ -108,7 +108,8 @@ def drag(page, source, target) -> None:
 
 
 def feedback(page) -> str:
-    page.wait_for_function("document.getElementById('rota-feedback').textContent.length > 0")
+    # A locator, not wait_for_function: the page's Content-Security-Policy refuses string evaluation.
+    page.locator("#rota-feedback:not(:empty)").wait_for()
     return page.locator("#rota-feedback").inner_text()
 
 
