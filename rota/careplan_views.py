@@ -113,7 +113,12 @@ def slot_add(request, pk: int):
     package = get_for_user(request.user, Package.objects.select_related("person"), pk=pk)
     _edit(request)
     start_day = max(timezone.localdate(), package.start)
-    form = SlotForm(request.POST or None, teams=_teams(request), initial={"valid_from": start_day})
+    team = careplans.team_for_package(package)
+    form = SlotForm(
+        request.POST or None,
+        teams=_teams(request),
+        initial={"valid_from": start_day, "team": str(team.pk) if team else ""},
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -198,6 +198,30 @@ def _regenerate(package: Package, *, since: date) -> None:
         rota_generate(provider=package.provider, week=monday, packages=[package.pk])
 
 
+def team_for_package(package: Package) -> Team | None:
+    """The team a new slot of the package most likely belongs to: its other slots' team, else the team
+    whose care workers visited the person most in the last 4 weeks, else the provider's only team."""
+    from django.db.models import Count
+
+    from rota.models import Attendance
+
+    slot = CarePlanSlot.objects.filter(package=package, team__isnull=False).order_by("-valid_from").first()
+    if slot is not None:
+        return slot.team
+    since = timezone.now() - timedelta(days=28)
+    busiest = (
+        Attendance.objects.filter(visit__person_id=package.person_id, check_in__gte=since, worker__team__isnull=False)
+        .values("worker__team")
+        .annotate(n=Count("id"))
+        .order_by("-n", "worker__team")
+        .first()
+    )
+    if busiest is not None:
+        return Team.objects.get(pk=busiest["worker__team"])
+    teams = list(Team.objects.filter(provider_id=package.provider_id)[:2])
+    return teams[0] if len(teams) == 1 else None
+
+
 def describe_days(days: Iterable[int]) -> str:
     """[1, 2, 3, 4, 5] -> 'Mon to Fri'; [1, 3] -> 'Mon, Wed'; every day -> 'Every day'."""
     ds = sorted(set(days))

@@ -90,3 +90,26 @@ def test_the_list_flags_packages_whose_plan_differs(s):
     c = _client(s.coordinator())
     page = c.get("/rota/care-plans/?differences=1").content.decode()
     assert other.ref in page and same.ref not in page and "6.00 h less" in page
+
+
+def test_a_new_slot_is_offered_the_persons_team(s):
+    from rota.careplans import team_for_package
+
+    armley, bramley = s.team("T1", "Armley"), s.team("T2", "Bramley")
+    person = s.person()
+    package = s.package(person, start="2026-01-05")
+    # Nobody has visited yet and there are two teams: no guess.
+    assert team_for_package(package) is None
+    # Bramley's care worker visited twice, Armley's once (within 4 weeks of today).
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    b, a = s.carer(bramley), s.carer(armley)
+    for k, w in enumerate((b, b, a)):
+        day = timezone.localdate() - timedelta(days=k + 1)
+        s.visit(person, f"{day} 09:00", attend=[(w, f"{day} 09:00", f"{day} 09:30")])
+    assert team_for_package(package) == bramley
+    # A slot with a team settles it.
+    s.slot(package, team=armley)
+    assert team_for_package(package) == armley
