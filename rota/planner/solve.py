@@ -1,0 +1,246 @@
+"""Solve a Problem with PyVRP, synchronising two-carer visits by searching their pinned start.
+
+PyVRP has no synchronisation. A two-carer visit is two clients with one pinned start (model.py), so any
+plan PyVRP returns is synchronised; what is left is choosing the starts:
+1. a relaxed solve, each part on its own window, says roughly when each part can be reached;
+2. each two-carer visit is pinned where both parts could be (the later arrival, inside its window);
+3. rounds of: PyVRP re-solves with those pins (warm started from the plan so far), then the pins are
+   tuned with the routes held fixed (many cheap tries, each re-timing only the two routes involved), and
+   a pin that matters is occasionally moved at random; the best plan seen is kept.
+Without two-carer visits it is one PyVRP solve. Every plan passes validate.py before it is returned.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import warnings
+from collections.abc import Mapping
+
+import pyvrp
+from pyvrp import Route
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.stop import MaxRuntime
+
+from rota.planner.model import build, may_do
+from rota.planner.problem import Problem, Solution, Stop, Unassigned, Visit
+from rota.planner.schedule import plan_cost, route_starts
+from rota.planner.validate import validate
+
+Raw = dict[str, list[tuple[Visit, int]]]  # shift id -> (visit, part) in PyVRP's order
+
+
+def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solution:
+    """The best plan found within time_limit seconds; impossible visits come back unassigned with why."""
+    deadline = time.monotonic() + time_limit
+    unassigned = [Unassigned(v.id, why) for v in problem.visits if (why := impossible(problem, v))]
+    skip = {u.visit for u in unassigned}
+    todo = Problem(
+        problem.workers,
+        problem.shifts,
+        tuple(v for v in problem.visits if v.id not in skip),
+        problem.travel,
+        problem.settings,
+    )
+    search = _Search(todo, random.Random(seed), seed)
+    if not any(v.carers > 1 for v in todo.visits):
+        raw = search.pyvrp({}, max(0.05, deadline - time.monotonic()), None)
+        best = search.materialise(raw, {})
+    else:
+        best = search.synchronised(deadline)
+    best.unassigned = unassigned + best.unassigned
+    faults = validate(problem, best)
+    if faults:  # a bug, not a plan: say so loudly rather than hand the board a broken rota
+        raise AssertionError(f"planner produced an invalid plan: {faults[:5]}")
+    return best
+
+
+def impossible(problem: Problem, visit: Visit) -> str:
+    """Why no plan could hold this visit, from the problem alone ('' when some plan might)."""
+    shifts = problem.shifts
+    for k, part in enumerate(visit.parts):
+        if not any(part.skills <= problem.workers[s.worker].skills for s in shifts):
+            return "no worker on shift has the skills"
+        if not any(may_do(problem, s, visit, k) for s in shifts):
+            return "pinned worker has no shift"
+    latest = visit.latest if not visit.late_allowed else max(s.end for s in shifts) if shifts else visit.latest
+    fits = {
+        s.worker
+        for s in shifts
+        if s.start <= latest and max(s.start, visit.earliest) + max(p.minutes for p in visit.parts) <= s.end
+    }
+    if len(fits) < visit.carers:
+        return "no shift covers the visit's window" if not fits else "not enough workers on shift at that time"
+    return ""
+
+
+class _Search:
+    def __init__(self, problem: Problem, rng: random.Random, seed: int):
+        self.problem = problem
+        self.rng = rng
+        self.seed = seed
+        self.travel = {m: problem.travel.matrix(m) for m in {w.mode for w in problem.workers.values()}}
+        self.shifts = problem.shift_by_id()
+        self.bands = problem.settings.late_bands
+
+    def pyvrp(self, pins: Mapping[str, int], seconds: float, warm: Raw | None) -> Raw:
+        built = build(self.problem, pins, self.bands)
+        init = None
+        if warm is not None:
+            first_copy: dict[tuple[str, int], int] = {}
+            for i, c in enumerate(built.copies):
+                first_copy.setdefault((c.visit.id, c.part), i)
+            routes = []
+            for vt, shifts in enumerate(built.vehicle_shifts):
+                for shift in shifts:
+                    clients = [first_copy[(v.id, k)] for v, k in warm.get(shift.id, []) if (v.id, k) in first_copy]
+                    if clients:
+                        routes.append(Route(built.data, clients, vt))
+            init = pyvrp.Solution(built.data, routes)
+        self.seed += 1
+        with warnings.catch_warnings():
+            # PyVRP warns when a penalty maxes out; with every part optional that only means some part
+            # cannot be placed, which materialise() reports as unassigned.
+            warnings.simplefilter("ignore", PenaltyBoundWarning)
+            res = pyvrp.solve(
+                built.data,
+                MaxRuntime(seconds),
+                seed=self.seed,
+                collect_stats=False,
+                display=False,
+                initial_solution=init,
+            )
+        raw: Raw = {}
+        used = [0] * len(built.vehicle_shifts)
+        for route in res.best.routes():
+            vt = route.vehicle_type()
+            shift = built.vehicle_shifts[vt][used[vt]]
+            used[vt] += 1
+            raw[shift.id] = [(built.copies[a.idx].visit, built.copies[a.idx].part) for a in route if a.is_client()]
+        return raw
+
+    def times(self, shift_id: str, stops: list[tuple[Visit, int]], pins: Mapping[str, int]) -> list[int] | None:
+        shift = self.shifts[shift_id]
+        return route_starts(shift, stops, pins, self.travel[self.problem.workers[shift.worker].mode])
+
+    def materialise(self, raw: Raw, pins: Mapping[str, int]) -> Solution:
+        """Time every route, dropping stops a route cannot keep, then visits missing a part."""
+        timed: dict[str, list[Stop]] = {}
+        for shift_id, stops in raw.items():
+            stops = list(stops)
+            starts = self.times(shift_id, stops, pins)
+            while starts is None:  # PyVRP handed back a late route: drop stops until it keeps time
+                stops = _drop_one(stops, lambda s, sid=shift_id: self.times(sid, s, pins) is not None)
+                starts = self.times(shift_id, stops, pins)
+            timed[shift_id] = [Stop(v.id, k, t) for (v, k), t in zip(stops, starts, strict=True)]
+        parts: dict[str, int] = {}
+        for stops in timed.values():
+            for stop in stops:
+                parts[stop.visit] = parts.get(stop.visit, 0) + 1
+        visits = self.problem.visit_by_id()
+        partial = {vid for vid, n in parts.items() if n < visits[vid].carers}
+        routes = {sid: [x for x in stops if x.visit not in partial] for sid, stops in timed.items()}
+        routes = {sid: stops for sid, stops in routes.items() if stops}
+        unassigned = [
+            Unassigned(
+                v.id,
+                "no second worker free at the same start"
+                if v.id in partial and v.carers > 1
+                else "no room in any shift",
+            )
+            for v in self.problem.visits
+            if parts.get(v.id, 0) < v.carers
+        ]
+        return Solution(routes, unassigned)
+
+    def score(self, solution: Solution) -> tuple[int, float]:
+        return len(solution.unassigned), plan_cost(self.problem, solution)
+
+    def synchronised(self, deadline: float) -> Solution:
+        total = max(0.1, deadline - time.monotonic())
+        relaxed = self.pyvrp({}, total * 0.2, None)
+        pins = self.pins_from(relaxed)
+        raw = relaxed
+        best: tuple[tuple[int, float], Solution, dict[str, int], Raw] | None = None
+        rounds = 0
+        while True:
+            left = deadline - time.monotonic()
+            if best is not None and left < 0.05:
+                break
+            raw = self.pyvrp(pins, max(0.05, min(left, total * 0.1)), raw)
+            pins = self.tune(raw, pins)
+            sol = self.materialise(raw, pins)
+            key = self.score(sol)
+            if best is None or key < best[0]:
+                best = (key, sol, dict(pins), raw)
+            else:  # start the next round from the best plan, with one pin moved
+                pins, raw = dict(best[2]), best[3]
+            rounds += 1
+            self.shake(pins)
+        assert best is not None
+        return best[1]
+
+    def pins_from(self, raw: Raw) -> dict[str, int]:
+        """Pin each two-carer visit where both parts, timed on their own, could be."""
+        starts: dict[str, dict[int, int]] = {}
+        for shift_id, stops in raw.items():
+            times = self.times(shift_id, stops, {})
+            if times is None:
+                continue
+            for (v, k), t in zip(stops, times, strict=True):
+                starts.setdefault(v.id, {})[k] = t
+        pins = {}
+        for v in self.problem.visits:
+            if v.carers > 1:
+                got = starts.get(v.id, {})
+                t = max(got.values()) if v.gap == (0, 0) and got else got.get(0, v.earliest)
+                pins[v.id] = self.clip(v, t)
+        return pins
+
+    def clip(self, v: Visit, t: int) -> int:
+        return max(v.earliest, t) if v.late_allowed else min(max(v.earliest, t), v.latest)
+
+    def tune(self, raw: Raw, pins: dict[str, int]) -> dict[str, int]:
+        """Move each pin along a grid over its window while the routes stay as they are; keep improvements."""
+        pins = dict(pins)
+        where: dict[str, list[str]] = {}
+        for shift_id, stops in raw.items():
+            for v, _ in stops:
+                where.setdefault(v.id, []).append(shift_id)
+        for v in self.problem.visits:
+            if v.carers < 2 or len(set(where.get(v.id, []))) < v.carers:
+                continue
+            shifts = sorted(set(where[v.id]))
+            here = {sid: raw[sid] for sid in shifts}
+            current = self._local_cost(here, pins)
+            width = max(1, v.latest - v.earliest)
+            for step in range(-24, 25):
+                t = self.clip(v, pins[v.id] + step * width // 24)
+                trial = {**pins, v.id: t}
+                cost = self._local_cost(here, trial)
+                if cost < current:
+                    current, pins = cost, trial
+        return pins
+
+    def _local_cost(self, routes: Raw, pins: Mapping[str, int]) -> float:
+        sol = Solution({})
+        for shift_id, stops in routes.items():
+            starts = self.times(shift_id, stops, pins)
+            if starts is None:
+                return float("inf")
+            sol.routes[shift_id] = [Stop(v.id, k, t) for (v, k), t in zip(stops, starts, strict=True)]
+        return plan_cost(self.problem, sol)
+
+    def shake(self, pins: dict[str, int]) -> None:
+        doubles = [v for v in self.problem.visits if v.carers > 1]
+        v = self.rng.choice(doubles)
+        width = max(1, v.latest - v.earliest)
+        pins[v.id] = self.clip(v, pins[v.id] + self.rng.choice((-1, 1)) * self.rng.randint(1, 4) * width // 8)
+
+
+def _drop_one(stops: list[tuple[Visit, int]], keeps_time) -> list[tuple[Visit, int]]:
+    for i in range(len(stops)):
+        trial = stops[:i] + stops[i + 1 :]
+        if keeps_time(trial):
+            return trial
+    return stops[:-1]
