@@ -98,7 +98,9 @@ def to_problem(inst: Instance) -> Problem:
         visits.append(
             Visit(str(i), i, inst.earliest[i] * TICKS, inst.latest[i] * TICKS, parts, gap=gap, late_allowed=True)
         )
-    settings = Settings(continuity_cost=0, balance_cost=0, late_cost=1.0, max_late_cost=1.0, late_bands=LATE_BANDS)
+    settings = Settings(
+        continuity_cost=0, balance_cost=0, late_cost=1.0, max_late_cost=1.0, late_bands=LATE_BANDS, cost_scale=1
+    )
     return Problem(workers, shifts, tuple(visits), MatrixRule(ticks), settings)
 
 

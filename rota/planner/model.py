@@ -27,8 +27,7 @@ from pyvrp.constants import MAX_VALUE
 
 from rota.planner.problem import Problem, Shift, Visit
 
-COST_SCALE = 100  # internal cost units per tick, so that small costs (balance) survive rounding
-PRIZE = 10**10  # per part: leaving a part out costs more than any plan's travel or shifts
+PRIZE = 10**9  # per part: leaving a part out costs more than any plan's travel or shifts
 FORBIDDEN = MAX_VALUE  # arc cost into a part this shift may not do (skills, pins)
 OPEN = 2**40  # an open window's end, well below PyVRP's overflow guards
 
@@ -52,7 +51,7 @@ class Built:
 
 
 def part_windows(
-    visit: Visit, part: int, pins: Mapping[str, int], late_bands: tuple[int, ...], late_cost: float
+    visit: Visit, part: int, pins: Mapping[str, int], late_bands: tuple[int, ...], late_cost: float, scale: int
 ) -> list[tuple[int, int, int]]:
     """The (lo, hi, penalty) windows a part may start in, given the pinned starts of two-carer visits."""
     if visit.carers > 1 and visit.id in pins:
@@ -62,14 +61,16 @@ def part_windows(
         lo, hi = t + visit.gap[0], t + visit.gap[1]
         if not visit.late_allowed:
             return [(max(lo, visit.earliest), min(hi, visit.latest), 0)]
-        bands = _bands(max(lo, visit.earliest), visit.latest, late_bands, late_cost)
+        bands = _bands(max(lo, visit.earliest), visit.latest, late_bands, late_cost, scale)
         return [(max(a, lo), min(b, hi), pen) for a, b, pen in bands if max(a, lo) <= min(b, hi)]
     if not visit.late_allowed:
         return [(visit.earliest, visit.latest, 0)]
-    return _bands(visit.earliest, visit.latest, late_bands, late_cost)
+    return _bands(visit.earliest, visit.latest, late_bands, late_cost, scale)
 
 
-def _bands(lo: int, latest: int, late_bands: tuple[int, ...], late_cost: float) -> list[tuple[int, int, int]]:
+def _bands(
+    lo: int, latest: int, late_bands: tuple[int, ...], late_cost: float, scale: int
+) -> list[tuple[int, int, int]]:
     """On time, then one copy per band of lateness [a, b) after the window's end (the last band open).
 
     A band's penalty is the lateness at its middle (one and a half times its start for the open band): a
@@ -84,7 +85,7 @@ def _bands(lo: int, latest: int, late_bands: tuple[int, ...], late_cost: float) 
             continue
         late_from = start - latest
         mid = 1.5 * late_from if b is None else (late_from + b) / 2
-        out.append((start, end, round(late_cost * mid * COST_SCALE)))
+        out.append((start, end, round(late_cost * mid * scale)))
     return out
 
 
@@ -109,16 +110,16 @@ def assignment_cost(problem: Problem, shift: Shift, visit: Visit, part: int) -> 
         cost += s.continuity_cost
     if worker.contracted_hours > 0:
         cost += s.balance_cost * visit.parts[part].minutes * worker.hours_worked / worker.contracted_hours
-    return round(cost * COST_SCALE)
+    return round(cost * s.cost_scale)
 
 
-def build(problem: Problem, pins: Mapping[str, int], late_bands: tuple[int, ...]) -> Built:
-    late_cost = problem.settings.late_cost
+def build(problem: Problem, pins: Mapping[str, int]) -> Built:
+    late_cost, late_bands, scale = problem.settings.late_cost, problem.settings.late_bands, problem.settings.cost_scale
     copies = [
         Copy(v, k, lo, hi, pen)
         for v in problem.visits
         for k in range(v.carers)
-        for lo, hi, pen in part_windows(v, k, pins, late_bands, late_cost)
+        for lo, hi, pen in part_windows(v, k, pins, late_bands, late_cost, scale)
         if lo <= hi
     ]
     depot_places = sorted({s.home for s in problem.shifts} | {s.finish_place for s in problem.shifts})
@@ -176,7 +177,7 @@ def build(problem: Problem, pins: Mapping[str, int], late_bands: tuple[int, ...]
         key = (mode, extra.tobytes())
         if key not in profiles:
             base = base_by_mode[mode]
-            dist = base * COST_SCALE + np.maximum(extra, 0)[None, :]
+            dist = base * scale + np.maximum(extra, 0)[None, :]
             dist[:, extra < 0] = FORBIDDEN
             np.fill_diagonal(dist, 0)
             profiles[key] = len(distances)
@@ -204,7 +205,7 @@ def build(problem: Problem, pins: Mapping[str, int], late_bands: tuple[int, ...]
                 tw_early=start,
                 tw_late=end,
                 shift_duration=max(0, end - start - brk),
-                fixed_cost=problem.settings.shift_cost * COST_SCALE,
+                fixed_cost=problem.settings.shift_cost * scale,
                 profile=profile,
                 name=shifts[0].id,
             )

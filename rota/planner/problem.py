@@ -105,6 +105,9 @@ class Settings:
     max_late_cost: float = 0.0  # per tick of the largest lateness (HHCRSP's objective has one)
     # Lateness bands (ticks after the window's end) that PyVRP sees as steps of cost; the last is open.
     late_bands: tuple[int, ...] = (0, 5, 15, 30, 60, 120)
+    # Solver cost units per tick: 100 keeps the board's small costs (balance) from rounding away; the
+    # benchmarks' ticks are already fine-grained.
+    cost_scale: int = 100
 
 
 @dataclass(frozen=True)

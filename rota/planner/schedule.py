@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from rota.planner.model import COST_SCALE, OPEN, assignment_cost
+from rota.planner.model import OPEN, assignment_cost
 from rota.planner.problem import Problem, Shift, Solution, Visit
 
 
@@ -85,7 +85,7 @@ def plan_cost(problem: Problem, solution: Solution) -> float:
         total += s.shift_cost
         for stop in stops:
             v = visits[stop.visit]
-            total += assignment_cost(problem, shift, v, stop.part) / COST_SCALE
+            total += assignment_cost(problem, shift, v, stop.part) / s.cost_scale
             late = max(0, stop.start - v.latest)
             total += s.late_cost * late
             worst_late = max(worst_late, late)

@@ -81,7 +81,7 @@ def to_problem(inst: Instance) -> Problem:
         )
         for c in range(1, len(inst.demand))
     )
-    settings = Settings(continuity_cost=0, balance_cost=0, shift_cost=VEHICLE_COST)
+    settings = Settings(continuity_cost=0, balance_cost=0, shift_cost=VEHICLE_COST, cost_scale=1)
     return Problem(workers, shifts, visits, MatrixRule(ticks), settings)
 
 

@@ -20,14 +20,28 @@ from collections.abc import Mapping
 import pyvrp
 from pyvrp import Route
 from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.PenaltyManager import PenaltyParams
+from pyvrp.solve import SolveParams
 from pyvrp.stop import MaxRuntime
 
-from rota.planner.model import build, may_do
+from rota.planner.model import PRIZE, build, may_do
 from rota.planner.problem import Problem, Solution, Stop, Unassigned, Visit
 from rota.planner.schedule import plan_cost, route_starts
 from rota.planner.validate import validate
 
 Raw = dict[str, list[tuple[Visit, int]]]  # shift id -> (visit, part) in PyVRP's order
+
+
+class _Penalties(PenaltyParams):
+    """PyVRP's usual starting penalties, but allowed to rise until lateness (time warp) costs more than
+    leaving a part out: otherwise PyVRP may hand back a late plan rather than one with a part unplanned."""
+
+    def midpoint_penalties(self, data):  # type: ignore[no-untyped-def]
+        start = PenaltyParams().midpoint_penalties(data)
+        return start[0], start[1], start[2]
+
+
+PARAMS = SolveParams(penalty=_Penalties(max_penalty=PRIZE))
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solution:
@@ -81,10 +95,9 @@ class _Search:
         self.seed = seed
         self.travel = {m: problem.travel.matrix(m) for m in {w.mode for w in problem.workers.values()}}
         self.shifts = problem.shift_by_id()
-        self.bands = problem.settings.late_bands
 
     def pyvrp(self, pins: Mapping[str, int], seconds: float, warm: Raw | None) -> Raw:
-        built = build(self.problem, pins, self.bands)
+        built = build(self.problem, pins)
         init = None
         if warm is not None:
             first_copy: dict[tuple[str, int], int] = {}

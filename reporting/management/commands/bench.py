@@ -12,6 +12,7 @@ BENCHMARKS = {
     "import": "commissioning.bundle.bench",
     "returns": "reporting.returns.bench",
     "invoices": "reporting.money.bench",
+    "planner": "rota.planner.bench",
 }
 
 
