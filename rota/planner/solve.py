@@ -16,6 +16,7 @@ import random
 import time
 import warnings
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pyvrp
 from pyvrp import Route
@@ -57,11 +58,13 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solut
         problem.settings,
     )
     search = _Search(todo, random.Random(seed), seed)
-    if not any(v.carers > 1 for v in todo.visits):
+    if any(v.carers > 1 for v in todo.visits):
+        best = search.synchronised(deadline)
+    elif problem.settings.shift_cost > 0 and _interchangeable(todo):
+        best = search.fewer_shifts(deadline)
+    else:
         raw = search.pyvrp({}, max(0.05, deadline - time.monotonic()), None)
         best = search.materialise(raw, {})
-    else:
-        best = search.synchronised(deadline)
     best.unassigned = unassigned + best.unassigned
     faults = validate(problem, best)
     if faults:  # a bug, not a plan: say so loudly rather than hand the board a broken rota
@@ -166,6 +169,31 @@ class _Search:
         ]
         return Solution(routes, unassigned)
 
+    def fewer_shifts(self, deadline: float) -> Solution:
+        """Interchangeable shifts that cost something to use (Solomon's vehicles): solve, then try the same
+        with one shift fewer, warm started without the shortest route, while that still plans every visit."""
+        total = max(0.1, deadline - time.monotonic())
+        raw = self.pyvrp({}, total * 0.25, None)
+        best = self.materialise(raw, {})
+        search: _Search = self
+        while not best.unassigned and deadline - time.monotonic() > total * 0.3 and len(best.routes) > 1:
+            shifts = search.problem.shifts[: len(best.routes) - 1]
+            smaller = _Search(replace(search.problem, shifts=shifts), self.rng, self.seed + 7)
+            kept = sorted(raw.values(), key=len)[1:]
+            warm = {s.id: stops for s, stops in zip(shifts, kept, strict=True)}
+            trial_raw = smaller.pyvrp({}, min(total * 0.15, deadline - time.monotonic() - total * 0.2), warm)
+            trial = smaller.materialise(trial_raw, {})
+            if trial.unassigned:
+                break
+            search, raw, best = smaller, trial_raw, trial
+        left = deadline - time.monotonic()
+        if left > 0.05:
+            final_raw = search.pyvrp({}, left, raw)
+            final = search.materialise(final_raw, {})
+            if search.score(final) <= search.score(best):
+                best = final
+        return best
+
     def score(self, solution: Solution) -> tuple[int, float]:
         return len(solution.unassigned), plan_cost(self.problem, solution)
 
@@ -249,6 +277,13 @@ class _Search:
         v = self.rng.choice(doubles)
         width = max(1, v.latest - v.earliest)
         pins[v.id] = self.clip(v, pins[v.id] + self.rng.choice((-1, 1)) * self.rng.randint(1, 4) * width // 8)
+
+
+def _interchangeable(problem: Problem) -> bool:
+    """All shifts alike but for their names, and their workers too (so any route can go to any shift)."""
+    keys = {(s.start, s.end, s.home, s.finish_place, s.unpaid_break, s.capacity) for s in problem.shifts}
+    workers = {(w.skills, w.mode, w.hours_worked, w.contracted_hours) for w in problem.workers.values()}
+    return len(keys) == 1 and len(workers) == 1 and not any(v.pinned or v.seen for v in problem.visits)
 
 
 def _drop_one(stops: list[tuple[Visit, int]], keeps_time) -> list[tuple[Visit, int]]:
