@@ -20,7 +20,7 @@ from rota.planner.travel import MatrixRule
 
 TICKS = 1000
 DAY_END = 10**6 * TICKS  # carers have no end of day in these instances
-LATE_BANDS = tuple(b * TICKS for b in (0, 3, 8, 15, 25, 40, 60, 90, 130))
+LATE_BANDS = tuple(b * TICKS for b in (0, 15, 60))
 
 
 @dataclass(frozen=True)

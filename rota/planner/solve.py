@@ -22,14 +22,17 @@ import pyvrp
 from pyvrp import Route
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.PenaltyManager import PenaltyParams
+from pyvrp.search import NeighbourhoodParams
 from pyvrp.solve import SolveParams
 from pyvrp.stop import MaxRuntime
 
+from rota.planner.improve import Improver
 from rota.planner.model import PRIZE, build, may_do
 from rota.planner.problem import Problem, Solution, Stop, Unassigned, Visit
 from rota.planner.schedule import plan_cost, route_starts
 from rota.planner.validate import validate
 
+PYVRP_SHARE = 0.35  # of the time, for PyVRP's pinned rounds when visits need synchronising or can be late
 Raw = dict[str, list[tuple[Visit, int]]]  # shift id -> (visit, part) in PyVRP's order
 
 
@@ -42,7 +45,12 @@ class _Penalties(PenaltyParams):
         return start[0], start[1], start[2]
 
 
-PARAMS = SolveParams(penalty=_Penalties(max_penalty=PRIZE))
+def _params(built_copies: int, parts: int) -> SolveParams:
+    # PyVRP's granular neighbourhood is the nearest 50 clients; copies of one part (lateness bands) share a
+    # place, so the nearest 50 would be a handful of patients. Widen it by the copies per part.
+    per_part = max(1.0, built_copies / max(parts, 1))
+    neighbours = NeighbourhoodParams(num_neighbours=max(1, min(built_copies - 1, round(50 * per_part))))
+    return SolveParams(penalty=_Penalties(max_penalty=PRIZE), neighbourhood=neighbours)
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solution:
@@ -58,7 +66,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solut
         problem.settings,
     )
     search = _Search(todo, random.Random(seed), seed)
-    if any(v.carers > 1 for v in todo.visits):
+    if any(v.carers > 1 or v.late_allowed for v in todo.visits):
         best = search.synchronised(deadline)
     elif problem.settings.shift_cost > 0 and _interchangeable(todo):
         best = search.fewer_shifts(deadline)
@@ -198,6 +206,12 @@ class _Search:
         return len(solution.unassigned), plan_cost(self.problem, solution)
 
     def synchronised(self, deadline: float) -> Solution:
+        """PyVRP with pinned starts for part of the time, then the exact local search for the rest."""
+        total = max(0.1, deadline - time.monotonic())
+        plan = self.pinned_rounds(time.monotonic() + total * PYVRP_SHARE)
+        return Improver(self.problem, self.rng).run(plan, deadline - time.monotonic())
+
+    def pinned_rounds(self, deadline: float) -> Solution:
         total = max(0.1, deadline - time.monotonic())
         relaxed = self.pyvrp({}, total * 0.2, None)
         pins = self.pins_from(relaxed)
