@@ -65,6 +65,11 @@ def run(
     stdout.write(f"mean gap {mean:.2f}% over {len(gaps)} instances")
 
 
+def _tidy(gap: float) -> float:
+    """Round-off below the printed precision is no gap (and no '-0.00%')."""
+    return 0.0 if abs(gap) < 0.005 else gap
+
+
 def _pick(available: list[str], wanted: list[str] | None, default: list[str]) -> list[str]:
     if not wanted:
         return default
@@ -92,7 +97,7 @@ def _solomon(stdout, root: Path, wanted, time_limit, out, seed) -> list[float]:
         routes = solomon.routes_of(sol)
         vehicles, distance, problems = solomon.check(inst, routes)
         bv, bd = best[name]
-        g = solomon.gap(vehicles, distance, bv, bd)
+        g = _tidy(solomon.gap(vehicles, distance, bv, bd))
         if sol.unassigned or problems:
             failed.append(name)
         else:
@@ -114,7 +119,8 @@ def _hhcrsp(stdout, root: Path, wanted, time_limit, out, seed) -> list[float]:
     with open(folder / "mankowska2014_bks.csv") as fh:
         rows = {row["id"]: row for row in csv.DictReader(fh)}
     order = [f"{f}{i}" for f in HHCRSP_FAMILIES for i in range(1, 11)]
-    names = _pick([n for n in order if n in rows], wanted, [n for n in order if n[0] in "ABC"])
+    known = [n for n in order if n in rows]
+    names = _pick(known, wanted, [n for n in known if n[0] in "ABC"])
     stdout.write(
         f"Mankowska HHCRSP, {time_limit:g} s each; f = (travel + total tardiness + max tardiness) / 3, "
         "gap = (f - best) / best"
@@ -130,7 +136,7 @@ def _hhcrsp(stdout, root: Path, wanted, time_limit, out, seed) -> list[float]:
         travel, tardiness, worst, problems = hhcrsp.check(inst, routes)
         f = hhcrsp.objective(travel, tardiness, worst)
         bks = float(rows[name]["best_known"])
-        g = 100 * (f - bks) / bks
+        g = _tidy(100 * (f - bks) / bks)
         if sol.unassigned or problems:
             failed.append(name)
         else:
