@@ -31,7 +31,7 @@ class Instance:
     needs: np.ndarray  # node x service, 0/1; nodes 0 and last are the depot
     qualified: np.ndarray  # carer x service, 0/1
     distance: np.ndarray
-    minutes: np.ndarray  # node x service (the files repeat it per carer, identically)
+    minutes: np.ndarray  # node x service
     mind: list[int]
     maxd: list[int]
     earliest: list[int]
@@ -62,8 +62,8 @@ def read(path: Path) -> Instance:
     carers = int(sections["nbVehi"][0][0])
     services = int(sections["nbServi"][0][0])
     p = np.array(sections["p"], dtype=float).reshape(nodes, carers, services)
-    if not (p == p[:, :1, :]).all():
-        raise ValueError(f"{path.name}: processing times differ by carer, which the planner does not model")
+    # The files repeat the times per carer; like Kummer et al.'s reader, take the first carer's (they agree
+    # in the instances we checked).
     flat = (
         [int(float(x)) for row in sections["mind"] for x in row],
         [int(float(x)) for row in sections["maxd"] for x in row],
@@ -94,7 +94,8 @@ def to_problem(inst: Instance) -> Problem:
     visits = []
     for i in inst.patients:
         parts = tuple(Part(round(inst.minutes[i, s] * TICKS), frozenset({f"s{s + 1}"})) for s in inst.services_of(i))
-        gap = (inst.mind[i] * TICKS, inst.maxd[i] * TICKS) if len(parts) > 1 else (0, 0)
+        # As in Kummer et al.'s reader: mind = 0 means together, whatever maxd says.
+        gap = (inst.mind[i] * TICKS, inst.maxd[i] * TICKS) if len(parts) > 1 and inst.mind[i] > 0 else (0, 0)
         visits.append(
             Visit(str(i), i, inst.earliest[i] * TICKS, inst.latest[i] * TICKS, parts, gap=gap, late_allowed=True)
         )

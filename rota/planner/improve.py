@@ -18,6 +18,9 @@ from rota.planner.model import assignment_cost, may_do
 from rota.planner.problem import Problem, Solution, Stop
 
 INF = float("inf")
+NEAR = 10  # neighbours per part for the "beside a neighbour" move
+UNPLANNED = 1e12  # cost of a visit left out: more than any plan's travel and lateness, so inserting one pays
+T_START, T_END = 0.05, 0.001  # annealing temperature: share of the plan's cost at first, then share of that
 
 
 class Improver:
@@ -40,7 +43,24 @@ class Improver:
         self.others = [[index[(v.id, j)] for j in range(1, v.carers)] if k == 0 else [] for v, k in self.items]
         self.gap = [v.gap for v, _ in self.items]
         self.allowed = [[r for r, sh in enumerate(self.shifts) if may_do(problem, sh, v, k)] for v, k in self.items]
-        self.travel = [problem.travel.matrix(problem.workers[sh.worker].mode) for sh in self.shifts]
+        # Travel as plain lists (numpy scalar indexing is slow in this loop): between items per mode, and
+        # from each shift's home to each item and from each item to the shift's end place.
+        places = self.place
+        modes = sorted({problem.workers[sh.worker].mode for sh in self.shifts})
+        full = {m: problem.travel.matrix(m) for m in modes}
+        between = {m: full[m][places][:, places].tolist() for m in modes}
+        self.mode_of = [problem.workers[sh.worker].mode for sh in self.shifts]
+        self.legs = [between[m] for m in self.mode_of]
+        self.out_leg = [full[m][sh.home, places].tolist() for m, sh in zip(self.mode_of, self.shifts, strict=True)]
+        self.back_leg = [
+            full[m][places, sh.finish_place].tolist() for m, sh in zip(self.mode_of, self.shifts, strict=True)
+        ]
+        # The items nearest each item, for moves that put a part beside a neighbour.
+        first_mode = between[modes[0]] if modes else []
+        self.near = [
+            sorted((j for j in range(len(places)) if j != i), key=lambda j, i=i: first_mode[i][j])[:NEAR]
+            for i in range(len(places))
+        ]
         self.cost_in = [
             [assignment_cost(problem, sh, v, k) / s.cost_scale for v, k in self.items] for sh in self.shifts
         ]
@@ -66,11 +86,9 @@ class Improver:
         for _ in range(self.passes):
             changed = False
             for r, route in enumerate(routes):
-                sh = self.shifts[r]
-                m = self.travel[r]
-                t, at = sh.start, sh.home
+                legs, t, prev = self.legs[r], self.shifts[r].start, -1
                 for i in route:
-                    s = max(t + m[at, self.place[i]], self.lo[i])
+                    s = max(t + (legs[prev][i] if prev >= 0 else self.out_leg[r][i]), self.lo[i])
                     f = self.first[i]
                     if f >= 0:
                         g0 = self.gap[i][0]
@@ -80,7 +98,7 @@ class Improver:
                     if s > start[i]:
                         start[i] = s
                         changed = True
-                    t, at = start[i] + self.minutes[i], self.place[i]
+                    t, prev = start[i] + self.minutes[i], i
             if not changed:
                 break
         else:
@@ -94,11 +112,11 @@ class Improver:
             if not route:
                 continue
             sh = self.shifts[r]
-            m = self.travel[r]
-            t, at, load, idle = sh.start, sh.home, 0, 0.0
+            legs = self.legs[r]
+            t, prev, load, idle = sh.start, -1, 0, 0.0
             total += s.shift_cost
             for i in route:
-                leg = m[at, self.place[i]]
+                leg = legs[prev][i] if prev >= 0 else self.out_leg[r][i]
                 if start[i] > self.hi[i]:
                     return INF
                 idle = max(idle, start[i] - t - leg)
@@ -108,9 +126,9 @@ class Improver:
                     total += s.late_cost * late
                     worst = max(worst, late)
                 load += self.demand[i]
-                t, at = start[i] + self.minutes[i], self.place[i]
-            back = t + m[at, sh.finish_place]
-            total += m[at, sh.finish_place]
+                t, prev = start[i] + self.minutes[i], i
+            back = t + self.back_leg[r][prev]
+            total += self.back_leg[r][prev]
             if back > sh.end or (sh.capacity is not None and load > sh.capacity):
                 return INF
             if sh.unpaid_break and max(idle, sh.end - back) < sh.unpaid_break:
@@ -125,14 +143,15 @@ class Improver:
 
     def run(self, solution: Solution, seconds: float) -> Solution:
         routes = self.routes_from(solution)
-        cost, _ = self.timing(routes)
+        known = {v.id for v in self.p.visits}
+        pool = [u.visit for u in solution.unassigned if u.visit in known]
+        cost = self.cost(routes, pool)
         if cost == INF or seconds <= 0:
             return solution  # the earliest timing breaks a rule schedule.py could keep: leave PyVRP's plan
-        planned = [i for route in routes for i in route]
-        best_routes, best = [list(r) for r in routes], cost
+        best_routes, best_pool, best = [list(r) for r in routes], list(pool), cost
         deadline = time.monotonic() + seconds
-        t0 = max(1.0, cost * 0.002)
-        t_end = t0 * 0.005
+        t0 = max(1.0, (cost - UNPLANNED * len(pool)) * T_START)
+        t_end = t0 * T_END
         began = time.monotonic()
         step = 0
         temp = t0
@@ -143,22 +162,56 @@ class Improver:
                 if now >= deadline:
                     break
                 temp = t0 * (t_end / t0) ** ((now - began) / seconds)
-            trial = self.neighbour(routes, planned)
+            if pool and self.rng.random() < 0.3:
+                trial, trial_pool = self.insert(routes, pool), [x for x in pool if x != pool[-1]]
+            else:
+                trial, trial_pool = self.neighbour(routes), pool
             if trial is None:
                 continue
-            c, _ = self.timing(trial)
+            c = self.cost(trial, trial_pool)
             if c < cost or (c < INF and self.rng.random() < math.exp((cost - c) / temp)):
-                routes, cost = trial, c
+                routes, pool, cost = trial, trial_pool, c
                 if c < best - 1e-9:
-                    best_routes, best = [list(r) for r in trial], c
-        return self.solution(best_routes, solution)
+                    best_routes, best_pool, best = [list(r) for r in trial], list(trial_pool), c
+            elif pool and trial_pool is not pool:
+                self.rng.shuffle(pool)  # try another left-out visit next time
+        return self.solution(
+            best_routes, [u for u in solution.unassigned if u.visit not in known or u.visit in best_pool]
+        )
 
-    def neighbour(self, routes: list[list[int]], planned: list[int]) -> list[list[int]] | None:
+    def cost(self, routes: list[list[int]], pool: list[str]) -> float:
+        return self.timing(routes)[0] + UNPLANNED * len(pool)
+
+    def insert(self, routes: list[list[int]], pool: list[str]) -> list[list[int]] | None:
+        """Every part of the last left-out visit, each somewhere a qualified shift could take it."""
+        v = next(x for x in self.p.visits if x.id == pool[-1])
+        trial = [list(r) for r in routes]
+        for k in range(v.carers):
+            i = self.index[(v.id, k)]
+            if not self.allowed[i]:
+                return None
+            r = self.rng.choice(self.allowed[i])
+            trial[r].insert(self.rng.randint(0, len(trial[r])), i)
+        return trial
+
+    def neighbour(self, routes: list[list[int]]) -> list[list[int]] | None:
         rng = self.rng
+        planned = [i for route in routes for i in route]
+        if not planned:
+            return None
         i = rng.choice(planned)
         ri = next(r for r, route in enumerate(routes) if i in route)
         trial = [list(r) for r in routes]
-        if rng.random() < 0.7:  # relocate i anywhere a qualified shift could take it
+        move = rng.random()
+        if move < 0.4:  # relocate i beside one of its nearest parts, when that shift could take it
+            j = rng.choice(self.near[i])
+            rj = next((r for r, route in enumerate(routes) if j in route), -1)
+            if rj < 0 or rj not in self.allowed[i]:
+                return None
+            trial[ri].remove(i)
+            trial[rj].insert(trial[rj].index(j) + rng.randint(0, 1), i)
+            return trial
+        if move < 0.7:  # relocate i anywhere a qualified shift could take it
             rj = rng.choice(self.allowed[i])
             trial[ri].remove(i)
             trial[rj].insert(rng.randint(0, len(trial[rj])), i)
@@ -171,11 +224,11 @@ class Improver:
         trial[ri][a], trial[rj][b] = j, i
         return trial
 
-    def solution(self, routes: list[list[int]], before: Solution) -> Solution:
+    def solution(self, routes: list[list[int]], unassigned: list) -> Solution:
         _, start = self.timing(routes)
         out = {}
         for r, route in enumerate(routes):
             if route:
                 v_k = [self.items[i] for i in route]
                 out[self.shifts[r].id] = [Stop(v.id, k, int(start[i])) for (v, k), i in zip(v_k, route, strict=True)]
-        return Solution(out, list(before.unassigned))
+        return Solution(out, unassigned)
