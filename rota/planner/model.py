@@ -113,7 +113,8 @@ def assignment_cost(problem: Problem, shift: Shift, visit: Visit, part: int) -> 
     return round(cost * s.cost_scale)
 
 
-def build(problem: Problem, pins: Mapping[str, int]) -> Built:
+def build(problem: Problem, pins: Mapping[str, int], required: bool = False) -> Built:
+    """required: every part must be planned (no prizes), for trials where a left-out part means failure."""
     late_cost, late_bands, scale = problem.settings.late_cost, problem.settings.late_bands, problem.settings.cost_scale
     copies = [
         Copy(v, k, lo, hi, pen)
@@ -141,7 +142,7 @@ def build(problem: Problem, pins: Mapping[str, int]) -> Built:
         if counts[key] > 1:
             if key not in group_of:
                 group_of[key] = len(groups)
-                groups.append(ClientGroup(required=False))
+                groups.append(ClientGroup(required=required))
             group = group_of[key]
             groups[group].add_client(i)
         clients.append(
@@ -152,7 +153,7 @@ def build(problem: Problem, pins: Mapping[str, int]) -> Built:
                 tw_early=c.lo,
                 tw_late=c.hi,
                 prize=PRIZE - c.penalty,
-                required=False,
+                required=required and counts[(c.visit.id, c.part)] == 1,
                 group=group,
                 name=f"{c.visit.id}/{c.part}",
             )

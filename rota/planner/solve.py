@@ -24,7 +24,7 @@ from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.PenaltyManager import PenaltyParams
 from pyvrp.search import NeighbourhoodParams
 from pyvrp.solve import SolveParams
-from pyvrp.stop import MaxRuntime
+from pyvrp.stop import FirstFeasible, MaxRuntime, MultipleCriteria
 
 from rota.planner.improve import Improver
 from rota.planner.model import PRIZE, build, may_do
@@ -32,6 +32,8 @@ from rota.planner.problem import Problem, Solution, Stop, Unassigned, Visit
 from rota.planner.schedule import plan_cost, route_starts
 from rota.planner.validate import validate
 
+# Fleet reduction (fewer_shifts): a first plan in FIRST_SHARE of the time, reductions until REDUCE_SHARE.
+FIRST_SHARE, REDUCE_SHARE = 0.15, 0.7
 PYVRP_SHARE = 0.35  # of the time, for PyVRP's pinned rounds when visits need synchronising or can be late
 Raw = dict[str, list[tuple[Visit, int]]]  # shift id -> (visit, part) in PyVRP's order
 
@@ -71,7 +73,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solut
     elif problem.settings.shift_cost > 0 and _interchangeable(todo):
         best = search.fewer_shifts(deadline)
     else:
-        raw = search.pyvrp({}, max(0.05, deadline - time.monotonic()), None)
+        raw, _ = search.pyvrp({}, max(0.05, deadline - time.monotonic()), None)
         best = search.materialise(raw, {})
     best.unassigned = unassigned + best.unassigned
     faults = validate(problem, best)
@@ -107,8 +109,11 @@ class _Search:
         self.travel = {m: problem.travel.matrix(m) for m in {w.mode for w in problem.workers.values()}}
         self.shifts = problem.shift_by_id()
 
-    def pyvrp(self, pins: Mapping[str, int], seconds: float, warm: Raw | None) -> Raw:
-        built = build(self.problem, pins)
+    def pyvrp(
+        self, pins: Mapping[str, int], seconds: float, warm: Raw | None, required: bool = False
+    ) -> tuple[Raw, bool]:
+        """PyVRP's plan (and whether PyVRP found it feasible); required stops at the first feasible plan."""
+        built = build(self.problem, pins, required)
         init = None
         if warm is not None:
             first_copy: dict[tuple[str, int], int] = {}
@@ -128,11 +133,12 @@ class _Search:
             warnings.simplefilter("ignore", PenaltyBoundWarning)
             res = pyvrp.solve(
                 built.data,
-                MaxRuntime(seconds),
+                MultipleCriteria([FirstFeasible(), MaxRuntime(seconds)]) if required else MaxRuntime(seconds),
                 seed=self.seed,
                 collect_stats=False,
                 display=False,
                 initial_solution=init,
+                params=_params(len(built.copies), sum(v.carers for v in self.problem.visits)),
             )
         raw: Raw = {}
         used = [0] * len(built.vehicle_shifts)
@@ -141,7 +147,7 @@ class _Search:
             shift = built.vehicle_shifts[vt][used[vt]]
             used[vt] += 1
             raw[shift.id] = [(built.copies[a.idx].visit, built.copies[a.idx].part) for a in route if a.is_client()]
-        return raw
+        return raw, res.best.is_feasible()
 
     def times(self, shift_id: str, stops: list[tuple[Visit, int]], pins: Mapping[str, int]) -> list[int] | None:
         shift = self.shifts[shift_id]
@@ -178,25 +184,29 @@ class _Search:
         return Solution(routes, unassigned)
 
     def fewer_shifts(self, deadline: float) -> Solution:
-        """Interchangeable shifts that cost something to use (Solomon's vehicles): solve, then try the same
-        with one shift fewer, warm started without the shortest route, while that still plans every visit."""
-        total = max(0.1, deadline - time.monotonic())
-        raw = self.pyvrp({}, total * 0.25, None)
+        """Interchangeable shifts that cost something to use (Solomon's vehicles): solve, then try with one
+        shift fewer, warm started without the shortest route and every part required (so PyVRP's penalties
+        steer it to a full plan, and it stops at the first), while that works and the reduction time lasts;
+        then polish the smallest fleet for the rest of the time."""
+        began = time.monotonic()
+        total = max(0.1, deadline - began)
+        raw, _ = self.pyvrp({}, total * FIRST_SHARE, None)
         best = self.materialise(raw, {})
         search: _Search = self
-        while not best.unassigned and deadline - time.monotonic() > total * 0.3 and len(best.routes) > 1:
+        reduce_until = began + total * REDUCE_SHARE
+        while not best.unassigned and time.monotonic() < reduce_until and len(best.routes) > 1:
             shifts = search.problem.shifts[: len(best.routes) - 1]
             smaller = _Search(replace(search.problem, shifts=shifts), self.rng, self.seed + 7)
             kept = sorted(raw.values(), key=len)[1:]
             warm = {s.id: stops for s, stops in zip(shifts, kept, strict=True)}
-            trial_raw = smaller.pyvrp({}, min(total * 0.15, deadline - time.monotonic() - total * 0.2), warm)
+            trial_raw, feasible = smaller.pyvrp({}, reduce_until - time.monotonic(), warm, required=True)
             trial = smaller.materialise(trial_raw, {})
-            if trial.unassigned:
+            if not feasible or trial.unassigned:
                 break
             search, raw, best = smaller, trial_raw, trial
         left = deadline - time.monotonic()
         if left > 0.05:
-            final_raw = search.pyvrp({}, left, raw)
+            final_raw, _ = search.pyvrp({}, left, raw)
             final = search.materialise(final_raw, {})
             if search.score(final) <= search.score(best):
                 best = final
@@ -213,7 +223,7 @@ class _Search:
 
     def pinned_rounds(self, deadline: float) -> Solution:
         total = max(0.1, deadline - time.monotonic())
-        relaxed = self.pyvrp({}, total * 0.2, None)
+        relaxed, _ = self.pyvrp({}, total * 0.2, None)
         pins = self.pins_from(relaxed)
         raw = relaxed
         best: tuple[tuple[int, float], Solution, dict[str, int], Raw] | None = None
@@ -222,7 +232,7 @@ class _Search:
             left = deadline - time.monotonic()
             if best is not None and left < 0.05:
                 break
-            raw = self.pyvrp(pins, max(0.05, min(left, total * 0.1)), raw)
+            raw, _ = self.pyvrp(pins, max(0.05, min(left, total * 0.1)), raw)
             pins = self.tune(raw, pins)
             sol = self.materialise(raw, pins)
             key = self.score(sol)
