@@ -1,4 +1,4 @@
-"""Solve a Problem with PyVRP, synchronising two-carer visits by searching their pinned start.
+"""Solve a Problem: PyVRP for the routing, our own local search on top for synchronisation and lateness.
 
 PyVRP has no synchronisation. A two-carer visit is two clients with one pinned start (model.py), so any
 plan PyVRP returns is synchronised; what is left is choosing the starts:
@@ -6,8 +6,11 @@ plan PyVRP returns is synchronised; what is left is choosing the starts:
 2. each two-carer visit is pinned where both parts could be (the later arrival, inside its window);
 3. rounds of: PyVRP re-solves with those pins (warm started from the plan so far), then the pins are
    tuned with the routes held fixed (many cheap tries, each re-timing only the two routes involved), and
-   a pin that matters is occasionally moved at random; the best plan seen is kept.
-Without two-carer visits it is one PyVRP solve. Every plan passes validate.py before it is returned.
+   a pin is occasionally moved at random; the best plan seen is kept (PYVRP_SHARE of the time);
+4. improve.py's local search takes the best plan and times the whole plan exactly on every move, so
+   starts float to wherever both workers can be, and lateness counts minute by minute.
+Without two-carer or late-allowed visits it is PyVRP alone (with a fleet reduction when shifts are
+interchangeable and cost something to use, as Solomon's vehicles). Every plan passes validate.py.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from rota.planner.improve import Improver
 from rota.planner.model import PRIZE, build, may_do
 from rota.planner.problem import Problem, Solution, Stop, Unassigned, Visit
 from rota.planner.schedule import plan_cost, route_starts
-from rota.planner.validate import validate
+from rota.planner.validate import Fault, validate
 
 # Fleet reduction (fewer_shifts): a first plan in FIRST_SHARE of the time, reductions until REDUCE_SHARE.
 FIRST_SHARE, REDUCE_SHARE = 0.15, 0.7
@@ -78,8 +81,16 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solut
     best.unassigned = unassigned + best.unassigned
     faults = validate(problem, best)
     if faults:  # a bug, not a plan: say so loudly rather than hand the board a broken rota
-        raise AssertionError(f"planner produced an invalid plan: {faults[:5]}")
+        raise InvalidPlan(faults)
     return best
+
+
+class InvalidPlan(Exception):
+    """The solver's plan broke a hard rule (a bug in the planner): the faults say which."""
+
+    def __init__(self, faults: list[Fault]):
+        super().__init__(f"planner produced an invalid plan: {faults[:5]}")
+        self.faults = faults
 
 
 def impossible(problem: Problem, visit: Visit) -> str:
@@ -227,7 +238,6 @@ class _Search:
         pins = self.pins_from(relaxed)
         raw = relaxed
         best: tuple[tuple[int, float], Solution, dict[str, int], Raw] | None = None
-        rounds = 0
         while True:
             left = deadline - time.monotonic()
             if best is not None and left < 0.05:
@@ -240,7 +250,6 @@ class _Search:
                 best = (key, sol, dict(pins), raw)
             else:  # start the next round from the best plan, with one pin moved
                 pins, raw = dict(best[2]), best[3]
-            rounds += 1
             self.shake(pins)
         assert best is not None
         return best[1]
@@ -298,6 +307,8 @@ class _Search:
 
     def shake(self, pins: dict[str, int]) -> None:
         doubles = [v for v in self.problem.visits if v.carers > 1]
+        if not doubles:
+            return
         v = self.rng.choice(doubles)
         width = max(1, v.latest - v.earliest)
         pins[v.id] = self.clip(v, pins[v.id] + self.rng.choice((-1, 1)) * self.rng.randint(1, 4) * width // 8)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rota.planner.problem import Settings, Shift, Worker, visit
+from rota.planner.problem import Part, Settings, Shift, Visit, Worker, visit
 from rota.planner.solve import solve
 from rota.planner.validate import validate
 from tests.rota.planner.helpers import day
@@ -76,3 +76,13 @@ def test_a_long_shift_keeps_its_unpaid_break_in_one_piece():
     sol = solve(problem, time_limit=T)
     assert sol.unassigned == []
     assert validate(problem, sol) == []
+
+
+def test_a_late_allowed_visit_may_start_late_where_a_strict_one_may_not():
+    # Ann alone; both visits want 09:00 sharp. The strict one (place 1) must have it, so the late-allowed one
+    # (place 2, 10 minutes on) starts after it: 09:00 + 30 + 10 = 09:40, 40 minutes late.
+    strict = visit("brown", 1, 540, 540, 30)
+    flexible = Visit("cole", 2, 540, 540, (Part(30),), late_allowed=True)
+    problem = day([strict, flexible], workers=[Worker("ann")], shifts=[Shift("ann-am", "ann", 480, 780, home=0)])
+    sol = solve(problem, time_limit=T)
+    assert [(s.visit, s.start) for s in sol.routes["ann-am"]] == [("brown", 540), ("cole", 580)]
