@@ -86,3 +86,15 @@ def test_a_late_allowed_visit_may_start_late_where_a_strict_one_may_not():
     problem = day([strict, flexible], workers=[Worker("ann")], shifts=[Shift("ann-am", "ann", 480, 780, home=0)])
     sol = solve(problem, time_limit=T)
     assert [(s.visit, s.start) for s in sol.routes["ann-am"]] == [("brown", 540), ("cole", 580)]
+
+
+def test_the_break_is_made_by_starting_later_when_the_earliest_times_leave_it_in_pieces():
+    # Ann 08:00-10:40 with a 20-minute break; two 60-minute visits at place 1 (10 minutes away), windows
+    # 08:10-10:00 and 09:15-10:00. At the earliest times the idle is 0 + 5 + 15 minutes, never 20 in one
+    # piece; starting as late as the shift's end allows (10:40 - 10 - 60 = 09:30, and 09:30 - 60 = 08:30)
+    # leaves 08:00-08:20 free at home before setting off.
+    shifts = [Shift("ann-am", "ann", 480, 640, home=0, unpaid_break=20)]
+    visits = [visit("v0", 1, 490, 600, 60), visit("v1", 1, 555, 600, 60)]
+    problem = day(visits, workers=[Worker("ann")], shifts=shifts)
+    sol = solve(problem, time_limit=T)
+    assert [(s.visit, s.start) for s in sol.routes["ann-am"]] == [("v0", 510), ("v1", 570)]
