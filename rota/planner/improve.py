@@ -1,7 +1,7 @@
 """A local search on top of PyVRP's plan, for what PyVRP cannot see: synchronised starts and lateness.
 
 PyVRP plans two-carer visits at pinned starts and sees lateness only in steps (model.py). This search
-moves parts between and within shifts (relocate, swap) and times the whole plan exactly on every move:
+moves parts between and within shifts (relocate, or-opt, 2-opt, swap) and times the whole plan exactly on every move:
 starts are the least fixed point of "after the worker can arrive, inside the window, together with (or at
 the time gap from) the other part", found by repeated passes, which also detects two workers waiting on
 each other. Simulated annealing accepts some worse plans early on, cooling with the clock.
@@ -20,7 +20,7 @@ from rota.planner.problem import Problem, Solution, Stop
 INF = float("inf")
 NEAR = 10  # neighbours per part for the "beside a neighbour" move
 UNPLANNED = 1e12  # cost of a visit left out: more than any plan's travel and lateness, so inserting one pays
-T_START, T_END = 0.05, 0.001  # annealing temperature: share of the plan's cost at first, then share of that
+T_START, T_END = 0.02, 0.001  # annealing temperature: share of the plan's cost at first, then share of that
 
 
 class Improver:
@@ -42,6 +42,7 @@ class Improver:
         self.first = [index[(v.id, 0)] if k > 0 else -1 for v, k in self.items]
         self.others = [[index[(v.id, j)] for j in range(1, v.carers)] if k == 0 else [] for v, k in self.items]
         self.gap = [v.gap for v, _ in self.items]
+        self.together = [v.carers > 1 and v.gap == (0, 0) for v, _ in self.items]
         self.allowed = [[r for r, sh in enumerate(self.shifts) if may_do(problem, sh, v, k)] for v, k in self.items]
         # Travel as plain lists (numpy scalar indexing is slow in this loop): between items per mode, and
         # from each shift's home to each item and from each item to the shift's end place.
@@ -66,7 +67,7 @@ class Improver:
         ]
         self.worker = [sh.worker for sh in self.shifts]
         # Each pass settles at least one more link of a chain of synchronised parts.
-        self.passes = len(self.shifts) + sum(1 for f in self.first if f >= 0) + 2
+        self.passes = sum(1 for v, k in self.items if k > 0 and v.gap != (0, 0)) + 2
 
     def routes_from(self, solution: Solution) -> list[list[int]]:
         by_id = {sh.id: r for r, sh in enumerate(self.shifts)}
@@ -76,34 +77,120 @@ class Improver:
         return routes
 
     def timing(self, routes: list[list[int]]) -> tuple[float, list[float]]:
-        """(cost, starts) of the plan; cost is INF when it breaks a hard rule."""
+        """(cost, starts) of the plan; cost is INF when it breaks a hard rule.
+
+        Starts are the least fixed point of the rules, found by walking all routes forward together: a part
+        starts when its worker can be there (and not before its window); the parts of a double-up start
+        together once each is next on its worker's route; a part after a time gap waits for the first part.
+        When a gap comes out too wide, the first part's earliest start is raised and the walk redone. No
+        route able to move on means workers waiting on each other (INF)."""
         n = len(self.items)
-        start = [-INF] * n
         owner = [-1] * n
         for r, route in enumerate(routes):
             for i in route:
                 owner[i] = r
+        raised: dict[int, float] = {}
         for _ in range(self.passes):
-            changed = False
-            for r, route in enumerate(routes):
-                legs, t, prev = self.legs[r], self.shifts[r].start, -1
-                for i in route:
-                    s = max(t + (legs[prev][i] if prev >= 0 else self.out_leg[r][i]), self.lo[i])
+            start = [-INF] * n
+            pos = [0] * len(routes)
+            free = [sh.start for sh in self.shifts]
+            prev = [-1] * len(routes)
+            redo = False
+            # Routes to walk on, and who waits for what: a second part for its first part's start, a first
+            # part of a double-up for the other part to be next on its route.
+            stack = list(range(len(routes)))
+            waiting: dict[int, list[int]] = {}
+            held: list[tuple[int, int]] = []  # first parts of time-gap visits waiting for their second
+            released: set[int] = set()  # ... let go alone, because nothing else could move
+            preset: set[int] = set()  # second parts timed together with their first
+            while stack or held:
+                if not stack:
+                    i, r = held.pop()
+                    if start[i] == -INF:
+                        released.add(i)
+                        stack.append(r)
+                    continue
+                r = stack.pop()
+                route, legs, out = routes[r], self.legs[r], self.out_leg[r]
+                while pos[r] < len(route):
+                    i = route[pos[r]]
+                    s = free[r] + (legs[prev[r]][i] if prev[r] >= 0 else out[i])
+                    if self.lo[i] > s:
+                        s = self.lo[i]
+                    if i in raised and raised[i] > s:
+                        s = raised[i]
                     f = self.first[i]
                     if f >= 0:
-                        g0 = self.gap[i][0]
-                        s = max(s, start[f] + g0)
-                    for o in self.others[i]:
-                        s = max(s, start[o] - self.gap[o][1])
-                    if s > start[i]:
-                        start[i] = s
-                        changed = True
-                    t, prev = start[i] + self.minutes[i], i
-            if not changed:
-                break
-        else:
-            return INF, start  # still moving: workers waiting on each other
-        return self._cost(routes, start, owner), start
+                        if start[f] == -INF:
+                            waiting.setdefault(f, []).append(r)
+                            break
+                        if self.together[i] or i in preset:
+                            s = start[i]  # set with the first part, which waited for this one
+                        else:
+                            if start[f] + self.gap[i][0] > s:
+                                s = start[f] + self.gap[i][0]
+                            if s - start[f] > self.gap[i][1]:
+                                raised[f] = s - self.gap[i][1]
+                                if raised[f] > self.hi[f]:
+                                    return INF, start
+                                redo = True
+                    elif self.together[i]:
+                        both = self._together(i, s, routes, owner, pos, prev, free, raised)
+                        if both is None:
+                            for o in self.others[i]:
+                                waiting.setdefault(o, []).append(r)
+                            break
+                        s = both
+                        for o in self.others[i]:
+                            start[o] = s
+                    elif self.others[i] and i not in released:
+                        # A time gap: wait until the second part is next on its route too, and time both at
+                        # once (the first as early as the gap's maximum allows), so no walk is redone.
+                        o = self.others[i][0]
+                        ro = owner[o]
+                        if ro < 0 or pos[ro] >= len(routes[ro]) or routes[ro][pos[ro]] != o:
+                            held.append((i, r))
+                            waiting.setdefault(o, []).append(r)
+                            break
+                        po = prev[ro]
+                        second = max(
+                            free[ro] + (self.legs[ro][po][o] if po >= 0 else self.out_leg[ro][o]),
+                            self.lo[o],
+                            raised.get(o, -INF),
+                            s + self.gap[o][0],
+                        )
+                        if second - s > self.gap[o][1]:
+                            s = second - self.gap[o][1]
+                        start[o] = second
+                        preset.add(o)
+                    start[i] = s
+                    free[r] = s + self.minutes[i]
+                    prev[r] = i
+                    pos[r] += 1
+                    stack.extend(waiting.pop(i, ()))  # waited for i to start
+                    if pos[r] < len(route):
+                        stack.extend(waiting.pop(route[pos[r]], ()))  # waited for the next part to be next
+            if any(pos[r] < len(route) for r, route in enumerate(routes)):
+                return INF, start  # workers waiting on each other
+            if not redo:
+                return self._cost(routes, start, owner), start
+        return INF, start  # the gaps never settled
+
+    def _together(self, i, s, routes, owner, pos, prev, free, raised) -> float | None:  # type: ignore[no-untyped-def]
+        """The common start of a double-up whose first part i is next on its route and could start at s,
+        or None while another part is not yet next on its worker's route."""
+        for o in self.others[i]:
+            ro = owner[o]
+            if ro < 0 or pos[ro] >= len(routes[ro]) or routes[ro][pos[ro]] != o:
+                return None
+            po = prev[ro]
+            s = max(
+                s,
+                free[ro] + (self.legs[ro][po][o] if po >= 0 else self.out_leg[ro][o]),
+                self.lo[o],
+                raised.get(o, -INF),
+            )
+        return s
 
     def _cost(self, routes: list[list[int]], start: list[float], owner: list[int]) -> float:
         s = self.p.settings
@@ -203,7 +290,7 @@ class Improver:
         ri = next(r for r, route in enumerate(routes) if i in route)
         trial = [list(r) for r in routes]
         move = rng.random()
-        if move < 0.4:  # relocate i beside one of its nearest parts, when that shift could take it
+        if move < 0.3:  # relocate i beside one of its nearest parts, when that shift could take it
             j = rng.choice(self.near[i])
             rj = next((r for r, route in enumerate(routes) if j in route), -1)
             if rj < 0 or rj not in self.allowed[i]:
@@ -211,10 +298,29 @@ class Improver:
             trial[ri].remove(i)
             trial[rj].insert(trial[rj].index(j) + rng.randint(0, 1), i)
             return trial
-        if move < 0.7:  # relocate i anywhere a qualified shift could take it
+        if move < 0.5:  # relocate i anywhere a qualified shift could take it
             rj = rng.choice(self.allowed[i])
             trial[ri].remove(i)
             trial[rj].insert(rng.randint(0, len(trial[rj])), i)
+            return trial
+        if move < 0.65:  # move i and the next one or two together beside a neighbour (or-opt)
+            a = trial[ri].index(i)
+            block = trial[ri][a : a + rng.randint(2, 3)]
+            j = rng.choice(self.near[i])
+            rj = next((r for r, route in enumerate(routes) if j in route), -1)
+            if rj < 0 or j in block or any(rj not in self.allowed[b] for b in block):
+                return None
+            del trial[ri][a : a + len(block)]
+            at = trial[rj].index(j) + rng.randint(0, 1)
+            trial[rj][at:at] = block
+            return trial
+        if move < 0.75:  # reverse a stretch of i's route (2-opt)
+            a = trial[ri].index(i)
+            b = rng.randrange(len(trial[ri]))
+            a, b = min(a, b), max(a, b)
+            if b - a < 1:
+                return None
+            trial[ri][a : b + 1] = trial[ri][a : b + 1][::-1]
             return trial
         j = rng.choice(planned)  # swap i and j
         rj = next(r for r, route in enumerate(routes) if j in route)
