@@ -35,8 +35,9 @@ from rota.planner.problem import Problem, Solution, Stop, Unassigned, Visit
 from rota.planner.schedule import plan_cost, route_starts
 from rota.planner.validate import Fault, validate
 
-# Fleet reduction (fewer_shifts): a first plan in FIRST_SHARE of the time, reductions until REDUCE_SHARE.
-FIRST_SHARE, REDUCE_SHARE = 0.15, 0.7
+# Fleet reduction (fewer_shifts): a first plan in FIRST_SHARE of the time, reductions until REDUCE_SHARE,
+# each at most ATTEMPT_SHARE (a fleet that cannot be had should not eat the time for polishing the one found).
+FIRST_SHARE, REDUCE_SHARE, ATTEMPT_SHARE = 0.15, 0.7, 0.45
 PYVRP_SHARE = 0.35  # of the time, for PyVRP's pinned rounds when visits need synchronising or can be late
 Raw = dict[str, list[tuple[Visit, int]]]  # shift id -> (visit, part) in PyVRP's order
 
@@ -121,9 +122,15 @@ class _Search:
         self.shifts = problem.shift_by_id()
 
     def pyvrp(
-        self, pins: Mapping[str, int], seconds: float, warm: Raw | None, required: bool = False
+        self,
+        pins: Mapping[str, int],
+        seconds: float,
+        warm: Raw | None,
+        required: bool = False,
+        first_feasible: bool = False,
     ) -> tuple[Raw, bool]:
-        """PyVRP's plan (and whether PyVRP found it feasible); required stops at the first feasible plan."""
+        """PyVRP's plan, and whether PyVRP found it feasible. required: every part must be planned (no
+        prizes: PyVRP's own search for full plans is better than its prize-collecting one)."""
         built = build(self.problem, pins, required)
         init = None
         if warm is not None:
@@ -144,7 +151,7 @@ class _Search:
             warnings.simplefilter("ignore", PenaltyBoundWarning)
             res = pyvrp.solve(
                 built.data,
-                MultipleCriteria([FirstFeasible(), MaxRuntime(seconds)]) if required else MaxRuntime(seconds),
+                MultipleCriteria([FirstFeasible(), MaxRuntime(seconds)]) if first_feasible else MaxRuntime(seconds),
                 seed=self.seed,
                 collect_stats=False,
                 display=False,
@@ -201,7 +208,7 @@ class _Search:
         then polish the smallest fleet for the rest of the time."""
         began = time.monotonic()
         total = max(0.1, deadline - began)
-        raw, _ = self.pyvrp({}, total * FIRST_SHARE, None)
+        raw, _ = self.pyvrp({}, total * FIRST_SHARE, None, required=True)
         best = self.materialise(raw, {})
         search: _Search = self
         reduce_until = began + total * REDUCE_SHARE
@@ -210,14 +217,15 @@ class _Search:
             smaller = _Search(replace(search.problem, shifts=shifts), self.rng, self.seed + 7)
             kept = sorted(raw.values(), key=len)[1:]
             warm = {s.id: stops for s, stops in zip(shifts, kept, strict=True)}
-            trial_raw, feasible = smaller.pyvrp({}, reduce_until - time.monotonic(), warm, required=True)
+            seconds = min(reduce_until - time.monotonic(), total * ATTEMPT_SHARE)
+            trial_raw, feasible = smaller.pyvrp({}, seconds, warm, required=True, first_feasible=True)
             trial = smaller.materialise(trial_raw, {})
             if not feasible or trial.unassigned:
                 break
             search, raw, best = smaller, trial_raw, trial
         left = deadline - time.monotonic()
         if left > 0.05:
-            final_raw, _ = search.pyvrp({}, left, raw)
+            final_raw, _ = search.pyvrp({}, left, raw, required=not best.unassigned)
             final = search.materialise(final_raw, {})
             if search.score(final) <= search.score(best):
                 best = final
