@@ -20,7 +20,8 @@ from rota.planner.problem import Problem, Solution, Stop
 INF = float("inf")
 NEAR = 10  # neighbours per part for the "beside a neighbour" move
 UNPLANNED = 1e12  # cost of a visit left out: more than any plan's travel and lateness, so inserting one pays
-T_START, T_END = 0.02, 0.001  # annealing temperature: share of the plan's cost at first, then share of that
+T_START, T_END = 0.05, 0.001  # annealing temperature: share of the plan's cost at first, then share of that
+CYCLES = (0.5, 0.5)  # shares of the time; each cycle starts at half the temperature of the one before
 
 
 class Improver:
@@ -235,11 +236,27 @@ class Improver:
         cost = self.cost(routes, pool)
         if cost == INF or seconds <= 0:
             return solution  # the earliest timing breaks a rule schedule.py could keep: leave PyVRP's plan
-        best_routes, best_pool, best = [list(r) for r in routes], list(pool), cost
-        deadline = time.monotonic() + seconds
-        t0 = max(1.0, (cost - UNPLANNED * len(pool)) * T_START)
-        t_end = t0 * T_END
+        state = (routes, pool, cost)
+        # Annealing runs in cycles, each from the best plan so far and starting cooler: a hot first run
+        # escapes where PyVRP left the plan, the cooler ones polish (small problems liked the former, larger
+        # ones the latter; cycles serve both).
         began = time.monotonic()
+        for k, share in enumerate(CYCLES):
+            left = began + seconds - time.monotonic()
+            length = left if k == len(CYCLES) - 1 else seconds * share
+            state = self.anneal(*state, length, T_START / (2**k))
+        routes, pool, _ = state
+        return self.solution(routes, [u for u in solution.unassigned if u.visit not in known or u.visit in pool])
+
+    def anneal(
+        self, routes: list[list[int]], pool: list[str], cost: float, seconds: float, share: float
+    ) -> tuple[list[list[int]], list[str], float]:
+        """Simulated annealing from this plan for so many seconds; the best plan seen."""
+        best_routes, best_pool, best = [list(r) for r in routes], list(pool), cost
+        began = time.monotonic()
+        deadline = began + max(0.0, seconds)
+        t0 = max(1.0, (cost - UNPLANNED * len(pool)) * share)
+        t_end = t0 * T_END
         step = 0
         temp = t0
         while True:
@@ -248,7 +265,7 @@ class Improver:
                 now = time.monotonic()
                 if now >= deadline:
                     break
-                temp = t0 * (t_end / t0) ** ((now - began) / seconds)
+                temp = t0 * (t_end / t0) ** ((now - began) / max(seconds, 1e-9))
             if pool and self.rng.random() < 0.3:
                 trial, trial_pool = self.insert(routes, pool), [x for x in pool if x != pool[-1]]
             else:
@@ -262,9 +279,7 @@ class Improver:
                     best_routes, best_pool, best = [list(r) for r in trial], list(trial_pool), c
             elif pool and trial_pool is not pool:
                 self.rng.shuffle(pool)  # try another left-out visit next time
-        return self.solution(
-            best_routes, [u for u in solution.unassigned if u.visit not in known or u.visit in best_pool]
-        )
+        return best_routes, best_pool, best
 
     def cost(self, routes: list[list[int]], pool: list[str]) -> float:
         return self.timing(routes)[0] + UNPLANNED * len(pool)

@@ -15,12 +15,14 @@ interchangeable and cost something to use, as Solomon's vehicles). Every plan pa
 
 from __future__ import annotations
 
+import math
 import random
 import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 
+import numpy as np
 import pyvrp
 from pyvrp import Route
 from pyvrp.exceptions import PenaltyBoundWarning
@@ -212,7 +214,8 @@ class _Search:
         best = self.materialise(raw, {})
         search: _Search = self
         reduce_until = began + total * REDUCE_SHARE
-        while not best.unassigned and time.monotonic() < reduce_until and len(best.routes) > 1:
+        fewest = _fewest_shifts(search.problem)
+        while not best.unassigned and time.monotonic() < reduce_until and len(best.routes) > fewest:
             shifts = search.problem.shifts[: len(best.routes) - 1]
             smaller = _Search(replace(search.problem, shifts=shifts), self.rng, self.seed + 7)
             kept = sorted(raw.values(), key=len)[1:]
@@ -320,6 +323,21 @@ class _Search:
         v = self.rng.choice(doubles)
         width = max(1, v.latest - v.earliest)
         pins[v.id] = self.clip(v, pins[v.id] + self.rng.choice((-1, 1)) * self.rng.randint(1, 4) * width // 8)
+
+
+def _fewest_shifts(problem: Problem) -> int:
+    """A lower bound on the shifts any full plan uses, for interchangeable shifts: every part needs its
+    minutes plus at least its cheapest way in, and every shift holds at most its length (and its capacity)."""
+    shift = problem.shifts[0]
+    travel = problem.travel.matrix(problem.workers[shift.worker].mode)
+    places = [shift.home] + [v.place for v in problem.visits]
+    into = travel[np.ix_(places, places)].astype(float)
+    np.fill_diagonal(into, np.inf)
+    work = sum(into[:, k + 1].min() + sum(p.minutes for p in v.parts) for k, v in enumerate(problem.visits))
+    bound = math.ceil(work / max(1, shift.end - shift.start - shift.unpaid_break))
+    if shift.capacity:
+        bound = max(bound, math.ceil(sum(v.demand for v in problem.visits) / shift.capacity))
+    return max(1, bound)
 
 
 def _interchangeable(problem: Problem) -> bool:
