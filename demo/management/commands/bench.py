@@ -13,6 +13,7 @@ BENCHMARKS = {
     "returns": "demo.bench.returns",
     "invoices": "demo.bench.invoices",
     "rota": "demo.bench.rota",
+    "planner": "rota.planner.bench",
 }
 
 
