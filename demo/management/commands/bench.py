@@ -1,4 +1,4 @@
-"""`python manage.py bench import|returns|invoices|rota [--scale city] [...]`: performance figures, printed.
+"""`python manage.py bench import|returns|invoices|rota|planner [--scale city] [...]`: performance figures, printed.
 Benchmarks, not tests: they never fail CI, they tell us where we stand against the targets."""
 
 from __future__ import annotations
