@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.api.authentication import hash_key
+from commissioning.extensions import worker_link
 from commissioning.models import COMMISSIONER_ROLES, PROVIDER_ROLES, ApiToken, Organisation, User
 
 # Enough entropy that the hash needs no salt or slow KDF (the key is random, not a password).
@@ -45,9 +46,17 @@ def invite_url(user: User, base_url: str) -> str:
 
 @transaction.atomic
 def user_invite(
-    *, actor: User, email: str, name: str, roles: Iterable[str], is_org_admin: bool = False, base_url: str
+    *,
+    actor: User,
+    email: str,
+    name: str,
+    roles: Iterable[str],
+    is_org_admin: bool = False,
+    base_url: str,
+    worker: str = "",
 ) -> User:
-    """Create a user of the actor's organisation (no password yet) and email them a link to set one."""
+    """Create a user of the actor's organisation (no password yet) and email them a link to set one.
+    `worker`: for a care worker, the ref of the worker record their login belongs to."""
     organisation = _require_org_admin(actor)
     roles = sorted(set(roles))
     if not roles:
@@ -65,6 +74,11 @@ def user_invite(
     user.full_clean()
     user.save()
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    if worker:
+        hook = worker_link()
+        if hook is None:
+            raise ValidationError({"worker": "Care worker records are not available."})
+        hook.link(user=user, worker_ref=worker)
     link = invite_url(user, base_url)
     context = {"user": user, "organisation": organisation, "invited_by": actor, "link": link}
     subject = f"You have been invited to homecare by {organisation.name}"

@@ -134,3 +134,51 @@ def test_an_invitee_is_not_asked_to_verify_their_email_again(
     client.post(reverse("account_login"), {"login": "sam@p1.example", "password": NEW_PASSWORD})
     assert client.get("/").status_code == 200
     assert not [m for m in mail.outbox if "confirm" in m.subject.lower() or "verif" in m.subject.lower()]
+
+
+def test_a_care_workers_invitation_asks_which_care_worker_they_are(client, manager, provider):
+    from datetime import date
+    from decimal import Decimal
+
+    from workforce.models import Worker
+
+    sam = Worker.objects.create(
+        provider=provider, ref="W-SAM", name="Sam Carter", started=date(2025, 1, 6), contract_type="zero_hours",
+        pay_rate=Decimal("13.45"),
+    )  # fmt: skip
+    client.force_login(manager)
+    page = client.get(reverse("commissioning:user-invite")).content.decode()
+    assert "Care worker record" in page and "Sam Carter (W-SAM)" in page
+    # A care worker without their record: the error is beside the field, nobody is invited.
+    response = invite(client, name="Sam Carter", email="sam@p1.example", roles=["care_worker"])
+    assert response.status_code == 200 and "Choose the care worker this login belongs to." in response.content.decode()
+    assert not User.objects.filter(email="sam@p1.example").exists()
+    assert (
+        invite(client, name="Sam Carter", email="sam@p1.example", roles=["care_worker"], worker="W-SAM").status_code
+        == 302
+    )
+    sam.refresh_from_db()
+    assert sam.user.email == "sam@p1.example"
+    # Linked workers are no longer offered; a coordinator is not linked to a care worker record.
+    assert "W-SAM" not in client.get(reverse("commissioning:user-invite")).content.decode()
+
+
+def test_another_providers_worker_cannot_be_linked(manager, other_provider):
+    from datetime import date
+    from decimal import Decimal
+
+    from workforce.models import Worker
+
+    Worker.objects.create(
+        provider=other_provider,
+        ref="W-P2",
+        started=date(2025, 1, 6),
+        contract_type="zero_hours",
+        pay_rate=Decimal("13"),
+    )
+    with pytest.raises(ValidationError) as exc:
+        user_invite(
+            actor=manager, email="x@p1.example", name="X", roles=["care_worker"], base_url="http://x/", worker="W-P2"
+        )
+    assert "No care worker W-P2 in Provider One." in str(exc.value)
+    assert not User.objects.filter(email="x@p1.example").exists()
