@@ -47,11 +47,11 @@ async function redraw() {
   const url = new URL(window.location.href);
   url.searchParams.set("fragment", "1");
   const response = await fetch(url, { credentials: "same-origin" });
-  const holder = document.createElement("template");
-  holder.innerHTML = (await response.text()).trim();
-  const fresh = holder.content.querySelector("#rota-board");
+  // Parsed as a separate document (nothing in it runs), then the board is swapped for the new one.
+  const parsed = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = parsed.getElementById("rota-board");
   if (fresh) {
-    board().replaceWith(fresh);
+    board().replaceWith(document.adoptNode(fresh));
     bind();
   }
 }
