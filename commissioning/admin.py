@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from commissioning.scoped_admin import ScopedAdmin, register_models
+from django.contrib import admin
+
+from commissioning.scoped_admin import ScopedAdmin, may_use_admin, register_models
+
+# The site's gate: superusers and providers' staff only (see commissioning/scoped_admin.py).
+admin.site.has_permission = lambda request: may_use_admin(request.user)
 
 
 class UserAdmin(ScopedAdmin):
@@ -13,8 +18,8 @@ class UserAdmin(ScopedAdmin):
 
 
 class ApiTokenAdmin(ScopedAdmin):
-    list_display = ["name", "organisation", "prefix", "created", "last_used", "revoked"]
-    list_filter = ["organisation"]
+    list_display = ["name", "organisation", "prefix", "scope", "expires", "created", "last_used", "revoked"]
+    list_filter = ["organisation", "scope"]
     # Keys are issued on the organisation admin page (the key is shown once there), not here.
     readonly_fields = ["organisation", "prefix", "key_hash", "created_by", "created", "last_used"]
 

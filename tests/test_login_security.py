@@ -123,5 +123,5 @@ def test_with_mfa_required_a_session_without_totp_cannot_use_the_api(client, man
 def test_with_mfa_required_an_api_token_still_works(client, manager, require_mfa):
     from commissioning.services import api_token_issue
 
-    _, key = api_token_issue(actor=manager, name="ecm")
+    _, key = api_token_issue(organisation=manager.organisation, name="ecm")
     assert client.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200

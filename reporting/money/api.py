@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commissioning.permissions import IsOrganisationMember, request_actor
+from commissioning.tenancy import is_commissioner
 from reporting.models.money import Invoice
 from reporting.money import outputs, selectors
 
@@ -95,7 +96,8 @@ class InvoiceDetailCsvApi(APIView):
 
     def get(self, request, pk: int):
         invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
-        return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail.csv")
+        csv = outputs.detail_csv(invoice, name_workers=not is_commissioner(request_actor(request)))
+        return csv_response(csv, f"{outputs.file_stem(invoice)}-detail.csv")
 
 
 class InvoicePdfApi(APIView):
