@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("tokens/<int:pk>/issued/", views.token_issued, name="token-issued"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("system/", views.system_check, name="system-check"),
+    path("audit/", views.audit_trail, name="audit-trail"),
 ]

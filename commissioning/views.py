@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from celery.exceptions import TimeoutError as CeleryTimeout
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -180,3 +181,20 @@ def system_check(request):
         else:
             messages.success(request, f"The Celery worker answered “{result}”.")
     return render(request, "commissioning/system_check.html", {"result": result})
+
+
+AUDIT_PER_PAGE = 50
+
+
+@org_admin_required
+def audit_trail(request):
+    """Every tracked change to the organisation's own rows, newest first, in words."""
+    from commissioning import audit
+
+    page = Paginator(audit.trail(request.user.organisation), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    entries = audit.describe(page.object_list)
+    return render(
+        request,
+        "commissioning/audit_trail.html",
+        {"entries": entries, "page_obj": page, "organisation": request.user.organisation},
+    )
