@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('commissioning', '0003_audit_trail_and_token_scope'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('rota', '0009_figures_joins_by_key'),
+        ('rota', '0010_figures_renamed_totals'),
     ]
 
     operations = [
