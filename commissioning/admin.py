@@ -1,11 +1,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from commissioning.scoped_admin import ScopedAdmin, may_use_admin, register_models
 
 # The site's gate: superusers and providers' staff only (see commissioning/scoped_admin.py).
 admin.site.has_permission = lambda request: may_use_admin(request.user)
+_login = admin.site.login
+
+
+def _login_refusing_others(request, extra_context=None):
+    # allauth's wrapper (homecare/admin.py) refuses a logged-in user without is_staff; a commissioner's
+    # staff member is refused too, instead of being offered the admin's own login form.
+    if request.user.is_authenticated and not may_use_admin(request.user):
+        raise PermissionDenied("The admin is for the platform's administrators and providers' staff.")
+    return _login(request, extra_context)
+
+
+admin.site.login = _login_refusing_others
 
 
 class UserAdmin(ScopedAdmin):

@@ -43,6 +43,17 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return may_use_admin(request.user)
 
+    def get_list_filter(self, request):
+        # A filter on a relation lists only the values the (scoped) rows hold: Django's default lists
+        # every row of the related table, e.g. every organisation's name to a provider's staff.
+        filters = []
+        for item in super().get_list_filter(request):
+            field = self.model._meta.get_field(item) if isinstance(item, str) and "__" not in item else None
+            filters.append(
+                (item, admin.RelatedOnlyFieldListFilter) if field is not None and field.is_relation else item
+            )
+        return filters
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index with "doesn't exist"; another organisation's row is a 404 here
         # as on every other page (nothing tells it apart from a row that does not exist).
