@@ -103,8 +103,8 @@ def can_issue_tokens(user) -> bool:
 @transaction.atomic
 def api_token_issue(
     *,
-    organisation: Organisation,
     name: str,
+    organisation: Organisation | None = None,
     scope: str = ApiToken.Scope.READ,
     expires: date | None = None,
     actor: User | None = None,
@@ -112,7 +112,12 @@ def api_token_issue(
     """A new token for `organisation`. Returns the row and the key, which is shown once: only its
     SHA-256 (commissioning.api.authentication.hash_key) and its first characters are stored.
     `actor` is the user issuing it on the page (an admin of that organisation with an issuer role;
-    the page also asks for a recent TOTP code); None for `manage.py issue_token` on the server."""
+    the page also asks for a recent TOTP code); None for `manage.py issue_token` on the server.
+    `organisation` defaults to the actor's."""
+    if organisation is None:
+        if actor is None or actor.organisation_id is None:
+            raise PermissionDenied("A token belongs to an organisation.")
+        organisation = actor.organisation
     if actor is not None:
         if not can_issue_tokens(actor):
             raise PermissionDenied(
