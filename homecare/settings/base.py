@@ -112,8 +112,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "homecare"
-# When on, every role except care workers must set up TOTP before using the platform.
+# When on, every user but plain care workers must set up TOTP before using the platform.
 HOMECARE_REQUIRE_MFA = env.bool("HOMECARE_REQUIRE_MFA", default=False)
+# Set by docker-compose for the web service behind its proxy (production.py trusts X-Forwarded-Proto then).
+HOMECARE_BEHIND_PROXY = env.bool("HOMECARE_BEHIND_PROXY", default=False)
+# True only in production settings: the demo commands refuse to run there.
+HOMECARE_PRODUCTION = False
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="homecare <noreply@localhost>")

@@ -8,18 +8,15 @@ from datetime import date
 from django.db.models import QuerySet
 
 from commissioning.models import Lot, Role
-from commissioning.tenancy import get_for_user, organisation_of, scope_for
+from commissioning.tenancy import get_for_user, scope_for
 from reporting.models.money import Invoice
 
 VIEW_ROLES = {Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.COMMISSIONER_OFFICER}
 
 
 def _visible(actor) -> QuerySet[Invoice]:
-    qs = scope_for(actor, Invoice.objects.select_related("provider", "commissioner", "contract", "lot", "credit_for"))
-    org = organisation_of(actor)
-    if org is not None and not org.is_provider:
-        qs = qs.filter(status=Invoice.Status.ISSUED)  # a draft is the provider's working copy
-    return qs
+    # Commissioners: issued invoices addressed to them only (declared on Invoice, applied by tenancy).
+    return scope_for(actor, Invoice.objects.select_related("provider", "commissioner", "contract", "lot", "credit_for"))
 
 
 def invoice_list(

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning.models import Role
-from commissioning.tenancy import get_for_user
+from commissioning.tenancy import get_for_user, is_commissioner
 from homecare.api_errors import DomainError
 from reporting.models.money import Invoice
 from reporting.money import outputs, selectors, services
@@ -155,7 +155,8 @@ def invoice_lines_csv(request, pk: int):
 def invoice_detail_csv(request, pk: int):
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
     require_roles(request, selectors.VIEW_ROLES)
-    return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail")
+    csv = outputs.detail_csv(invoice, name_workers=not is_commissioner(request.user))
+    return csv_response(csv, f"{outputs.file_stem(invoice)}-detail")
 
 
 def invoice_pdf(request, pk: int):
@@ -258,7 +259,11 @@ def finance_page(request):
         day = date.fromisoformat(request.GET["date"])
     except (KeyError, ValueError):
         day = timezone.now().astimezone(LONDON).date() - timedelta(days=1)
-    rows = [contract_finance(contract=c, day=day) for c in visible_contracts(request.user) if c.start <= day]
+    rows = [
+        contract_finance(contract=c, day=day, actor=request.user)
+        for c in visible_contracts(request.user)
+        if c.start <= day
+    ]
     org = request.user.organisation
     return render(
         request,

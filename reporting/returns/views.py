@@ -101,20 +101,24 @@ def return_records(request, pk: int, figure: str):
     """The records behind one figure, so a manager can check it before signing off."""
     wr = selectors.return_get(actor=request.user, return_id=pk)
     _require(request, VIEW_ROLES)
+    withheld = False
     try:
-        from reporting.returns.compute import figure_records
-    except ImportError:  # the records behind figures are not published yet
-        figure_records = None
-    try:
-        records = figure_records(contract_id=wr.contract_id, week_start=wr.week_start, figure=_records_key(figure))
-    except (TypeError, KeyError, ValueError, LookupError):
+        records, withheld = selectors.figure_records(actor=request.user, weekly_return=wr, figure=_records_key(figure))
+    except (KeyError, ValueError, LookupError):
         records = None
     columns = list(records[0].keys()) if records else []
     rows = [[r.get(c) for c in columns] for r in records or []]
     return render(
         request,
         "reporting/returns/records.html",
-        {"wr": wr, "figure": figure, "columns": columns, "rows": rows, "unknown": records is None},
+        {
+            "wr": wr,
+            "figure": figure,
+            "columns": columns,
+            "rows": rows,
+            "unknown": records is None,
+            "withheld": withheld,
+        },
     )
 
 
