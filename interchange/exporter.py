@@ -152,15 +152,20 @@ def _list_sql(lst: L, commissioner_id: int | None, dated: bool) -> str:
     )
 
 
+ADDRESS = "'address', address, 'postcode', postcode"
+BANK = "'bank_account_name', bank_account_name, 'bank_sort_code', bank_sort_code, 'bank_account_number', bank_account_number"
+
+
 def _header_lists(provider_id: int, commissioner_id: int | None) -> dict[str, str]:
     lots = "SELECT l.commissioner_id FROM commissioning_lot l WHERE l.provider_id = %(provider)s"
     if commissioner_id is not None:
         lots += " AND l.commissioner_id = %(commissioner)s"
     return {
-        "commissioners": "SELECT json_build_object('ref', ref, 'name', name)::text FROM commissioning_organisation "
-        f"WHERE id IN ({lots}) ORDER BY ref",
+        "commissioners": f"SELECT json_build_object('ref', ref, 'name', name, {ADDRESS})::text "
+        f"FROM commissioning_organisation WHERE id IN ({lots}) ORDER BY ref",
         "providers": "SELECT json_build_object('ref', ref, 'name', name, 'on_cost_factor', "
-        "trim_scale(on_cost_factor)::text)::text FROM commissioning_organisation WHERE id = %(provider)s",
+        f"trim_scale(on_cost_factor)::text, {ADDRESS}, {BANK})::text "
+        "FROM commissioning_organisation WHERE id = %(provider)s",
         "neighbourhoods": "SELECT json_build_object('ref', ref, 'name', name, 'wards', wards, 'lsoas', lsoas)::text "
         "FROM commissioning_neighbourhood WHERE id IN (SELECT neighbourhood_id FROM commissioning_contract "
         "WHERE provider_id = %(provider)s UNION SELECT neighbourhood_id FROM workforce_team "
