@@ -24,6 +24,7 @@ from workforce.models import Worker
 
 MANAGER = {Role.PROVIDER_MANAGER}
 INVOICES_PER_PAGE = 50
+WORKERS_PER_PAGE = 50
 
 
 def require_roles(request, roles) -> None:
@@ -237,12 +238,17 @@ def pay_run_page(request):
         }
         for w in run.workers
     ]
+    page = Paginator(rows, WORKERS_PER_PAGE).get_page(request.GET.get("page"))
+    others = request.GET.copy()
+    others.pop("page", None)
     return render(
         request,
         "reporting/money/pay_run.html",
         {
             "run": run,
-            "rows": rows,
+            "rows": page.object_list,
+            "page_obj": page,
+            "page_query": others.urlencode(),
             "start": start,
             "end": end,
             "previous": start - timedelta(days=28),
@@ -292,6 +298,7 @@ def finance_page(request):
             "day": day,
             "is_manager": is_provider_manager(request.user),
             "shares": bool(org and org.shares_finance_with_commissioners),
+            "span": selectors.invoice_span(actor=request.user),
         },
     )
 

@@ -4,6 +4,7 @@ every visit of the week: 2,279 on the pilot demo)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -116,8 +117,10 @@ SHOW_CHOICES = [
 ]
 
 
-# A column whose longest value is this short keeps each value on one line (refs, dates, times).
-NOWRAP_UP_TO = 26
+# A column of refs (no spaces, none longer than this) or of dates keeps each on one line: a ref broken
+# at its hyphens is hard to read. Other text (statuses, reasons) may wrap at its spaces.
+NOWRAP_UP_TO = 30
+DAY_TEXT = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}(?: \d{2}:\d{2})?")
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
+def _unbroken(texts) -> bool:
+    """Refs and dates (with their times) read as one piece; other text may wrap."""
+    return all((" " not in t and len(t) <= NOWRAP_UP_TO) or DAY_TEXT.fullmatch(t) for t in texts)
+
+
 def columns(records: list[dict]) -> list[Column]:
     if not records:
         return []
@@ -151,7 +159,7 @@ def columns(records: list[dict]) -> list[Column]:
             key=k,
             heading=COLUMN_LABELS.get(k, w.label(k)),
             numeric=k in MONEY_COLUMNS or (k != "lot" and any(_is_number(r.get(k)) for r in records)),
-            nowrap=max(len(cell_text(k, r.get(k))) for r in records) <= NOWRAP_UP_TO,
+            nowrap=_unbroken(cell_text(k, r.get(k)) for r in records),
         )
         for k in keys
     ]
