@@ -81,6 +81,14 @@ def percent(value: Any) -> str:
     return f"{text}%" if text else ""
 
 
+def share(value: Any) -> str:
+    """A ratio as a percentage: 0.572 -> 57.2%."""
+    d = _decimal(value)
+    if d is None:
+        return "" if value in (None, "") else str(value)
+    return percent((d * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def yes_no(value: Any) -> str:
     if value is None or value == "":
         return ""
