@@ -35,9 +35,7 @@ def invoices(contract, manager):
     make_visit(two, "2025-08-05T11:00", attend=[(worker, "11:00", "12:00")], ref="V4")
     make_shift(worker, "2025-08-05T08:30", "2025-08-05T12:30")
     lot1, lot2 = contract.lots.get(number=1), contract.lots.get(number=2)
-    issued = invoice_issue(
-        invoice_id=invoice_compute_draft(lot_id=lot1.pk, period_start=PERIOD).pk, actor=manager
-    )
+    issued = invoice_issue(invoice_id=invoice_compute_draft(lot_id=lot1.pk, period_start=PERIOD).pk, actor=manager)
     draft = invoice_compute_draft(lot_id=lot2.pk, period_start=PERIOD)
     return issued, draft
 

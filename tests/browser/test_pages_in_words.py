@@ -61,7 +61,7 @@ def test_a_manager_reads_the_return_and_the_records_behind_a_kpi_in_words(live_s
     assert "KPI" in text and "7. Scheduled visits completed" in text
     kpi7 = wr.figures["kpis"]["7"]
     assert f"{kpi7['numerator']:,} of {kpi7['denominator']:,}" in text  # 2,2xx of 2,2xx
-    assert re.search(r"Total spend:\s+£", text) and MONEY.search(text), text[text.find("15. "):][:400]
+    assert re.search(r"Total spend:\s+£", text) and MONEY.search(text), text[text.find("15. ") :][:400]
     assert "Mon 16 Nov 2026 to Sun 22 Nov 2026" in text
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 3000, f"the return page is {height} px tall"
