@@ -31,14 +31,15 @@ class Organisation(models.Model):
     # Printed on invoices (both parties) and optional: null is "not given". A bundle that leaves them
     # out keeps what is stored.
     address = models.TextField(null=True, blank=True, help_text="The postal address, one line per line.")
-    postcode = models.CharField(max_length=10, null=True, blank=True)
+    # As long as the bundle's text fields (300), so an import never fails on a column's width.
+    postcode = models.CharField(max_length=300, null=True, blank=True)
     # Providers only: the account commissioners pay invoices into, printed on each invoice when given.
-    bank_account_name = models.CharField(max_length=100, null=True, blank=True)
+    bank_account_name = models.CharField(max_length=300, null=True, blank=True)
     bank_sort_code = models.CharField(
-        max_length=8, null=True, blank=True, validators=[SORT_CODE], help_text="Six digits, like 12-34-56."
+        max_length=300, null=True, blank=True, validators=[SORT_CODE], help_text="Six digits, like 12-34-56."
     )
     bank_account_number = models.CharField(
-        max_length=8, null=True, blank=True, validators=[ACCOUNT_NUMBER], help_text="Eight digits."
+        max_length=300, null=True, blank=True, validators=[ACCOUNT_NUMBER], help_text="Eight digits."
     )
 
     class Meta:
