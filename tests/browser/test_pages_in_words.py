@@ -89,7 +89,9 @@ def test_a_manager_reads_the_return_and_the_records_behind_a_kpi_in_words(live_s
     assert DAY_AND_TIME.search(text) and "Completed" in text and "Yes" in text
     assert page.locator("table.homecare-records tbody tr").count() == 50
     # every column, "Counted" and "Met" included, fits the page at desktop width: no sideways scrolling
-    assert page.locator(".homecare-scroll").evaluate("e => e.scrollWidth <= e.clientWidth"), page.locator(".homecare-scroll").evaluate("e => [e.scrollWidth, e.clientWidth, document.documentElement.clientWidth]")
+    assert page.locator(".homecare-scroll").evaluate("e => e.scrollWidth <= e.clientWidth"), page.locator(
+        ".homecare-scroll"
+    ).evaluate("e => [e.scrollWidth, e.clientWidth, document.documentElement.clientWidth]")
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 4000, f"a page of records is {height} px tall"
     screenshot(page, "records-kpi-7")
