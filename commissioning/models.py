@@ -5,11 +5,15 @@ from __future__ import annotations
 import pghistory
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from homecare.models import ProviderOwned, unique_ref
+
+SORT_CODE = RegexValidator(r"^\d{2}-\d{2}-\d{2}$", "Enter a sort code as six digits, like 12-34-56.")
+ACCOUNT_NUMBER = RegexValidator(r"^\d{8}$", "Enter an account number as eight digits.")
 
 
 # The audit trail (docs/decisions.md, "Audit trail"): every change to what an organisation is and
@@ -34,6 +38,19 @@ class Organisation(models.Model):
     on_cost_factor = models.DecimalField(max_digits=5, decimal_places=3, null=True, blank=True)
     # Providers only: whether commissioners may see the income-versus-cost view.
     shares_finance_with_commissioners = models.BooleanField(default=False)
+    # Printed on invoices (both parties) and optional: null is "not given". A bundle that leaves them
+    # out keeps what is stored.
+    address = models.TextField(null=True, blank=True, help_text="The postal address, one line per line.")
+    # As long as the bundle's text fields (300), so an import never fails on a column's width.
+    postcode = models.CharField(max_length=300, null=True, blank=True)
+    # Providers only: the account commissioners pay invoices into, printed on each invoice when given.
+    bank_account_name = models.CharField(max_length=300, null=True, blank=True)
+    bank_sort_code = models.CharField(
+        max_length=300, null=True, blank=True, validators=[SORT_CODE], help_text="Six digits, like 12-34-56."
+    )
+    bank_account_number = models.CharField(
+        max_length=300, null=True, blank=True, validators=[ACCOUNT_NUMBER], help_text="Eight digits."
+    )
 
     class Meta:
         constraints = [
@@ -50,6 +67,16 @@ class Organisation(models.Model):
     @property
     def is_provider(self) -> bool:
         return self.kind == self.Kind.PROVIDER
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The address as printed: its lines, then the postcode."""
+        lines = [line.strip() for line in (self.address or "").splitlines() if line.strip()]
+        return lines + ([self.postcode.strip()] if (self.postcode or "").strip() else [])
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_account_name and self.bank_sort_code and self.bank_account_number)
 
 
 class Role(models.TextChoices):
@@ -178,6 +205,11 @@ class Neighbourhood(models.Model):
         return self.name
 
 
+# Payment terms when a contract names none: 30 days, the Public Contracts Regulations 2015 (reg. 113)
+# term for public bodies paying their suppliers.
+DEFAULT_PAYMENT_TERMS_DAYS = 30
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Contract(ProviderOwned):
     class Model(models.TextChoices):
@@ -194,6 +226,13 @@ class Contract(ProviderOwned):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     settlement = models.CharField(max_length=20, choices=Settlement.choices)
+    # Days from an invoice's date to the day it is due (the invoice prints both).
+    payment_terms_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_PAYMENT_TERMS_DAYS,
+        db_default=DEFAULT_PAYMENT_TERMS_DAYS,
+        validators=[MaxValueValidator(365)],
+        help_text="Days from an invoice's date to when it is due.",
+    )
 
     TENANT_CONTRACT_PATH = "pk"
 
@@ -202,6 +241,9 @@ class Contract(ProviderOwned):
             unique_ref("contract"),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="contract_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_terms_days__lte=365), name="contract_payment_terms_at_most_a_year"
             ),
         ]
 

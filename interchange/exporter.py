@@ -168,6 +168,10 @@ def _list_sql(lst: L, actor, dated: bool) -> str | None:
     )
 
 
+ADDRESS = "'address', address, 'postcode', postcode"
+BANK = "'bank_account_name', bank_account_name, 'bank_sort_code', bank_sort_code, 'bank_account_number', bank_account_number"
+
+
 def _header_lists(provider_id: int, commissioner: bool) -> dict[str, str]:
     lots = "SELECT l.commissioner_id FROM commissioning_lot l WHERE l.provider_id = %(provider)s"
     on_cost = "trim_scale(on_cost_factor)::text"
@@ -183,9 +187,9 @@ def _header_lists(provider_id: int, commissioner: bool) -> dict[str, str]:
             "WHERE c.provider_id = %(provider)s AND l.commissioner_id = %(commissioner)s"
         )
     return {
-        "commissioners": "SELECT json_build_object('ref', ref, 'name', name)::text FROM commissioning_organisation "
-        f"WHERE id IN ({lots}) ORDER BY ref",
-        "providers": f"SELECT json_build_object('ref', ref, 'name', name, 'on_cost_factor', {on_cost})::text "
+        "commissioners": f"SELECT json_build_object('ref', ref, 'name', name, {ADDRESS})::text "
+        f"FROM commissioning_organisation WHERE id IN ({lots}) ORDER BY ref",
+        "providers": f"SELECT json_build_object('ref', ref, 'name', name, 'on_cost_factor', {on_cost}, {ADDRESS}, {BANK})::text "
         "FROM commissioning_organisation WHERE id = %(provider)s",
         "neighbourhoods": "SELECT json_build_object('ref', ref, 'name', name, 'wards', wards, 'lsoas', lsoas)::text "
         f"FROM commissioning_neighbourhood WHERE id IN ({places}) ORDER BY ref",

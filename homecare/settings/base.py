@@ -225,9 +225,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
-}
+
+# One line per event on standard error. A 403 or 404 (django.request) and a refused request
+# (django.security) log one line, no traceback (homecare/logfilters.py); 5xx keep theirs. Django's
+# own loggers write through the same handler, so nothing is printed twice in DEBUG.
+def logging_config(level: str) -> dict:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"one_line_client_errors": {"()": "homecare.logfilters.OneLineClientErrors"}},
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "filters": ["one_line_client_errors"],
+            }
+        },
+        "loggers": {"django": {"handlers": ["console"], "level": level, "propagate": False}},
+        "root": {"handlers": ["console"], "level": level},
+    }
+
+
+LOGGING = logging_config(env("DJANGO_LOG_LEVEL", default="WARNING"))

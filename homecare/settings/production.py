@@ -2,7 +2,7 @@
 (see docs/deploy.md for the list)."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, HOMECARE_BEHIND_PROXY, SPECTACULAR_SETTINGS, env
+from .base import DATABASES, HOMECARE_BEHIND_PROXY, SPECTACULAR_SETTINGS, env, logging_config
 from .safety import refuse_unsafe
 
 DEBUG = False
@@ -51,9 +51,5 @@ EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=True)
 # checked by the test suite, not a deployment one: keep them out of `check --deploy`.
 SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "ENABLE_DJANGO_DEPLOY_CHECK": False}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-}
+# Base's logging (a 4xx on one line), at INFO unless DJANGO_LOG_LEVEL says otherwise.
+LOGGING = logging_config(env("DJANGO_LOG_LEVEL", default="INFO"))

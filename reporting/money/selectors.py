@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from commissioning.models import Lot, Role
 from commissioning.tenancy import get_for_user, scope_for
@@ -43,6 +43,17 @@ def invoice_list(
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-period_start", "provider__ref", "contract__ref", "lot__number", "kind", "number")
+
+
+def invoice_span(*, actor) -> tuple[date, date] | None:
+    """The first and last day the actor's invoices cover, for the filters' hints; None without any."""
+    span = _visible(actor).aggregate(first=Min("period_start"), last=Max("period_end"))
+    return (span["first"], span["last"]) if span["first"] else None
+
+
+def invoice_contracts(*, actor) -> list[str]:
+    """The refs of the contracts the actor has invoices under, for the contract filter."""
+    return sorted(set(_visible(actor).values_list("contract__ref", flat=True)))
 
 
 def invoice_get(*, actor, pk: int) -> Invoice:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 
-from commissioning.tenancy import get_for_user, scope_for
+from commissioning.tenancy import get_for_user, organisation_of, scope_for
+from homecare.lib.dates import iso_week
 from reporting.models.returns import ReturnRun, WeeklyReturn
 
 
@@ -49,6 +50,15 @@ def return_list(
         qs = qs.order_by("contract_id", "week_start", "-version").distinct("contract_id", "week_start")
         return WeeklyReturn.objects.filter(pk__in=qs.values("pk")).select_related("contract", "provider")
     return qs.order_by("-week_start", "contract__ref", "-version")
+
+
+def return_weeks(*, actor) -> tuple[str, str] | None:
+    """The first and last week the actor has returns for ("2025-W35", "2025-W39"), for the filters'
+    hints; None without any."""
+    span = _visible(actor).aggregate(first=Min("week_start"), last=Max("week_start"))
+    if span["first"] is None:
+        return None
+    return iso_week(span["first"]), iso_week(span["last"])
 
 
 def return_get(*, actor, return_id: int) -> WeeklyReturn:
