@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.matrix._personas import COMMISSIONER_ROLES, OTHER_ORGS, OTHER_PROVIDER, PROVIDER_TOKEN
+from tests.matrix._personas import (
+    COMMISSIONER_ROLES,
+    OTHER_ORGS,
+    OTHER_PROVIDER,
+    OTHER_PROVIDER_TOKEN,
+    PROVIDER_TOKEN,
+)
 
 # The rota: coordinators and managers edit it, trusted assessors read it; the provider's API token
 # does both. Care workers see only their own published rota; commissioners never see rotas.
@@ -143,7 +149,7 @@ def _week_path(fx) -> str:
 
 EXPECTATIONS: dict = {
     "ecm-attendances": {
-        "allowed": INGESTERS | {PROVIDER_TOKEN},
+        "allowed": INGESTERS | {PROVIDER_TOKEN, OTHER_PROVIDER_TOKEN},
         "method": "post",
         "data": {"attendances": []},
     },

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ('commissioning', '0002_initial'),
         ('outcomes', '0003_assessment_covering_index'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('rota', '0010_figures_renamed_totals'),
+        ('rota', '0011_audit_trail'),
         ('workforce', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('commissioning', '0002_initial'),
         ('outcomes', '0003_assessment_covering_index'),
-        ('rota', '0011_care_plans_and_assignments'),
+        ('rota', '0012_care_plans_and_assignments'),
         ('workforce', '0001_initial'),
     ]
 
