@@ -251,7 +251,54 @@ def _provider_rows(fx, provider, contract, tag: str) -> SimpleNamespace:
         ref=f"MX{tag}-VISIT2",
     )
     Visit.objects.filter(pk=scheduled.pk).update(status="completed")  # a status change (audited)
+    _rota_plan_rows(provider, team, rows, tag)
     return rows
+
+
+def _rota_plan_rows(provider, team, rows, tag: str) -> None:
+    """The rota's planning tables: a care plan slot, a planned assignment, a published week and a
+    change in it, when the care worker last looked, an app record, who has met whom."""
+    from datetime import time
+
+    from rota.models import (
+        Acquaintance,
+        AcquaintanceRefresh,
+        AppRecord,
+        Assignment,
+        CarePlanSlot,
+        Publication,
+        RotaChange,
+        RotaSeen,
+    )
+
+    CarePlanSlot.objects.create(
+        provider=provider,
+        ref=f"MX{tag}-SLOT1",
+        package=rows.package,
+        team=team,
+        days=[1, 2, 3, 4, 5],
+        start=time(9),
+        earliest=time(8, 30),
+        latest=time(9, 30),
+        minutes=60,
+        tasks=f"Breakfast for {tag}",
+        valid_from=date(2025, 7, 7),
+    )
+    Assignment.objects.create(provider=provider, visit=rows.visit, worker=rows.worker)
+    Publication.objects.create(provider=provider, team=team, week=date(2025, 8, 4))
+    RotaChange.objects.create(
+        provider=provider, worker=rows.worker, week=date(2025, 8, 4), kind="assigned", visit=rows.visit,
+        summary=f"Visit added: {tag}",
+    )  # fmt: skip
+    RotaSeen.objects.create(worker=rows.worker, seen_at=datetime(2025, 8, 4, 9, tzinfo=LONDON))
+    AppRecord.objects.create(
+        provider=provider, visit=rows.visit, worker=rows.worker, kind="check_in",
+        at=datetime(2025, 8, 5, 9, 2, tzinfo=LONDON), lat=53.80123, lon=-1.60456, within_150m=True,
+    )  # fmt: skip
+    Acquaintance.objects.create(
+        provider=provider, person=rows.person, worker=rows.worker, last_met=date(2025, 8, 5), visits_4w=1
+    )
+    AcquaintanceRefresh.objects.create(provider=provider, as_of=date(2025, 8, 6))
 
 
 def _lot2_rows(fx) -> None:
