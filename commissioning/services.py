@@ -75,11 +75,7 @@ def user_invite(
     user.full_clean()
     user.save()
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-    if worker:
-        hook = worker_link()
-        if hook is None:
-            raise ValidationError({"worker": "Care worker records are not available."})
-        hook.link(user=user, worker_ref=worker)
+    _link_worker(user, worker)
     link = invite_url(user, base_url)
     context = {"user": user, "organisation": organisation, "invited_by": actor, "link": link}
     subject = f"You have been invited to homecare by {organisation.name}"
@@ -178,10 +174,11 @@ def user_create(
     password: str,
     is_org_admin: bool = False,
     name: str = "",
+    worker: str = "",
 ) -> User:
     """A user with a password, for `manage.py create_user`: a new installation's first admin of each
     organisation (who then invites everyone else). The address counts as verified: whoever runs the
-    command on the server vouches for it."""
+    command on the server vouches for it. `worker`: for a care worker, their worker record's ref."""
     from django.contrib.auth.password_validation import validate_password
 
     roles = sorted(set(roles))
@@ -201,4 +198,15 @@ def user_create(
     user.full_clean()
     user.save()
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    _link_worker(user, worker)
     return user
+
+
+def _link_worker(user: User, worker: str) -> None:
+    """A care worker's login tied to their worker record (registered by workforce: extensions.py)."""
+    if not worker:
+        return
+    hook = worker_link()
+    if hook is None:
+        raise ValidationError({"worker": "Care worker records are not available."})
+    hook.link(user=user, worker_ref=worker)

@@ -73,3 +73,35 @@ def test_without_the_variable_it_asks_twice(provider, monkeypatch):
     answers = iter([GOOD_PASSWORD, GOOD_PASSWORD])
     create("--email=w@p1.example", "--organisation=P1", "--role=coordinator")
     assert User.objects.get(email="w@p1.example").check_password(GOOD_PASSWORD)
+
+
+def test_a_care_workers_login_is_linked_to_their_worker_record(client, provider, other_provider, monkeypatch):
+    """`--worker REF`, as the invite form: the care worker then sees their own rota on /rota/my/."""
+    from datetime import date
+    from decimal import Decimal
+
+    from workforce.models import Worker
+
+    def worker(org, ref):
+        return Worker.objects.create(
+            provider=org, ref=ref, name="Sam Carter", started=date(2025, 1, 6), contract_type="zero_hours",
+            pay_rate=Decimal("13.45"),
+        )  # fmt: skip
+
+    sam, elsewhere = worker(provider, "W-SAM"), worker(other_provider, "W-P2")
+    monkeypatch.setenv("HOMECARE_PASSWORD", GOOD_PASSWORD)
+    out = create("--email=sam@p1.example", "--organisation=P1", "--role=care_worker", "--worker=W-SAM")
+    assert out.strip() == "Created sam@p1.example: Care worker of Provider One, care worker W-SAM."
+    sam.refresh_from_db()
+    assert sam.user.email == "sam@p1.example"
+    client.post("/accounts/login/", {"login": "sam@p1.example", "password": GOOD_PASSWORD})
+    assert 'data-worker="W-SAM"' in client.get("/rota/my/").content.decode()
+    # Another provider's worker, a worker already linked, or a coordinator: refused, nobody created.
+    with pytest.raises(CommandError, match="No care worker W-P2 in Provider One"):
+        create("--email=x@p1.example", "--organisation=P1", "--role=care_worker", "--worker=W-P2")
+    with pytest.raises(CommandError, match="already has a login"):
+        create("--email=y@p1.example", "--organisation=P1", "--role=care_worker", "--worker=W-SAM")
+    with pytest.raises(CommandError, match="Only a care worker's login"):
+        create("--email=z@p1.example", "--organisation=P1", "--role=coordinator", "--worker=W-SAM")
+    assert not User.objects.filter(email__in=["x@p1.example", "y@p1.example", "z@p1.example"]).exists()
+    assert elsewhere.user is None

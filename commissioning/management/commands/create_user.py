@@ -1,7 +1,10 @@
-"""`python manage.py create_user --email E --organisation REF --role ROLE [--role ROLE] [--org-admin]`
+"""`python manage.py create_user --email E --organisation REF --role ROLE [--role ROLE] [--org-admin]
+[--worker REF]`
 
 Gives a new installation each organisation's first admin (who then invites everyone else from the
-Users page). The password comes from HOMECARE_PASSWORD or is asked for twice."""
+Users page). The password comes from HOMECARE_PASSWORD or is asked for twice. `--worker` links a care
+worker's login to their worker record of that provider (as the invite form does), so they see their
+own rota."""
 
 from __future__ import annotations
 
@@ -28,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--role", action="append", required=True, choices=list(Role.values), dest="roles")
         parser.add_argument("--org-admin", action="store_true", help="may invite users and issue API tokens")
         parser.add_argument("--name", default="", help="full name (optional)")
+        parser.add_argument(
+            "--worker", default="", help="a care worker's worker record (its ref): they then see their own rota"
+        )
 
     def handle(self, *args, **options):
         fields = self._fields(options)
@@ -37,7 +43,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         admin = " (organisation admin)" if user.is_org_admin else ""
-        self.stdout.write(f"Created {user.email}: {user.roles_label} of {user.organisation.name}{admin}.")
+        worker = f", care worker {options['worker']}" if options["worker"] else ""
+        self.stdout.write(f"Created {user.email}: {user.roles_label} of {user.organisation.name}{admin}{worker}.")
 
     def _fields(self, options) -> dict:
         """The service's arguments from the command line; each option resolves to one of them."""
@@ -47,6 +54,7 @@ class Command(BaseCommand):
             "roles": options["roles"],
             "is_org_admin": options["org_admin"],
             "name": options["name"],
+            "worker": options["worker"],
             "password": self._password(),
         }
 
