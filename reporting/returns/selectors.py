@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Max, Min, QuerySet
 
-from commissioning.tenancy import get_for_user, organisation_of, scope_for
+from commissioning.tenancy import get_for_user, scope_for
 from homecare.lib.dates import iso_week
 from reporting.models.returns import ReturnRun, WeeklyReturn
 
