@@ -118,7 +118,7 @@ _CONTRACT_OF = {
     "credits": "t.contract_id",
     "spend": "t.contract_id",
     "packages": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
-    "referrals": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
+    "referrals": "t.contract_id",
     "hospital_stays": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
     "visits": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
     "outcome_assessments": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
@@ -136,6 +136,10 @@ def _list_sql(lst: L, commissioner_id: int | None, dated: bool) -> str:
     if lst.name == "visits":
         args.append(_attendances_json())
     where = ["t.provider_id = %(provider)s"]
+    if lst.name == "referrals":
+        # A bundle's referral names its person; one brokered and not (yet) accepted has none and is
+        # left out (docs/commissioning.md).
+        where.append("t.person_id IS NOT NULL")
     if dated and lst.dated_by:
         f = lst.fmap[lst.dated_by]
         col = f't."{f.col}"'
