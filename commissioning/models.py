@@ -310,7 +310,7 @@ class Referral(ProviderOwned):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="passed_on_as"
     )
     start_date = models.DateField(null=True, blank=True)  # the start date the provider agreed
-    decline_reason = models.TextField(blank=True, db_default="")
+    outcome_reason = models.TextField(blank=True, db_default="")  # why it was declined or withdrawn
     package = models.ForeignKey(
         "outcomes.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
