@@ -9,8 +9,10 @@ Content-Disposition header are built from safe characters only.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
@@ -63,6 +65,46 @@ class _SafeDictWriter:
     def writerows(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
             self.writerow(row)
+
+
+def xlsx_workbook(sheets: dict[str, tuple[list[str], Iterable[Iterable[Any]]]]) -> bytes:
+    """An .xlsx file with one sheet per entry: {title: (header, rows)}. Numbers stay numbers, dates
+    stay dates; every other value is a string cell, and one a spreadsheet would read as a formula is
+    marked quote-prefixed (never a formula cell). Written row by row (openpyxl's write-only mode)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, (header, rows) in sheets.items():
+        sheet = book.create_sheet(title=_UNSAFE_SHEET_TITLE.sub(" ", title)[:31] or "Sheet")
+        head = [_xlsx_cell(sheet, str(name)) for name in header]
+        for cell in head:
+            cell.font = bold
+        sheet.append(head)
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+_UNSAFE_SHEET_TITLE = re.compile(r"[\\/*?:\[\]]")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_cell(sheet, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None or isinstance(value, bool | int | float | Decimal | date):
+        return value
+    # Control characters are not allowed in the XML of a sheet: they would make the file unreadable.
+    text = _ILLEGAL_XML.sub("", str(value))
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # never "f" (openpyxl makes any text starting with "=" a formula)
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
 
 
 def safe_filename(stem: str, extension: str) -> str:

@@ -81,3 +81,29 @@ def when_day(value) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(LONDON).date()
     return when(value)
+
+
+@register.filter
+def add_days(value, days) -> date | None:
+    if value in (None, ""):
+        return None
+    from datetime import timedelta
+
+    return value + timedelta(days=int(days))
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template (a dict keyed by numbers or strings); None when missing."""
+    if mapping is None:
+        return None
+    try:
+        return mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return mapping.get(str(key)) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def total(obj, name: str):
+    """obj.total(name): a sum an object offers by name (e.g. a contract position's column)."""
+    return obj.total(name)
