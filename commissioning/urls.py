@@ -1,6 +1,7 @@
 from django.urls import path
 
 from commissioning import views
+from commissioning.setup.urls import urlpatterns as setup_urls
 
 app_name = "commissioning"
 urlpatterns: list = [
@@ -11,4 +12,5 @@ urlpatterns: list = [
     path("tokens/new/", views.token_issue, name="token-issue"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("system/", views.system_check, name="system-check"),
+    *setup_urls,
 ]

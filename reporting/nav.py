@@ -9,7 +9,9 @@ navigation.register(
     {Role.COMMISSIONER_OFFICER, Role.SOCIAL_WORKER, Role.PROVIDER_MANAGER, Role.COORDINATOR},
 )
 navigation.register(
-    "Trends", "reporting:trends", {Role.COMMISSIONER_OFFICER, Role.SOCIAL_WORKER, Role.PROVIDER_MANAGER, Role.COORDINATOR}
+    "Trends",
+    "reporting:trends",
+    {Role.COMMISSIONER_OFFICER, Role.SOCIAL_WORKER, Role.PROVIDER_MANAGER, Role.COORDINATOR},
 )
 navigation.register(
     "Monitoring returns", "reporting:return_list", {Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.COMMISSIONER_OFFICER}
