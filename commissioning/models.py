@@ -277,7 +277,7 @@ class Referral(ProviderOwned):
     """A referral brokered to a provider. `received`, `start_agreed`, `outcome` and `decided` are the
     spec's (docs/spec/monitoring-return.md, KPIs 1-4). A brokered referral has no person until the
     provider accepts it; a referral from a bundle always has one, and a database trigger fills its
-    `contract` from the person's (commissioning/sql/referral_contract.sql)."""
+    `contract` from the person's (commissioning/migrations/sql/0003_referral_contract.sql)."""
 
     class Outcome(models.TextChoices):
         STARTED = "started"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 from homecare.lib.sql import sql_loader
 
-sql = sql_loader(__file__, folder='../sql')
+sql = sql_loader(__file__)
 
 
 class Migration(migrations.Migration):
@@ -199,7 +199,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='commissioning.contract'),
         ),
         migrations.RunSQL(
-            sql('referral_contract'),
+            sql('0003_referral_contract'),
             "DROP TRIGGER IF EXISTS referral_contract_from_person ON commissioning_referral; "
             "DROP TRIGGER IF EXISTS referral_follow_person ON outcomes_person; "
             "DROP FUNCTION IF EXISTS commissioning_referral_contract_from_person(); "

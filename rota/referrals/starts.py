@@ -21,5 +21,5 @@ def first_check_ins(keys: Iterable[tuple[int, int, datetime]]) -> dict[int, date
         return {}
     ids, people, received = (list(col) for col in zip(*keys, strict=True))
     with connection.cursor() as cur:
-        cur.execute(sql("referral_first_check_ins"), {"referrals": ids, "people": people, "received": received})
+        cur.execute(sql("first_check_ins"), {"referrals": ids, "people": people, "received": received})
         return dict(cur.fetchall())
