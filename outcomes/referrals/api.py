@@ -10,6 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from commissioning.models import Referral
 from commissioning.permissions import IsOrganisationMember, acts_with_role, request_actor
 from homecare.api_errors import DomainError
 
@@ -20,19 +21,19 @@ from .views import VIEW_ROLES
 WORKFLOW_FIELDS = ("start_agreed", "outcome", "decided")
 
 
-class ErrorItem(serializers.Serializer):
+class ReferralErrorItem(serializers.Serializer):
     path = serializers.CharField()
     message = serializers.CharField()
 
 
-class Errors(serializers.Serializer):
-    errors = ErrorItem(many=True)
+class ReferralErrors(serializers.Serializer):
+    errors = ReferralErrorItem(many=True)
 
 
-ERRORS = OpenApiResponse(Errors, description="Every problem, each with its path; nothing was saved")
-NOT_FOUND = OpenApiResponse(Errors, description="Not found, or not yours")
-REFUSED = OpenApiResponse(Errors, description="Your organisation or role may not do this")
-CONFLICT = OpenApiResponse(Errors, description="Already accepted, declined or withdrawn")
+ERRORS = OpenApiResponse(ReferralErrors, description="Every problem, each with its path; nothing was saved")
+NOT_FOUND = OpenApiResponse(ReferralErrors, description="Not found, or not yours")
+REFUSED = OpenApiResponse(ReferralErrors, description="Your organisation or role may not do this")
+CONFLICT = OpenApiResponse(ReferralErrors, description="Already accepted, declined or withdrawn")
 
 
 class BrokerInput(serializers.Serializer):
@@ -157,6 +158,7 @@ class CanViewReferrals(IsOrganisationMember):
 class ReferralListApi(generics.GenericAPIView):
     permission_classes = [CanViewReferrals]
     serializer_class = ReferralOutput
+    queryset = Referral.objects.none()  # the schema's model; requests read through the selectors
 
     @extend_schema(
         operation_id="referrals_list",

@@ -47,7 +47,7 @@ class DashboardOutput(serializers.Serializer):
     rows = DashboardRowOutput(many=True)
 
 
-class ErrorsOutput(serializers.Serializer):
+class DashboardErrors(serializers.Serializer):
     errors = serializers.ListField(child=serializers.DictField())
 
 
@@ -66,7 +66,7 @@ class DashboardApi(APIView):
         parameters=[
             OpenApiParameter("week", str, description="ISO week, e.g. 2026-W47; the last complete week if left out")
         ],
-        responses={200: DashboardOutput, 400: OpenApiResponse(ErrorsOutput, description="A bad week")},
+        responses={200: DashboardOutput, 400: OpenApiResponse(DashboardErrors, description="A bad week")},
     )
     def get(self, request):
         week, error = parse_week(request.query_params.get("week"), default=selectors.last_complete_week())
