@@ -90,7 +90,9 @@ def contract_new(request):
         else:
             messages.success(request, f"Contract {contract.ref} with {contract.provider.name} is set up.")
             return redirect("commissioning:contract-detail", pk=contract.pk)
-    return _form_page(request, "contract_form.html", contract_form=contract_form, lot_form=lot_form, contract=None)
+    return _form_page(
+        request, "contract_form.html", contract_form=contract_form, lot_form=lot_form, forms=[contract_form, lot_form]
+    )
 
 
 @login_required

@@ -66,7 +66,7 @@ def dashboard(request):
         return response
     for r in rows:
         for k in r.kpis.values():
-            k.sparkline = svg.sparkline(k.trend, k.target, label=f"KPI {k.number}, 12 weeks to {label}")
+            k.sparkline = svg.sparkline(k.trend, k.target, width=72, label=f"KPI {k.number}, 12 weeks to {label}")
     org = organisation_of(request.user)
     counts = {s: sum(1 for r in rows if r.return_status == s) for s in rules.RETURN_STATUSES}
     reds = sum(1 for r in rows for k in r.kpis.values() if k.rag == "red")
