@@ -170,7 +170,7 @@ def test_a_priority_referral_from_brokering_to_the_first_visit_shows_in_the_next
     # The first visit is planned on the new package, and the care worker checks in and out through
     # the ECM ingest API (as a care worker's phone app does).
     now = timezone.now()
-    worker = Worker.objects.create(
+    Worker.objects.create(
         provider=provider, ref="W-CARER", started=date(2024, 1, 1), contract_type="salaried", pay_rate=Decimal("12.60")
     )
     visit = Visit.objects.create(
