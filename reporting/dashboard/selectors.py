@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from commissioning.kpis import KPI_NUMBERS, targets_in_force
-from commissioning.models import KpiTarget, Lot
-from commissioning.tenancy import organisation_of
+from commissioning.models import Contract, KpiTarget, Lot
+from commissioning.tenancy import organisation_of, scope_for
 from homecare.lib.dates import LONDON, iso_week
 from homecare.lib.sql import sql_loader
 
@@ -50,6 +50,14 @@ def visible_lots(*, actor, week_start: date | None = None):
             Q(contract__end__isnull=True) | Q(contract__end__gte=week_start)
         )
     return qs.order_by("contract__provider__name", "contract__ref", "number")
+
+
+def contracts_by_ref(*, actor, ref: str, provider: str | None = None) -> list:
+    """The contracts with this reference the actor may see (a reference is unique per provider only)."""
+    qs = scope_for(actor, Contract.objects.filter(ref=ref)).select_related("provider", "neighbourhood")
+    if provider:
+        qs = qs.filter(provider__ref=provider)
+    return list(qs.order_by("provider__name"))
 
 
 def submitted_only(actor) -> bool:

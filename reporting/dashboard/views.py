@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from commissioning.kpis import KPI_NUMBERS, KPI_SHORT, KPI_TITLES
-from commissioning.models import Contract, Role
-from commissioning.tenancy import organisation_of, scope_for
+from commissioning.models import Role
+from commissioning.tenancy import organisation_of
 from homecare.lib.dates import LONDON, iso_week, parse_iso_week
 from homecare.lib.exports import attachment, safe_filename
 
@@ -182,11 +182,7 @@ def trends_page(request):
 
 @login_required
 def contract_position_page(request, ref: str):
-    contracts = scope_for(request.user, Contract.objects.filter(ref=ref)).select_related("provider", "neighbourhood")
-    provider = request.GET.get("provider")
-    if provider:
-        contracts = contracts.filter(provider__ref=provider)
-    found = list(contracts)
+    found = selectors.contracts_by_ref(actor=request.user, ref=ref, provider=request.GET.get("provider") or None)
     if not found:
         raise Http404
     _require(request, MONEY_ROLES)
