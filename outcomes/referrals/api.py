@@ -5,7 +5,7 @@ selectors (another organisation's referral is a 404); rules and every error from
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +15,7 @@ from commissioning.permissions import IsOrganisationMember, acts_with_role, requ
 from homecare.api_errors import DomainError
 
 from . import selectors, services
-from .clocks import clocks_for, first_check_ins
+from .clocks import CLOCK_STATES, clocks_for, first_check_ins
 from .views import VIEW_ROLES
 
 WORKFLOW_FIELDS = ("start_agreed", "outcome", "decided")
@@ -102,7 +102,7 @@ class ClockOutput(serializers.Serializer):
     name = serializers.CharField()
     deadline = serializers.DateTimeField()
     stopped = serializers.DateTimeField(allow_null=True)
-    state = serializers.ChoiceField(choices=["running", "overdue", "met", "missed", "stopped"])
+    state = serializers.ChoiceField(choices=list(CLOCK_STATES))
     remaining_minutes = serializers.IntegerField(allow_null=True)
 
 
@@ -132,6 +132,7 @@ class ReferralOutput(serializers.Serializer):
     def get_person(self, r) -> str:
         return r.person.ref if r.person_id else r.person_ref
 
+    @extend_schema_field(serializers.DictField(child=ClockOutput(), help_text='"agree" and/or "start"'))
     def get_clocks(self, r) -> dict[str, dict]:
         starts = self.context.get("starts", {})
         now = self.context["now"]
@@ -215,6 +216,11 @@ class _Action(APIView):
 
     def act(self, actor, referral, data):
         raise NotImplementedError
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        """An action is a POST; asked otherwise, a referral the caller cannot see is still a 404 first."""
+        selectors.referral_get(actor=request_actor(request), referral_id=kwargs["pk"])
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
     def post(self, request, pk: int):
         actor = request_actor(request)

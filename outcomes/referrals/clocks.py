@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from homecare.lib.dates import LONDON, local_midnight, next_working_day
 
+CLOCK_STATES = ("running", "overdue", "met", "missed", "stopped")
 STANDARD_START_HOURS = 72
 PRIORITY_START_HOURS = 48
 

@@ -23,6 +23,15 @@ class KpiCellOutput(serializers.Serializer):
     rag = serializers.ChoiceField(choices=list(rules.RAG))
 
 
+class DashboardMeasuresOutput(serializers.Serializer):
+    people_supported = serializers.IntegerField(allow_null=True, help_text="Measure 5 (the lot's)")
+    care_plan_hours = serializers.CharField(allow_null=True, help_text="Measure 10 (the lot's)")
+    delivered_hours = serializers.CharField(allow_null=True, help_text="Measure 6's delivered person-hours (the lot's)")
+    travel_minutes_per_care_hour = serializers.CharField(allow_null=True, help_text="Measure 14 (the provider's)")
+    sickness_percent = serializers.CharField(allow_null=True, help_text="Measure 16 (the provider's)")
+    rolling_12_month_turnover = serializers.CharField(allow_null=True, help_text="Measure 17 (the provider's)")
+
+
 class DashboardRowOutput(serializers.Serializer):
     provider = serializers.CharField(help_text="Provider ref")
     provider_name = serializers.CharField()
@@ -39,7 +48,7 @@ class DashboardRowOutput(serializers.Serializer):
     )
     submitted_at = serializers.DateTimeField(allow_null=True, help_text="When the week's return was first submitted")
     kpis = serializers.DictField(child=KpiCellOutput(), help_text='Keyed "1".."7"')
-    measures = serializers.DictField(child=serializers.CharField(allow_null=True))
+    measures = DashboardMeasuresOutput()
 
 
 class DashboardOutput(serializers.Serializer):

@@ -153,6 +153,6 @@ def test_the_endpoints_are_in_the_openapi_schema():
                  "/api/v1/referrals/{id}/withdraw/", "/api/v1/dashboard/"):  # fmt: skip
         assert path in paths, path
     assert "post" in paths["/api/v1/referrals/"] and "get" in paths["/api/v1/dashboard/"]
-    body = schema["components"]["schemas"]["BrokerInput"]["properties"]
+    body = schema["components"]["schemas"]["BrokerInputRequest"]["properties"]
     assert {"ref", "person", "lot", "received", "priority", "authorised_delay", "neighbourhood", "requested_start",
             "planned_weekly_hours", "notes"} <= set(body)  # fmt: skip
