@@ -13,6 +13,7 @@ BENCHMARKS = {
     "returns": "demo.bench.returns",
     "invoices": "demo.bench.invoices",
     "dashboard": "demo.bench.dashboard",
+    "planner": "rota.planner.bench",
 }
 
 
