@@ -8,4 +8,5 @@ navigation.register("Contracts", "commissioning:contract-list", {Role.COMMISSION
 # Organisation admins see these whatever their roles.
 navigation.register_org_admin("Users", "commissioning:user-list")
 navigation.register_org_admin("API tokens", "commissioning:token-list")
+navigation.register_org_admin("Audit trail", "commissioning:audit-trail")
 navigation.register_org_admin("System check", "commissioning:system-check")
