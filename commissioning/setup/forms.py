@@ -61,7 +61,13 @@ class NeighbourhoodForm(forms.Form):
 
 class ContractForm(forms.Form):
     provider = forms.ModelChoiceField(
-        label="Provider", queryset=Organisation.objects.none(), empty_label="Choose the provider"
+        label="Provider", queryset=Organisation.objects.none(), empty_label="Choose the provider", required=False
+    )
+    provider_ref = forms.CharField(
+        label="Or a new provider's reference",
+        required=False,
+        max_length=100,
+        help_text="For a provider you hold no contract with yet, as it is registered on the platform (e.g. BC).",
     )
     ref = forms.CharField(label="Contract reference", max_length=100)
     neighbourhood = forms.ModelChoiceField(
@@ -95,9 +101,28 @@ class ContractForm(forms.Form):
         self.fields["provider"].queryset = providers
         self.fields["neighbourhood"].queryset = neighbourhoods
         if editing:  # who holds a contract, and under which reference, does not change
+            del self.fields["provider_ref"]
             for name in ("provider", "ref"):
                 self.fields[name].disabled = True
                 self.fields[name].required = False
+        self.editing = editing
+
+    def clean(self):
+        data = super().clean()
+        if self.editing:
+            return data
+        from .selectors import provider_by_ref
+
+        ref = (data.get("provider_ref") or "").strip()
+        if ref:
+            found = provider_by_ref(ref)
+            if found is None:
+                self.add_error("provider_ref", f"No provider has the reference {ref}.")
+            data["provider"] = found
+        elif data.get("provider") is None:
+            self.add_error("provider", "Choose the provider, or give a new provider's reference.")
+        data.pop("provider_ref", None)
+        return data
 
 
 LOT_TERMS = (
@@ -122,7 +147,16 @@ class LotForm(forms.Form):
     )
     name = forms.CharField(label="Name", max_length=200, help_text="For example Social care, or Delegated healthcare.")
     commissioner = forms.ModelChoiceField(
-        label="Commissioned by", queryset=Organisation.objects.none(), empty_label=None
+        label="Commissioned by",
+        queryset=Organisation.objects.none(),
+        empty_label="A partner (give its reference)",
+        required=False,
+    )
+    partner_ref = forms.CharField(
+        label="Partner's reference",
+        required=False,
+        max_length=100,
+        help_text="When another commissioner commissions this lot jointly with you, e.g. the NHS trust's reference.",
     )
     hourly_rate = money("Hourly rate from the contract's start (£)", required=True)
     expected_weekly_hours = forms.DecimalField(
@@ -167,8 +201,26 @@ class LotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["commissioner"].queryset = commissioners
         if editing:  # a lot's number and opening rate stay; rates change from a date (rate changes)
-            for name in ("number", "hourly_rate", "commissioner"):
+            for name in ("number", "hourly_rate", "commissioner", "partner_ref"):
                 del self.fields[name]
+        self.editing = editing
+
+    def clean(self):
+        data = super().clean()
+        if self.editing or "commissioner" not in self.fields:
+            return data
+        from .selectors import commissioner_by_ref
+
+        ref = (data.get("partner_ref") or "").strip()
+        if ref:
+            found = commissioner_by_ref(ref)
+            if found is None:
+                self.add_error("partner_ref", f"No commissioner has the reference {ref}.")
+            data["commissioner"] = found
+        elif data.get("commissioner") is None:
+            self.add_error("commissioner", "Choose your organisation, or give the partner's reference.")
+        data.pop("partner_ref", None)
+        return data
 
 
 class RateForm(forms.Form):

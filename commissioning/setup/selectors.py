@@ -23,6 +23,15 @@ def contract_get(*, actor, pk: int) -> Contract:
     return get_for_user(actor, contracts(actor=actor), pk=pk)
 
 
+def lots_of(*, actor, contract: Contract) -> QuerySet[Lot]:
+    return (
+        scope_for(actor, Lot.objects.filter(contract=contract))
+        .select_related("commissioner")
+        .prefetch_related("rates")
+        .order_by("number")
+    )
+
+
 def lot_get(*, actor, pk: int) -> Lot:
     lot = get_for_user(actor, Lot.objects.select_related("contract", "contract__provider", "commissioner"), pk=pk)
     return lot
@@ -62,14 +71,24 @@ def neighbourhood_for_edit(*, actor, pk: int) -> Neighbourhood:
     return hood
 
 
-def providers() -> QuerySet[Organisation]:
-    """Any provider can be given a contract (it need not hold one yet)."""
-    return Organisation.objects.filter(kind=Organisation.Kind.PROVIDER).order_by("name")
+def providers(*, actor) -> QuerySet[Organisation]:
+    """Providers the actor already knows by name (those of contracts it commissions a lot of); another
+    is named by its reference (`provider_by_ref`), so no list shows every provider."""
+    return scope_for(actor, Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)).order_by("name")
+
+
+def provider_by_ref(ref: str) -> Organisation | None:
+    return Organisation.objects.filter(kind=Organisation.Kind.PROVIDER, ref=ref.strip()).first()
 
 
 def commissioners(*, actor) -> QuerySet[Organisation]:
-    """Who can commission a lot: the actor's organisation, or a partner it jointly commissions with."""
-    return Organisation.objects.filter(kind=Organisation.Kind.COMMISSIONER).order_by("name")
+    """The actor's own organisation: a partner that commissions a lot jointly is named by reference."""
+    org = organisation_of(actor)
+    return Organisation.objects.filter(pk=getattr(org, "pk", None), kind=Organisation.Kind.COMMISSIONER)
+
+
+def commissioner_by_ref(ref: str) -> Organisation | None:
+    return Organisation.objects.filter(kind=Organisation.Kind.COMMISSIONER, ref=ref.strip()).first()
 
 
 def history(contract: Contract, limit: int = 200) -> list[dict]:

@@ -72,12 +72,13 @@ def contract_new(request):
         raise PermissionDenied("Contracts are set up by commissioner officers.")
     contract_form = ContractForm(
         request.POST or None,
-        providers=selectors.providers(),
+        providers=selectors.providers(actor=request.user),
         neighbourhoods=selectors.neighbourhoods(actor=request.user),
         prefix="contract",
     )
     lot_form = LotForm(request.POST or None, commissioners=selectors.commissioners(actor=request.user), prefix="lot")
-    del lot_form.fields["commissioner"]  # the first lot is the actor's organisation's
+    for name in ("commissioner", "partner_ref"):  # the first lot is the actor's organisation's
+        del lot_form.fields[name]
     if request.method == "POST" and contract_form.is_valid() & lot_form.is_valid():
         c = contract_form.cleaned_data
         try:
@@ -100,7 +101,8 @@ def contract_detail(request, pk: int):
     contract = selectors.contract_get(actor=request.user, pk=pk)
     _require(request, READ_ROLES)
     org = organisation_of(request.user)
-    lots = list(contract.lots.select_related("commissioner").prefetch_related("rates").order_by("number"))
+    # A commissioner sees its own lots (a partner's lot is the partner's business); a provider all.
+    lots = list(selectors.lots_of(actor=request.user, contract=contract))
     today = timezone.now().astimezone(LONDON).date()
     rows = list(contract.kpi_targets.all())
     in_force = targets_in_force(rows, today)
@@ -125,6 +127,7 @@ def contract_detail(request, pk: int):
             for n in KPI_NUMBERS
         ],
         "target_rows": sorted(rows, key=lambda r: (r.effective_from, r.kpi)),
+        "lot_count": contract.lots.count(),
         "can_edit": is_officer and any(lt.commissioner_id == getattr(org, "pk", None) for lt in lots),
         "history": selectors.history(contract),
         "today": today,
@@ -140,7 +143,7 @@ def contract_edit(request, pk: int):
     form = ContractForm(
         request.POST or None,
         initial=contract_initial(contract),
-        providers=selectors.providers(),
+        providers=selectors.providers(actor=request.user),
         neighbourhoods=selectors.neighbourhoods(actor=request.user),
         editing=True,
     )

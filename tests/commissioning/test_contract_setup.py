@@ -27,7 +27,8 @@ def officer_client(client, officer):
 
 def contract_post(neighbourhood, provider, **over):
     data = {
-        "contract-provider": str(provider.pk),
+        # The council holds no contract with P1 yet: P1 is named by its reference, not picked from a list.
+        "contract-provider_ref": provider.ref,
         "contract-ref": "C-NEW",
         "contract-neighbourhood": str(neighbourhood.pk),
         "contract-model": "prime_provider",
@@ -128,7 +129,7 @@ def test_the_trust_changes_its_own_lot_only(client, trust, contract):
     data = {"name": "Delegated healthcare", "billing_basis": "actual", "rounding_minutes": "1"}
     assert client.post(f"/commissioning/lots/{lot2.pk}/edit/", data).status_code == 302
     assert Lot.objects.get(pk=lot2.pk).billing_basis == "actual"
-    assert client.post(f"/commissioning/lots/{lot1.pk}/edit/", data).status_code == 403
+    assert client.post(f"/commissioning/lots/{lot1.pk}/edit/", data).status_code == 404  # the council's lot
     assert Lot.objects.get(pk=lot1.pk).billing_basis == "planned"
 
 
@@ -223,3 +224,15 @@ def test_neighbourhoods_need_wards_and_real_lsoa_codes(officer_client, officer):
         ["E01011339"],
         officer.organisation,
     )
+
+
+def test_a_provider_is_picked_from_the_councils_own_or_named_by_reference(
+    officer_client, neighbourhood, provider, other_provider, contract
+):
+    page = officer_client.get("/commissioning/contracts/new/").content.decode()
+    # The council holds a contract with P1 only: P2 is not listed (it would be named by its reference).
+    assert "Provider One" in page and "Provider Two" not in page
+    html = officer_client.post(
+        "/commissioning/contracts/new/", contract_post(neighbourhood, provider, **{"contract-provider_ref": "NOPE"})
+    ).content.decode()
+    assert 'id="id_contract-provider_ref-error"' in html and "No provider has the reference NOPE." in html

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def token_client(admin) -> APIClient:
-    _, key = api_token_issue(actor=admin, name="system")
+    _, key = api_token_issue(organisation=admin.organisation, name="system", scope="write")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
