@@ -109,7 +109,10 @@ def test_a_commissioner_exports_its_own_lot_and_no_workforce(loaded, officer, co
     # Nothing of the workforce or the provider's own business.
     for name in (*WORKFORCE_LISTS, "events", "people_surveys", "spend"):
         assert data[name] == [], name
-    assert data["providers"] == [{"ref": "P1", "name": "Provider One", "on_cost_factor": None}]
+    # The provider's name, address and bank details (as on its invoices), never its on-cost factor.
+    assert [{k: v for k, v in p.items() if v is not None} for p in data["providers"]] == [
+        {"ref": "P1", "name": "Provider One"}
+    ]
     for secret in ("W-WENDY", "Wendy Walker", "12.6", "Moved away", "53.80123", "Q-LOT2", "NHS", "Late visit"):
         assert secret not in text, secret
 
