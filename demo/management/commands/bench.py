@@ -1,4 +1,5 @@
-"""`python manage.py bench import|returns|invoices|rota|planner [--scale city] [...]`: performance figures, printed.
+"""`python manage.py bench import|returns|invoices|rota|dashboard|planner [--scale city] [...]`: performance
+figures, printed.
 Benchmarks, not tests: they never fail CI, they tell us where we stand against the targets."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ BENCHMARKS = {
     "returns": "demo.bench.returns",
     "invoices": "demo.bench.invoices",
     "rota": "demo.bench.rota",
+    "dashboard": "demo.bench.dashboard",
     "planner": "rota.planner.bench",
 }
 
