@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from rota.rules import CHECK_IN_EARLIEST_BEFORE_START, CHECK_IN_LATEST_AFTER_END, LONGEST_ATTENDANCE
 
-from .lists import BY_NAME, LISTS, L
+from .lists import BY_NAME, LISTS, BundleList
 from .staging import q, stg
 
 
-def path(lst: L, field: str | None = None, alias: str = "s") -> str:
+def path(lst: BundleList, field: str | None = None, alias: str = "s") -> str:
     """SQL building the JSON path of a staged row: visits[41].attendances[0].check_out."""
     tail = f".{field}" if field else ""
     if lst.parent:

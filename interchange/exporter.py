@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db import connection
 
-from .lists import BY_NAME, LISTS, F, L
+from .lists import BY_NAME, LISTS, BundleList, Field
 from .schema import FORMAT
 
 TIMEZONE = "Europe/London"
@@ -40,7 +40,7 @@ def _dt(expr: str) -> str:
     )
 
 
-def _value(f: F, alias: str) -> str:
+def _value(f: Field, alias: str) -> str:
     col = f'{alias}."{f.col}"'
     if f.kind == "date":
         return f"to_char({col}, 'YYYY-MM-DD')"
@@ -56,7 +56,7 @@ def _value(f: F, alias: str) -> str:
     return col
 
 
-def _select(lst: L, alias: str = "t") -> tuple[list[str], list[str]]:
+def _select(lst: BundleList, alias: str = "t") -> tuple[list[str], list[str]]:
     """(json_build_object arguments, joins) for one list's records."""
     args, joins = [], []
     for n, f in enumerate(lst.fields):
@@ -129,7 +129,7 @@ _CONTRACT_OF = {
 }
 
 
-def _list_sql(lst: L, commissioner_id: int | None, dated: bool) -> str:
+def _list_sql(lst: BundleList, commissioner_id: int | None, dated: bool) -> str:
     args, joins = _select(lst)
     if lst.name == "contracts":
         args.append(_lots_json())

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 import jsonschema
 
-from .lists import BY_NAME, NESTED, F, L
+from .lists import BY_NAME, NESTED, BundleList, Field
 from .schema import DATE, DATETIME, bundle_schema
 
 # The parser reads the file in chunks of this size: big enough that syscalls don't matter,
@@ -58,8 +58,6 @@ class Scanner:
         self.pos = 0
         self.base = 0  # characters dropped from the front of buf, for error positions
         self.eof = False
-        self.read_bytes = 0  # bytes read from fp (from where it stood when given, or last seek)
-        self.start = 0  # the byte offset in the file of the first of them
 
     def _more(self) -> bool:
         if self.eof:
@@ -70,24 +68,10 @@ class Scanner:
         except UnicodeDecodeError as exc:
             raise Invalid(f"not UTF-8: {exc.reason}") from None
         self.eof = not data
-        self.read_bytes += len(data)
         self.base += self.pos
         self.buf = self.buf[self.pos :] + text
         self.pos = 0
         return True
-
-    def offset(self) -> int:
-        """The byte offset in the file of the cursor (once per list: it encodes the buffer's rest)."""
-        pending = len(self.utf8.getstate()[0])  # bytes of a character cut by the chunk's end
-        return self.start + self.read_bytes - pending - len(self.buf[self.pos :].encode("utf-8"))
-
-    def seek(self, offset: int) -> None:
-        """Go on reading from byte `offset` of the file (which must begin a character)."""
-        self.fp.seek(offset)
-        self.utf8.reset()
-        self.base += self.pos + offset - self.offset()  # error positions stay near the truth
-        self.buf, self.pos, self.eof = "", 0, False
-        self.read_bytes, self.start = 0, offset
 
     def peek(self) -> str:
         """The next character that is not blank ('' at the end), not consumed."""
@@ -130,12 +114,11 @@ class Scanner:
 LIST_START = object()
 
 
-def stream(fp: BinaryIO | Scanner) -> Iterator[tuple[str, Any]]:
+def stream(fp: BinaryIO) -> Iterator[tuple[str, Any]]:
     """Yield ("format"|"timezone"|other scalar key, value) and, for a list, (list name, LIST_START),
     (list name, record) for each record in file order, then (list name, None) at the end of the
-    list (an empty list too). A top-level key holding an object yields (key, Ellipsis).
-    Given a Scanner, the caller may move it (`seek`) to a record's start where a list begins."""
-    sc = fp if isinstance(fp, Scanner) else Scanner(fp)
+    list (an empty list too). A top-level key holding an object yields (key, Ellipsis)."""
+    sc = Scanner(fp)
     if sc.peek() != "{":
         raise Invalid("the bundle must be a JSON object")
     sc.pos += 1
@@ -184,115 +167,40 @@ _GOOD_DATES: set[str] = set()
 _GOOD_DATETIMES: set[str] = set()
 
 
-def _converter(f: F) -> Callable[[Any], Any]:
-    """A function returning the staged value of the field, raising Invalid when the schema would fail."""
-    kind, required = f.kind, f.required
-    default = f.default
-
-    def missing():
-        if required:
-            raise Invalid
-        return default
-
-    if kind in ("ref", "str"):
-        limit = 100 if kind == "ref" else 300
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not str or len(v) > limit or (kind == "ref" and not v):
-                raise Invalid
-            return v
-    elif kind == "enum":
-        allowed = frozenset(f.enum)
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if v not in allowed or type(v) is not str:
-                raise Invalid
-            return v
-    elif kind == "date":
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not str or not _DATE_RE.match(v):
-                raise Invalid
-            date.fromisoformat(v)  # ValueError for 2025-02-30
-            return v
-    elif kind == "datetime":
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not str or not _DT_RE.match(v):
-                raise Invalid
-            datetime.fromisoformat(v)
-            return v
-    elif kind == "decimal":
-        pat = re.compile(f.pattern or "")
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is int and v >= 0:
-                return str(v)
-            if type(v) is not str or not pat.match(v):
-                raise Invalid
-            return v
-    elif kind == "int":
-        lo, hi = f.minimum, f.maximum
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not int or (lo is not None and v < lo) or (hi is not None and v > hi):
-                raise Invalid
-            return v
-    elif kind == "bool":
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not bool:
-                raise Invalid
-            return v
-    elif kind == "strlist":
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not list or any(type(x) is not str or len(x) > 200 for x in v):
-                raise Invalid
-            return v
-    elif kind == "home":
-
-        def conv(v):
-            if v is None:
-                return (None, None)
-            if type(v) is not dict or set(v) != {"lat", "lon"}:
-                raise Invalid
-            lat, lon = v["lat"], v["lon"]
-            if type(lat) not in (int, Decimal, float) or type(lon) not in (int, Decimal, float):
-                raise Invalid
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise Invalid
-            return (float(lat), float(lon))
-    else:  # pragma: no cover
-        raise ValueError(kind)
-    return conv
+def _strlist(v: Any) -> Any:
+    """A list of strings (wards, skills); None stays None (the field's default applies)."""
+    if v is not None and (type(v) is not list or any(type(x) is not str or len(x) > 200 for x in v)):
+        raise Invalid
+    return v
 
 
-def _field_code(n: int, f: F) -> tuple[list[str], dict[str, Any]]:
-    """Straight-line code staging field `f` into the local `v{n}`: the same rules as _converter
-    (which stays the reference for them), without a call per field (a city has 4 million fields)."""
+def _home(v: Any) -> tuple[float | None, float | None]:
+    """{"lat", "lon"} within range -> (lat, lon); None -> (None, None)."""
+    if v is None:
+        return (None, None)
+    if type(v) is not dict or set(v) != {"lat", "lon"}:
+        raise Invalid
+    lat, lon = v["lat"], v["lon"]
+    if type(lat) not in (int, Decimal, float) or type(lon) not in (int, Decimal, float):
+        raise Invalid
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise Invalid
+    return (float(lat), float(lon))
+
+
+def _field_code(n: int, f: Field) -> tuple[list[str], dict[str, Any]]:
+    """Straight-line code staging field `f` into the local `v{n}`, raising Invalid where the schema
+    would fail, without a call per field (a city has 4 million fields); the two rare structured
+    kinds call `_home` and `_strlist`."""
     v = f"v{n}"
     env: dict[str, Any] = {}
     lines = [f"    {v} = get({f.name!r})"]
-    if f.kind in ("home", "strlist"):
-        env[f"conv{n}"] = _converter(f)
+    if f.kind == "home":
+        env[f"conv{n}"] = _home
         return [*lines, f"    {v} = conv{n}({v})"], env
+    if f.kind == "strlist":
+        env[f"conv{n}"], env[f"d{n}"] = _strlist, f.default
+        return [*lines, f"    {v} = conv{n}({v})", f"    if {v} is None:", f"        {v} = d{n}"], env
     if f.required:
         lines += [f"    if {v} is None:", "        raise Invalid"]
     else:
@@ -347,7 +255,7 @@ def _field_code(n: int, f: F) -> tuple[list[str], dict[str, Any]]:
 def flattener(list_name: str) -> Callable[[dict], tuple]:
     """record -> the staged values of its fields (home gives two), in lists.py order; raises
     Invalid (or ValueError for an impossible date) when the schema would fail."""
-    lst: L = BY_NAME[list_name]
+    lst: BundleList = BY_NAME[list_name]
     allowed = frozenset(f.name for f in lst.fields) | {n.name for n in NESTED.get(list_name, ())}
     env: dict[str, Any] = {
         "Invalid": Invalid,
@@ -417,8 +325,7 @@ OWNER_SOURCES = frozenset({"people", "workers", "packages"})
 
 class Records:
     """Turns records into staged rows (`sink.adder(list)(row)`, `sink.add_bad(list, row)`) and
-    collects the errors of records failing their check. Used by the importer and by its helper
-    process (spool.py), so both stage a record the same way."""
+    collects the errors of records failing their check."""
 
     def __init__(self, sink, *, max_errors: int):
         self.sink = sink
@@ -430,8 +337,7 @@ class Records:
         # Rows staged without their owner per list (checks.derive_owners fills those in).
         self.unowned: Counter[str] = Counter()
 
-    def error(self, path: str, message: str, i: int | None = None) -> None:
-        """`i`: the index of the record in its list (errors of a record failing its check)."""
+    def error(self, path: str, message: str) -> None:
         if len(self.errors) < self.max_errors:
             self.errors.append({"path": path, "message": message})
 
@@ -496,7 +402,7 @@ class Records:
         """A record failing the fast check: the schema validator lists its errors; it is staged
         with its ref only (see staging.Stager.add_bad)."""
         for err in schema_errors(list_name, record, f"{list_name}[{i}]"):
-            self.error(err["path"], err["message"], i)
+            self.error(err["path"], err["message"])
         ref = record.get("ref") if isinstance(record, dict) else None
         ref = ref if type(ref) is str else None  # only a string can be referred to
         has_ref = "ref" in BY_NAME[list_name].fmap

@@ -32,18 +32,12 @@ def write(
     stage=lambda name: None,
     *,
     staged_ids: bool = False,
-    lists: frozenset[str] | None = None,
-    created_here: set[str] | None = None,
 ) -> dict:
-    """Write the staged lists (`lists`: only those) in dependency order; {list: counts}.
-    `created_here` collects the tables whose every bundle row this import has just created (a
-    later call for the other lists passes the same set)."""
+    """Write the staged lists in dependency order; {list: counts}."""
     counts: dict[str, dict[str, int]] = {}
     skip_fk_triggers = _may_skip_fk_triggers(cursor)
-    created_here = set() if created_here is None else created_here
+    created_here: set[str] = set()  # tables whose every bundle row this import has just created
     for name, step in upsert.plan(staged_ids):
-        if lists is not None and name not in lists:
-            continue
         cursor.execute(upsert.staged_count_sql(name))
         staged = cursor.fetchone()[0]
         if actor_provider is not None and name in upsert.COMMISSIONER_OWNED:

@@ -20,7 +20,7 @@ SCRATCH_DB = os.environ.get("BENCH_IMPORT_DB", "homecare_bench_import")
 TEMPLATE_DB = f"{SCRATCH_DB}_template"
 
 _CHILD = r"""
-import json, os, resource, sys, time
+import json, resource, sys, time
 import django
 django.setup()
 from interchange.importer import import_bundle
@@ -38,9 +38,7 @@ def peak_mb():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "counts": counts, "timings": timings,
-                  "maxrss_mb": peak_mb(),
-                  "helper_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+print(json.dumps({"seconds": seconds, "counts": counts, "timings": timings, "maxrss_mb": peak_mb()}))
 """
 
 
@@ -118,7 +116,7 @@ def run(
         visits = result["counts"]["visits"]["created"]
         stdout.write(
             f"run {n + 1}: {result['seconds']:.1f} s, {visits / result['seconds']:,.0f} visits per second, "
-            f"peak memory {result['maxrss_mb']:.0f} MB (helper process {result.get('helper_maxrss_mb') or 0:.0f} MB)"
+            f"peak memory {result['maxrss_mb']:.0f} MB"
         )
     best = min(results, key=lambda r: r["seconds"])
     visits = best["counts"]["visits"]["created"]
@@ -132,8 +130,6 @@ def run(
     stdout.write(
         f"peak memory of the importing process: {max(r['maxrss_mb'] for r in results):.0f} MB (largest of the runs)"
     )
-    if any(r.get("helper_maxrss_mb") for r in results):
-        stdout.write(f"peak memory of its helper process: {max(r['helper_maxrss_mb'] for r in results):.0f} MB")
     stdout.write("seconds per stage of the best run (stages marked 'beside' ran on the second connection meanwhile):")
     for name, seconds in best["timings"].items():
         stdout.write(f"  {seconds:6.2f} s  {name}")
