@@ -15,10 +15,14 @@ import pghistory
 import psycopg
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from homecare.lib.sql import sql_loader
+
 from . import checks, figures, indexes, parallel, staging, writer
 from .lists import BY_NAME
 from .reader import LIST_START, Invalid, Records, stream
 from .schema import FORMAT
+
+sql = sql_loader(__file__)
 
 # Stop collecting after this many errors: a wholly wrong city-scale file must not fill memory
 # with millions of messages, and nobody reads past the first thousand.
@@ -274,25 +278,8 @@ def _provider_references(cursor) -> list[dict]:
     """A provider's bundle may carry its commissioners, neighbourhoods and contracts (exports do),
     but they are the commissioners' to set up: they must exist already and are not written."""
     errors = []
-    for name, sql in (
-        (
-            "commissioners",
-            "SELECT idx, ref FROM stg_commissioners s WHERE NOT bad AND NOT EXISTS "
-            "(SELECT 1 FROM commissioning_organisation o WHERE o.kind = 'commissioner' AND o.ref = s.ref)",
-        ),
-        (
-            "neighbourhoods",
-            "SELECT idx, ref FROM stg_neighbourhoods s WHERE NOT bad AND NOT EXISTS "
-            "(SELECT 1 FROM commissioning_neighbourhood n WHERE n.ref = s.ref)",
-        ),
-        (
-            "contracts",
-            "SELECT idx, ref FROM stg_contracts s WHERE NOT bad AND NOT EXISTS "
-            "(SELECT 1 FROM commissioning_contract c JOIN commissioning_organisation o ON o.id = c.provider_id "
-            "WHERE o.ref = s.prov AND c.ref = s.ref)",
-        ),
-    ):
-        cursor.execute(sql)
+    for name in ("commissioners", "neighbourhoods", "contracts"):
+        cursor.execute(sql(f"{name}_not_set_up"))
         for idx, ref in cursor.fetchall():
             errors.append({"path": f"{name}[{idx}].ref", "message": f"{ref} is not set up; ask the commissioner"})
     return errors

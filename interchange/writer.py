@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import time
 
+from homecare.lib.sql import sql_loader
+
 from . import upsert
+
+sql = sql_loader(__file__)
 
 # The big lists, timed stage by stage for the benchmark; the others are timed together.
 BULK_LISTS = frozenset({"visits", "attendances", "shifts"})
@@ -95,11 +99,7 @@ def _insert_audit(cursor, table: str, name: str) -> list[tuple[str, str]] | None
     # Only triggers enabled for "origin" sessions are skipped by the replica role; ENABLE ALWAYS ones
     # (rota's statement-level shift figures) fire either way, and a REPLICA-only one would fire only
     # on this path, so a table with one takes the normal path.
-    cursor.execute(
-        "SELECT count(*) FILTER (WHERE tgenabled = 'O'), count(*) FILTER (WHERE tgenabled = 'R') "
-        "FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgtype & 4 <> 0",
-        [table],
-    )
+    cursor.execute(sql("insert_triggers"), {"table": table})
     triggers, replica_only = cursor.fetchone()
     if replica_only:
         return None
