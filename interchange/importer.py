@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pghistory
+import pghistory.runtime
 import psycopg
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 
 from homecare.lib.sql import sql_loader
 
@@ -116,10 +117,10 @@ class _Reader(Records):
             stager.early_timezone(value)
 
 
-def _parallel(source) -> bool:
+def _parallel(source, conn) -> bool:
     """Whether to check beside the writes on a second connection (parallel.py): a big bundle file,
     imported outside any other transaction."""
-    return not connection.in_atomic_block and _big_file(source)
+    return not conn.in_atomic_block and _big_file(source)
 
 
 def _big_file(source) -> bool:
@@ -137,27 +138,33 @@ def _open(source) -> tuple[BinaryIO, bool]:
     return source, False
 
 
-def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
+def import_bundle(source, *, actor=None, timings: dict | None = None, using: str = DEFAULT_DB_ALIAS) -> dict:
     """Import `source` (a path or a binary file object). Returns {list: {created, updated, unchanged}}.
     Raises BundleInvalid (nothing written) or PermissionError (actor may not import).
-    `timings`, when given, receives the seconds spent per stage (the benchmark prints them)."""
+    `timings`, when given, receives the seconds spent per stage (the benchmark prints them).
+    `using`: the connection (the command line passes homecare.lib.db.maintenance_alias())."""
     actor_provider = _actor_provider_ref(actor)
     stage = writer.Stages(timings)
+    conn = connections[using]
     fp, close = _open(source)
     try:
         with ExitStack() as stack:
             # Entered first, so closed last: its tables are dropped after the transaction ends.
-            session = parallel.StagingSession.open() if _parallel(source) else None
+            session = parallel.StagingSession.open(using) if _parallel(source, conn) else None
             if session:
                 stack.enter_context(closing(session))
-            stack.enter_context(transaction.atomic())
+            stack.enter_context(transaction.atomic(using=using))
             token = getattr(actor, "prefix", None)  # an ApiToken: say which one in the audit trail
             stack.enter_context(
                 pghistory.context(
                     user=_actor_user_id(actor), command="import_bundle", **({"token": token} if token else {})
                 )
             )
-            django_cursor = stack.enter_context(connection.cursor())
+            if using != DEFAULT_DB_ALIAS:
+                # pghistory.context attaches the audit context to the default connection's statements
+                # only: the same wrapper on this one.
+                stack.enter_context(conn.execute_wrapper(pghistory.runtime._inject_history_context))
+            django_cursor = stack.enter_context(conn.cursor())
             cursor = django_cursor.cursor  # the psycopg cursor itself, for COPY
             # Sorts and hashes of a city's lists (checks, ordered inserts) fit in memory with this
             # (they spilled to disk with the default 4 MB); put back when the import is done.
@@ -200,7 +207,7 @@ def import_bundle(source, *, actor=None, timings: dict | None = None) -> dict:
             if errors:
                 raise BundleInvalid(errors[:MAX_ERRORS])
             try:
-                with transaction.atomic():
+                with transaction.atomic(using=using):
                     if session:
                         counts = _write_beside(session, django_cursor, actor_provider, stage)
                         if timings is not None:

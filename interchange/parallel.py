@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DatabaseError, connections
 
 from . import figures
 
@@ -34,8 +34,8 @@ class StagingSession:
     """A second connection holding the staging tables in schema `bundle_stage_<its backend pid>`.
     Both connections find them by name through their search_path."""
 
-    def __init__(self):
-        main = connections[DEFAULT_DB_ALIAS]
+    def __init__(self, using: str):
+        main = connections[using]
         self.wrapper = main.__class__(dict(main.settings_dict), main.alias)
         self.wrapper.ensure_connection()
         try:
@@ -56,11 +56,12 @@ class StagingSession:
         self.used = False  # use_on() has run
 
     @classmethod
-    def open(cls) -> StagingSession | None:
-        """A staging session, or None where the database says no (a role that may not create a
-        schema, no connection to spare): the import then runs on its one connection."""
+    def open(cls, using: str) -> StagingSession | None:
+        """A staging session beside connection `using`, or None where the database says no (a role
+        that may not create a schema, such as the application's; no connection to spare): the import
+        then runs on its one connection."""
         try:
-            return cls()
+            return cls(using)
         except (psycopg.Error, DatabaseError):
             return None
 

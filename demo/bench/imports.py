@@ -23,10 +23,11 @@ _CHILD = r"""
 import json, resource, sys, time
 import django
 django.setup()
+from homecare.lib.db import maintenance_alias
 from interchange.importer import import_bundle
 t = time.perf_counter()
 timings = {}
-counts = import_bundle(sys.argv[1], timings=timings)
+counts = import_bundle(sys.argv[1], timings=timings, using=maintenance_alias())
 seconds = time.perf_counter() - t
 def peak_mb():
     # VmHWM is this process's own peak; ru_maxrss also counts what the parent had when it forked us
@@ -50,16 +51,27 @@ def add_arguments(parser) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated file and scratch database")
 
 
+def _owner() -> dict:
+    """The maintenance role's settings (it creates, migrates and loads the scratch databases)."""
+    from homecare.lib.db import maintenance_alias
+
+    return settings.DATABASES[maintenance_alias()]
+
+
 def _scratch_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
+    db = _owner()
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{name}"
 
 
 def _admin():
     import psycopg
 
-    db = settings.DATABASES["default"]
-    return psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True)
+    db = _owner()
+    return psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], password=db.get("PASSWORD") or None, dbname="postgres",
+        autocommit=True,
+    )  # fmt: skip
 
 
 def _recreate(name: str, template: str | None = None) -> None:
@@ -75,7 +87,8 @@ def _drop(*names: str) -> None:
 
 
 def _child_env(name: str) -> dict:
-    env = dict(os.environ, DATABASE_URL=_scratch_url(name))
+    # Only the maintenance role: the scratch databases have no grants for the application's.
+    env = dict(os.environ, DATABASE_URL=_scratch_url(name), DATABASE_MAINTENANCE_URL=_scratch_url(name))
     env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "homecare.settings.local"))
     return env
 
