@@ -18,7 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connectio
 
 from homecare.lib.sql import sql_loader
 
-from . import checks, figures, indexes, parallel, staging, writer
+from . import checks, indexes, parallel, staging, totals, writer
 from .lists import BY_NAME
 from .reader import LIST_START, Invalid, Records, stream
 from .schema import FORMAT
@@ -247,13 +247,13 @@ def run_checks(cursor, *, actor_provider: str | None, limit: int) -> list[dict]:
 
 def _write_beside(session: parallel.StagingSession, django_cursor, actor_provider, stage) -> dict:
     """The parallel import's writes: the staging session checks the bundle (and works out a first
-    load's figures: figures.py) while this transaction writes, then this waits for it. The checks'
+    load's totals: totals.py) while this transaction writes, then this waits for it. The checks'
     errors roll everything back (BundleInvalid)."""
     cursor = django_cursor.cursor
     session.commit()
     session.use_on(cursor)
-    deferred = indexes.defer(cursor)  # before the providers' figure locks: tables first
-    supplied = figures.claim(cursor)
+    deferred = indexes.defer(cursor)  # before the providers' totals locks: tables first
+    supplied = totals.claim(cursor)
     stage("locks and indexes")
     raw = cursor.connection  # psycopg's: its cancel() may be called from the checks' thread
     session.start(
@@ -263,19 +263,19 @@ def _write_beside(session: parallel.StagingSession, django_cursor, actor_provide
     counts = writer.write(django_cursor, actor_provider, stage, staged_ids=True)
     deferred.rebuild(cursor, ("rota_shift", "rota_visit", "rota_attendance"))
     stage("build indexes")
-    if supplied and session.visit_figures():  # while the staging session works out the shifts'
+    if supplied and session.visit_totals():  # while the staging session works out the shifts'
         stage("wait for the checks")
-        figures.insert_visits(cursor)
-        stage("figures")
-        deferred.rebuild(cursor, ("rota_visitfigures",))
+        totals.insert_visits(cursor)
+        stage("totals")
+        deferred.rebuild(cursor, ("rota_visittotals",))
         stage("build indexes")
     errors = session.join()
     stage("wait for the checks")
     if errors:
         raise BundleInvalid(errors)
     if supplied:
-        figures.insert_shifts(cursor)
-        stage("figures")
+        totals.insert_shifts(cursor)
+        stage("totals")
     deferred.rebuild(cursor)
     stage("build indexes")
     return counts

@@ -3,7 +3,7 @@
 
 Once the records are staged, the import's transaction writes them (one core) while a second
 connection, the staging session, runs the cross-record checks and works out the derived rota
-figures of a first load (the other core). The staged rows must be visible to both, so in this mode
+totals of a first load (the other core). The staged rows must be visible to both, so in this mode
 they are UNLOGGED tables in a schema of the staging session's own, committed once read, and dropped
 with the schema when the import ends (after its transaction, whose reads hold locks on them).
 
@@ -25,7 +25,7 @@ from collections.abc import Callable
 import psycopg
 from django.db import DatabaseError, connections
 
-from . import figures
+from . import totals
 
 SCHEMA_PREFIX = "bundle_stage_"
 
@@ -87,9 +87,9 @@ class StagingSession:
 
     def start(self, check: Callable[[object], list[dict]], *, cancel: Callable[[], None], supplied: bool) -> None:
         """`check` (on this connection's cursor), then when it finds nothing and the import's
-        transaction supplies the rota figures (figures.claim: a first load), those figures
-        (figures.py), in a thread of their own: the visits' first, committed as soon as made
-        (`visit_figures`), then the shifts'. `cancel` stops the import's running statement when the
+        transaction supplies the rota totals (totals.claim: a first load), those totals
+        (totals.py), in a thread of their own: the visits' first, committed as soon as made
+        (`visit_totals`), then the shifts'. `cancel` stops the import's running statement when the
         checks fail: its writes are going to be rolled back anyway."""
 
         def work() -> None:
@@ -103,13 +103,13 @@ class StagingSession:
                 elif supplied:
                     t = time.perf_counter()
                     # The import's transaction has found the rota a first load and holds the
-                    # providers' figure locks (and maybe the emptied tables: indexes.py), so this
+                    # providers' totals locks (and maybe the emptied tables: indexes.py), so this
                     # does not look at the rota tables again.
-                    figures.compute_visits(self.cursor, self.schema)
+                    totals.compute_visits(self.cursor, self.schema)
                     self.conn.commit()
                     self.visits_made.set()
-                    figures.compute_shifts(self.cursor, self.schema)
-                    self.result["seconds"]["beside: figures"] = time.perf_counter() - t
+                    totals.compute_shifts(self.cursor, self.schema)
+                    self.result["seconds"]["beside: totals"] = time.perf_counter() - t
                 self.conn.commit()
             except BaseException as exc:  # re-raised in the import's thread by join()
                 self.result["exception"] = exc
@@ -121,13 +121,13 @@ class StagingSession:
         self.thread = threading.Thread(target=work, name="bundle-checks", daemon=True)
         self.thread.start()
 
-    def visit_figures(self) -> bool:
-        """Wait until the visits' figures are made (or the checks failed); whether they were."""
+    def visit_totals(self) -> bool:
+        """Wait until the visits' totals are made (or the checks failed); whether they were."""
         self.visits_made.wait()
         return not self.result.get("errors") and "exception" not in self.result
 
     def join(self) -> list[dict]:
-        """Wait for the checks (and figures); their errors."""
+        """Wait for the checks (and totals); their errors."""
         if self.thread is not None:
             self.thread.join()
             self.thread = None

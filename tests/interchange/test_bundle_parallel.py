@@ -1,7 +1,7 @@
 """A big bundle file imported on its own by the maintenance role (the command line) checks beside its
-writes on a second connection (interchange/parallel.py), writes a first load's rota figures itself
+writes on a second connection (interchange/parallel.py), writes a first load's rota totals itself
 and builds the rota's indexes after the rows (indexes.py). Whatever runs where, the rows, the
-figures, the returns and every error are those of the one-connection import, and nothing is left
+totals, the returns and every error are those of the one-connection import, and nothing is left
 behind.
 
 These tests commit (transaction=True): a second connection sees committed rows only."""
@@ -33,9 +33,9 @@ from workforce.models import Team
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", MAINTENANCE])
 
-FIGURES = {
-    "rota_shiftfigures": "shift_id, provider_id, start, attendances, contact, travel_minutes",
-    "rota_visitfigures": "visit_id, provider_id, planned_start, carers_done, longest",
+TOTALS = {
+    "rota_shifttotals": "shift_id, provider_id, start, attendances, contact, travel_minutes",
+    "rota_visittotals": "visit_id, provider_id, planned_start, carers_done, longest",
 }
 # The benchmark's stage names: the checks ran on the second connection, beside the writes.
 BESIDE = "beside: cross-record checks"
@@ -56,27 +56,27 @@ def example() -> dict:
     return json.loads(EXAMPLE_BUNDLE.read_text())
 
 
-def _figures() -> dict[str, list[tuple]]:
+def _totals() -> dict[str, list[tuple]]:
     with connection.cursor() as c:
         out = {}
-        for table, cols in FIGURES.items():
+        for table, cols in TOTALS.items():
             c.execute(f"SELECT {cols} FROM {table} ORDER BY 1")
             out[table] = c.fetchall()
         return out
 
 
 def _recomputed() -> dict[str, list[tuple]]:
-    """The figures as rota's triggers' own SQL computes them from scratch (the reference)."""
+    """The totals as rota's triggers' own SQL computes them from scratch (the reference)."""
     with connection.cursor() as c:
-        c.execute("DELETE FROM rota_shiftfigures")
-        c.execute("DELETE FROM rota_visitfigures")
+        c.execute("DELETE FROM rota_shifttotals")
+        c.execute("DELETE FROM rota_visittotals")
         c.execute(
-            "SELECT rota_shift_figures_sql('SELECT id FROM rota_shift'), "
-            "rota_visit_figures_sql('SELECT visit_id FROM rota_attendance')"
+            "SELECT rota_shift_totals_sql('SELECT id FROM rota_shift'), "
+            "rota_visit_totals_sql('SELECT visit_id FROM rota_attendance')"
         )
         for sql in c.fetchone():
             c.execute(sql)
-    return _figures()
+    return _totals()
 
 
 def _staging_schemas() -> list[str]:
@@ -88,24 +88,24 @@ def _staging_schemas() -> list[str]:
 def _nothing_written() -> bool:
     return not (
         Organisation.objects.exists() or Team.objects.exists() or Shift.objects.exists() or Visit.objects.exists()
-    ) and _figures() == {table: [] for table in FIGURES}
+    ) and _totals() == {table: [] for table in TOTALS}
 
 
 def _unchanged(counts: dict) -> bool:
     return all(c["created"] == 0 and c["updated"] == 0 for c in counts.values())
 
 
-def test_a_first_load_gives_the_worked_examples_rows_figures_and_returns(example):
+def test_a_first_load_gives_the_worked_examples_rows_totals_and_returns(example):
     timings: dict = {}
     counts = import_bundle(EXAMPLE_BUNDLE, timings=timings)
     assert BESIDE in timings
     assert counts["visits"] == {"created": len(example["visits"]), "updated": 0, "unchanged": 0}
     assert counts["attendances"]["created"] == sum(len(v["attendances"]) for v in example["visits"])
     assert counts["shifts"]["created"] == len(example["shifts"]) == Shift.objects.count()
-    # The figures written from the staged rows are those rota's triggers compute from the tables.
-    written = _figures()
-    assert len(written["rota_visitfigures"]) == sum(1 for v in example["visits"] if v.get("attendances"))
-    assert len(written["rota_shiftfigures"]) > 0
+    # The totals written from the staged rows are those rota's triggers compute from the tables.
+    written = _totals()
+    assert len(written["rota_visittotals"]) == sum(1 for v in example["visits"] if v.get("attendances"))
+    assert len(written["rota_shifttotals"]) > 0
     assert written == _recomputed()
     # Every figure of the ten return cases is the worked example's.
     for case in _cases():
@@ -122,16 +122,16 @@ def test_a_first_load_gives_the_worked_examples_rows_figures_and_returns(example
 
 def test_importing_again_changes_nothing(example):
     import_bundle(EXAMPLE_BUNDLE)
-    before = _figures()
+    before = _totals()
     again = import_bundle(EXAMPLE_BUNDLE)
     assert _unchanged(again), again
     assert again["visits"]["unchanged"] == len(example["visits"])
-    assert _figures() == before
+    assert _totals() == before
 
 
-def test_a_first_load_beside_another_providers_rota_gets_the_same_figures(example, tmp_path):
+def test_a_first_load_beside_another_providers_rota_gets_the_same_totals(example, tmp_path):
     """P2's rota is stored already (the rota tables are not empty, so their indexes stay): P1's
-    first load still writes its own figures, and P2's are untouched."""
+    first load still writes its own totals, and P2's are untouched."""
 
     def only(provider: str) -> dict:
         b = copy.deepcopy(example)
@@ -148,7 +148,7 @@ def test_a_first_load_beside_another_providers_rota_gets_the_same_figures(exampl
     assert 0 < p2_visits < len(example["visits"])
     counts = import_bundle(second)
     assert counts["visits"]["created"] == len(example["visits"]) - p2_visits
-    assert _figures() == _recomputed()
+    assert _totals() == _recomputed()
 
 
 def test_the_same_twenty_mistakes_are_listed_and_nothing_is_written(example, tmp_path):
@@ -202,7 +202,7 @@ def test_a_list_given_again_after_the_visits_is_written_whole(example, tmp_path)
     assert counts["teams"]["created"] == len(example["teams"]) + 1
     assert counts["shifts"]["created"] == Shift.objects.count() == len(example["shifts"])
     assert Team.objects.filter(ref="T-LATE", name="Late team").exists()
-    assert _figures() == _recomputed()
+    assert _totals() == _recomputed()
 
 
 def test_a_staging_schema_left_by_a_killed_import_is_dropped():
@@ -216,13 +216,13 @@ def test_a_staging_schema_left_by_a_killed_import_is_dropped():
 
 def test_the_applications_role_imports_a_big_file_on_one_connection():
     """The application's role may not create a schema, alter a table or skip triggers: the same big
-    file is imported on its one connection, with rota's triggers keeping the figures."""
+    file is imported on its one connection, with rota's triggers keeping the totals."""
     timings: dict = {}
     counts = import_as_app(EXAMPLE_BUNDLE, timings=timings)
     assert BESIDE not in timings
     assert counts["shifts"]["created"] == Shift.objects.count() > 0
-    written = _figures()
-    assert written["rota_shiftfigures"] and written == _recomputed()
+    written = _totals()
+    assert written["rota_shifttotals"] and written == _recomputed()
     assert _staging_schemas() == []
 
 
@@ -271,4 +271,4 @@ def test_an_import_does_not_wait_for_someone_reading_the_rota(monkeypatch):
         reader.close()
     assert counts["shifts"]["created"] == Shift.objects.count() > 0
     assert _rota_catalogue() == before
-    assert _figures() == _recomputed()
+    assert _totals() == _recomputed()
