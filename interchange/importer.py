@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import os
 import zoneinfo
+from collections.abc import Callable
 from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,10 +21,13 @@ from homecare.lib.sql import sql_loader
 
 from . import checks, indexes, parallel, staging, totals, writer
 from .lists import BY_NAME
-from .reader import LIST_START, Invalid, Records, stream
+from .reader import LIST_START, Full, Invalid, Records, stream
 from .schema import FORMAT
 
 sql = sql_loader(__file__)
+
+# (percent done, what is being done): see import_bundle.
+Progress = Callable[[int, str], None]
 
 # Stop collecting after this many errors: a wholly wrong city-scale file must not fill memory
 # with millions of messages, and nobody reads past the first thousand.
@@ -81,11 +85,11 @@ class _Reader(Records):
         self.format: Any = None
         self.timezone: Any = None
 
-    def read(self, fp: BinaryIO) -> None:
+    def read(self, fp: BinaryIO, on_read: Callable[[int], None] | None = None) -> None:
         index: dict[str, int] = {}
         seen: set[str] = set()
         dated_seen = False  # a list with datetimes has begun
-        for key, value in stream(fp):
+        for key, value in stream(fp, on_read):
             if value is LIST_START:
                 dated_seen = dated_seen or key in DATED_LISTS
                 continue
@@ -138,11 +142,35 @@ def _open(source) -> tuple[BinaryIO, bool]:
     return source, False
 
 
-def import_bundle(source, *, actor=None, timings: dict | None = None, using: str = DEFAULT_DB_ALIAS) -> dict:
+def _reading_progress(fp: BinaryIO, progress: Progress | None) -> Callable[[int], None] | None:
+    """The reader's bytes read, as percent of the file (0-80) to `progress`."""
+    try:
+        size = os.fstat(fp.fileno()).st_size
+    except (AttributeError, OSError, ValueError):
+        size = 0
+    if progress is None or not size:
+        return None
+
+    def on_read(done: int) -> None:
+        progress(min(80, 80 * done // size), "Reading and checking each record")
+
+    return on_read
+
+
+def import_bundle(
+    source,
+    *,
+    actor=None,
+    timings: dict | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+    progress: Progress | None = None,
+) -> dict:
     """Import `source` (a path or a binary file object). Returns {list: {created, updated, unchanged}}.
     Raises BundleInvalid (nothing written) or PermissionError (actor may not import).
     `timings`, when given, receives the seconds spent per stage (the benchmark prints them).
-    `using`: the connection (the command line passes homecare.lib.db.maintenance_alias())."""
+    `using`: the connection (the command line passes homecare.lib.db.maintenance_alias()).
+    `progress`, when given, is told (percent, what is being done) as the import goes (the worker's
+    imports of uploads: services.bundle_import_progress)."""
     actor_provider = _actor_provider_ref(actor)
     stage = writer.Stages(timings)
     conn = connections[using]
@@ -187,15 +215,19 @@ def import_bundle(source, *, actor=None, timings: dict | None = None, using: str
             gc_was_enabled = gc.isenabled()
             gc.disable()
             try:
-                reader.read(fp)
+                reader.read(fp, _reading_progress(fp, progress))
             except Invalid as exc:
                 raise BundleInvalid([*reader.errors, {"path": "", "message": f"not a valid JSON bundle: {exc}"}])
+            except Full:
+                raise BundleInvalid(reader.errors) from None
             finally:
                 if gc_was_enabled:
                     gc.enable()
             stager.finish()
             stage("read, check and stage records")
             errors = reader.errors
+            if progress is not None:
+                progress(85, "Checking the records against each other")
             if isinstance(reader.timezone, str) and not any(e["path"] == "timezone" for e in errors):
                 stager.convert_datetimes(reader.timezone)
                 stage("datetimes")
@@ -206,6 +238,8 @@ def import_bundle(source, *, actor=None, timings: dict | None = None, using: str
                     stage("cross-record checks")
             if errors:
                 raise BundleInvalid(errors[:MAX_ERRORS])
+            if progress is not None:
+                progress(90, "Writing")
             try:
                 with transaction.atomic(using=using):
                     if session:

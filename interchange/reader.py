@@ -25,10 +25,19 @@ from .schema import DATE, DATETIME, bundle_schema
 # The parser reads the file in chunks of this size: big enough that syscalls don't matter,
 # small enough that memory stays flat whatever the size of the bundle.
 READ_BUFFER_BYTES = 1 << 20
+# The longest record (or other value) read: a care record is well under a kilobyte, a contract with
+# its lots a few. Beyond this the file is refused where the record begins, so a hostile file cannot
+# make the reader hold (and decode) hundreds of megabytes at once.
+MAX_VALUE_CHARS = 1 << 20
 
 
 class Invalid(Exception):
     pass
+
+
+class Full(Exception):
+    """The error list is full (Records.max_errors): nothing read after could change what is
+    reported, so reading stops there instead of checking every record of a wholly wrong file."""
 
 
 def _no_constant(name: str):
@@ -40,17 +49,23 @@ def _no_constant(name: str):
 # gave them; NaN and Infinity are not JSON.
 _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
 _BLANK = re.compile(r"[ \t\n\r]*")
+# What decides where a value ends: a whole string (skipped), a bracket, or the opening quote of a
+# string whose end is not in the buffer yet.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[][{}]|"')
+_SCALAR_START = frozenset("-0123456789tfn")
+_SCALAR = re.compile(r"[-+.0-9eEtruefalsn]*")
 
 
 class Scanner:
     """A bundle's text read a chunk at a time; `value()` decodes the JSON value at the cursor.
 
     Only the document's outer object and its lists are walked here (a few Python steps per record);
-    each record is decoded whole in C by `json.JSONDecoder.raw_decode`. A record cut by the end of
-    a chunk fails to decode near the end of the buffer: the next chunk is appended and it is decoded
-    again (once per chunk, so about once per megabyte)."""
+    each record is decoded whole in C by `json.JSONDecoder.raw_decode`, once: a record cut by the
+    end of a chunk fails to decode near the end of the buffer, the reader reads on until its end
+    is in the buffer (counting brackets outside strings, each character looked at once) and then
+    decodes it. `on_read`, when given, is told how many bytes have been read after each chunk."""
 
-    def __init__(self, fp: BinaryIO, chunk: int = READ_BUFFER_BYTES):
+    def __init__(self, fp: BinaryIO, chunk: int = READ_BUFFER_BYTES, *, on_read: Callable[[int], None] | None = None):
         self.fp = fp
         self.chunk = chunk
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
@@ -58,6 +73,8 @@ class Scanner:
         self.pos = 0
         self.base = 0  # characters dropped from the front of buf, for error positions
         self.eof = False
+        self.read_bytes = 0
+        self.on_read = on_read
 
     def _more(self) -> bool:
         if self.eof:
@@ -71,6 +88,9 @@ class Scanner:
         self.base += self.pos
         self.buf = self.buf[self.pos :] + text
         self.pos = 0
+        self.read_bytes += len(data)
+        if self.on_read is not None:
+            self.on_read(self.read_bytes)
         return True
 
     def peek(self) -> str:
@@ -92,33 +112,73 @@ class Scanner:
 
     def value(self) -> Any:
         self.peek()
-        while True:
-            try:
-                v, end = _DECODER.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as exc:
-                # Near the end of the buffer (a literal, number or escape cut short) or a string
-                # running past it: the value may go on in the next chunk.
-                cut = exc.pos >= len(self.buf) - 16 or exc.msg.startswith("Unterminated string")
-                if cut and self._more():
-                    continue
+        try:
+            v, end = _DECODER.raw_decode(self.buf, self.pos)
+        except json.JSONDecodeError as exc:
+            # Near the end of the buffer (a literal, number or escape cut short) or a string
+            # running past it: the value may go on in the next chunks.
+            if not (exc.pos >= len(self.buf) - 16 or exc.msg.startswith("Unterminated string")) or self.eof:
                 raise Invalid(f"{exc.msg} at character {self.base + exc.pos}") from None
-            except (ValueError, RecursionError) as exc:
-                raise Invalid(str(exc)) from None
-            if end == len(self.buf) and self._more():
-                continue  # a number at the very end may go on in the next chunk
-            self.pos = end
-            return v
+            self._read_to_end()
+            v, end = self._decode()
+        except (ValueError, RecursionError) as exc:
+            raise Invalid(str(exc)) from None
+        if end == len(self.buf) and type(v) in (int, Decimal) and not self.eof:
+            self._read_to_end()  # a number at the very end may go on in the next chunk
+            v, end = self._decode()
+        self.pos = end
+        return v
+
+    def _decode(self) -> tuple[Any, int]:
+        try:
+            return _DECODER.raw_decode(self.buf, self.pos)
+        except json.JSONDecodeError as exc:
+            raise Invalid(f"{exc.msg} at character {self.base + exc.pos}") from None
+        except (ValueError, RecursionError) as exc:
+            raise Invalid(str(exc)) from None
+
+    def _read_to_end(self) -> None:
+        """Read on until the whole value at the cursor is in the buffer (or the file ends, where
+        the decoder then says what is wrong), without decoding it; refuse one longer than
+        MAX_VALUE_CHARS."""
+        depth, scan = 0, self.pos
+        scalar = self.buf[self.pos] in _SCALAR_START
+        while True:
+            if scalar:
+                if _SCALAR.match(self.buf, self.pos).end() < len(self.buf):
+                    return  # something follows the number or literal: it is whole
+            else:
+                for found in _TOKEN.finditer(self.buf, scan):
+                    token = found.group()
+                    if token == '"':  # a string not ended yet: look at it again from its quote
+                        scan = found.start()
+                        break
+                    if len(token) == 1:
+                        depth += 1 if token in "[{" else -1
+                    if depth == 0:
+                        return  # the value's last bracket, or the string that is the value
+                else:
+                    scan = len(self.buf)
+            if len(self.buf) - self.pos > MAX_VALUE_CHARS:
+                raise Invalid(
+                    f"a record or value longer than {MAX_VALUE_CHARS:,} characters, at character {self.base + self.pos}"
+                )
+            start = self.pos
+            if not self._more():
+                return
+            scan -= start  # _more dropped what was before the cursor
 
 
 # Yielded as (list name, LIST_START) where a list begins.
 LIST_START = object()
 
 
-def stream(fp: BinaryIO) -> Iterator[tuple[str, Any]]:
+def stream(fp: BinaryIO, on_read: Callable[[int], None] | None = None) -> Iterator[tuple[str, Any]]:
     """Yield ("format"|"timezone"|other scalar key, value) and, for a list, (list name, LIST_START),
     (list name, record) for each record in file order, then (list name, None) at the end of the
-    list (an empty list too). A top-level key holding an object yields (key, Ellipsis)."""
-    sc = Scanner(fp)
+    list (an empty list too). A top-level key holding an object yields (key, Ellipsis). `on_read`:
+    see Scanner."""
+    sc = Scanner(fp, on_read=on_read)
     if sc.peek() != "{":
         raise Invalid("the bundle must be a JSON object")
     sc.pos += 1
@@ -338,8 +398,10 @@ class Records:
         self.unowned: Counter[str] = Counter()
 
     def error(self, path: str, message: str) -> None:
-        if len(self.errors) < self.max_errors:
-            self.errors.append({"path": path, "message": message})
+        """One more error; Full once there are max_errors of them."""
+        self.errors.append({"path": path, "message": message})
+        if len(self.errors) >= self.max_errors:
+            raise Full
 
     def record(self, list_name: str, i: int, record: Any) -> None:
         handle = self.handlers.get(list_name)

@@ -177,3 +177,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# Bundle uploads (POST /api/v1/bundles/import): the largest request body accepted (413 beyond it;
+# the body is written to disk as it arrives), and the largest imported while the client waits;
+# a bigger one is imported by the worker and the client polls it (202).
+HOMECARE_BUNDLE_UPLOAD_MAX_BYTES = env.int("HOMECARE_BUNDLE_UPLOAD_MAX_BYTES", default=256 * 1024 * 1024)
+HOMECARE_BUNDLE_SYNC_MAX_BYTES = env.int("HOMECARE_BUNDLE_SYNC_MAX_BYTES", default=8 * 1024 * 1024)
