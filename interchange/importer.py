@@ -89,6 +89,8 @@ class _Reader(Records):
         index: dict[str, int] = {}
         seen: set[str] = set()
         dated_seen = False  # a list with datetimes has begun
+        # The staging function of each top-level list, looked up once per record (370,000 for a city).
+        handlers = {lst.name: self.handler(lst.name) for lst in BY_NAME.values() if lst.parent is None}
         for key, value in stream(fp, on_read):
             if value is LIST_START:
                 dated_seen = dated_seen or key in DATED_LISTS
@@ -97,13 +99,13 @@ class _Reader(Records):
                 self.format = value
             elif key == "timezone":
                 self._timezone(value, dated_seen)
-            elif key in BY_NAME and BY_NAME[key].parent is None:
+            elif (handle := handlers.get(key)) is not None:
                 if value is None:
                     seen.add(key)
                     continue
                 i = index.get(key, 0)
                 index[key] = i + 1
-                self.record(key, i, value)
+                handle(i, value)
             elif key not in seen:
                 seen.add(key)
                 self.error(key, "unknown list" if key not in BY_NAME else "must be a list")

@@ -96,8 +96,14 @@ class Scanner:
     def peek(self) -> str:
         """The next character that is not blank ('' at the end), not consumed."""
         buf, pos = self.buf, self.pos
-        if pos < len(buf) and buf[pos] not in " \t\n\r":
-            return buf[pos]  # the usual case: no regular expression call, twice per record
+        while pos < len(buf):  # the usual case: at most a newline between records
+            ch = buf[pos]
+            if ch not in " \t\n\r":
+                self.pos = pos
+                return ch
+            if pos - self.pos > 8:
+                break  # a long run of blanks (an indented file): the regular expression
+            pos += 1
         while True:
             self.pos = _BLANK.match(self.buf, self.pos).end()
             if self.pos < len(self.buf):
@@ -111,7 +117,9 @@ class Scanner:
         self.pos += 1
 
     def value(self) -> Any:
-        self.peek()
+        buf, pos = self.buf, self.pos
+        if pos >= len(buf) or buf[pos] in " \t\n\r":
+            self.peek()
         try:
             v, end = _DECODER.raw_decode(self.buf, self.pos)
         except json.JSONDecodeError as exc:
@@ -393,7 +401,6 @@ class Records:
         self.errors: list[dict] = []
         # ref -> provider ref of the records others hang off (small lists: people, workers, packages).
         self.owners: dict[str, dict[str, str]] = {}
-        self.handlers: dict[str, Callable[[int, Any], None]] = {}
         # Rows staged without their owner per list (checks.derive_owners fills those in).
         self.unowned: Counter[str] = Counter()
 
@@ -403,13 +410,7 @@ class Records:
         if len(self.errors) >= self.max_errors:
             raise Full
 
-    def record(self, list_name: str, i: int, record: Any) -> None:
-        handle = self.handlers.get(list_name)
-        if handle is None:
-            handle = self.handlers[list_name] = self._handler(list_name)
-        handle(i, record)
-
-    def _handler(self, list_name: str) -> Callable[[int, Any], None]:
+    def handler(self, list_name: str) -> Callable[[int, Any], None]:
         """The function staging one record of `list_name` (and its nested lists' records), with
         everything it needs looked up once: a city has 370,000 records and 640,000 rows."""
         lst = BY_NAME[list_name]
