@@ -8,6 +8,9 @@ from datetime import date
 from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FileUploadParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
@@ -18,6 +21,7 @@ from commissioning.models import Lot, Organisation, Role
 from commissioning.permissions import request_actor
 from commissioning.tenancy import organisation_of
 from homecare.api_errors import DomainError
+from homecare.lib.exports import attachment, safe_filename
 
 from . import uploads
 from .exporter import export_bundle
@@ -49,6 +53,26 @@ class _RawBody(JSONParser):
         return stream
 
 
+_ERROR = inline_serializer("BundleImportError", {"path": serializers.CharField(), "message": serializers.CharField()})
+IMPORT_JOB = inline_serializer(
+    "BundleImportJob",
+    {
+        "id": serializers.IntegerField(),
+        "url": serializers.CharField(),
+        "status": serializers.ChoiceField(choices=[s.value for s in BundleImport.Status]),
+        "progress": serializers.IntegerField(min_value=0, max_value=100),
+        "message": serializers.CharField(),
+        "size": serializers.IntegerField(help_text="bytes"),
+        "created": serializers.DateTimeField(),
+        "updated": serializers.DateTimeField(),
+        "counts": serializers.DictField(
+            child=serializers.DictField(child=serializers.IntegerField()), allow_null=True, help_text="When done"
+        ),
+        "errors": serializers.ListField(child=_ERROR, allow_null=True, help_text="When failed"),
+    },
+)
+
+
 class BundleImportApi(APIView):
     """A bundle up to HOMECARE_BUNDLE_SYNC_MAX_BYTES is imported while the client waits: 200 with
     the counts or 400 with every error. A bigger one (up to HOMECARE_BUNDLE_UPLOAD_MAX_BYTES, else
@@ -58,6 +82,7 @@ class BundleImportApi(APIView):
     parser_classes = [_RawBody, MultiPartParser, FileUploadParser]
     permission_classes = [_Roles]
     roles = IMPORT_ROLES
+    body_limit_setting = uploads.SETTING  # read by uploads.py itself, not by a parser
 
     @staticmethod
     def token_allowed(org) -> bool:
@@ -68,6 +93,32 @@ class BundleImportApi(APIView):
             uploads.prepare(request)  # before authentication: a session's CSRF check reads a form body
         super().initial(request, *args, **kwargs)
 
+    @extend_schema(
+        operation_id="bundles_import",
+        request={
+            "application/json": {
+                "type": "object",
+                "description": "A data bundle (docs/spec/bundle-format.md; JSON Schema in interchange/schema.json)",
+                "additionalProperties": True,
+            },
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            },
+        },
+        responses={
+            200: inline_serializer(
+                "BundleImportCounts",
+                {"counts": serializers.DictField(child=serializers.IntegerField(), help_text="Rows per list")},
+            ),
+            202: OpenApiResponse(
+                IMPORT_JOB,
+                description="A bundle over HOMECARE_BUNDLE_SYNC_MAX_BYTES: the worker imports it; poll `url`",
+            ),
+        },
+        summary="Import a bundle of your own provider's data: all or nothing, every problem listed",
+    )
     def post(self, request):
         actor = request_actor(request)
         if not organisation_of(actor).is_provider:
@@ -119,6 +170,11 @@ class BundleImportStatusApi(APIView):
 
     permission_classes = [_InAnOrganisation]
 
+    @extend_schema(
+        operation_id="bundles_imports_retrieve",
+        responses={200: IMPORT_JOB},
+        summary="A bundle import the worker runs: status, progress, and the counts or every error",
+    )
     def get(self, request, pk: int):
         actor = request_actor(request)
         job = bundle_import_get(actor=actor, import_id=pk)
@@ -144,6 +200,20 @@ class BundleExportApi(APIView):
     def token_allowed(org) -> bool:
         return True
 
+    @extend_schema(
+        operation_id="bundles_export",
+        parameters=[
+            OpenApiParameter("provider", str, required=True, description="Provider ref"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day of the visits and shifts (YYYY-MM-DD)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD)"),
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The bundle (interchange/schema.json)"
+            )
+        },
+        summary="Export a provider's data as a bundle (commissioners: only under contracts they commission)",
+    )
     def get(self, request):
         org = organisation_of(request_actor(request))
         provider = Organisation.objects.filter(kind="provider", ref=request.query_params.get("provider", "")).first()
@@ -163,5 +233,5 @@ class BundleExportApi(APIView):
             provider_id=provider.pk, date_from=date_from, date_to=date_to, commissioner_id=commissioner_id
         )
         response = StreamingHttpResponse(pieces, content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="bundle-{provider.ref}.json"'
+        response["Content-Disposition"] = attachment(safe_filename(f"bundle-{provider.ref}", "json"))
         return response

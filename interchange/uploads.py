@@ -9,24 +9,20 @@ from django.conf import settings
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
-from homecare.api_errors import DomainError
+from homecare.api_parsers import PayloadTooLarge
 
 # Read and written this much at a time.
 CHUNK_BYTES = 64 * 1024
 SETTING = "HOMECARE_BUNDLE_UPLOAD_MAX_BYTES"
 
 
-class UploadTooLarge(DomainError):
-    def __init__(self, limit: int):
-        super().__init__(
-            f"The bundle is larger than this server accepts ({limit:,} bytes, the setting {SETTING}). "
-            "Send it in smaller bundles (exports take --from and --to), or ask the operator to raise the limit.",
-            status_code=413,
-        )
-
-
 def _limit() -> int:
     return settings.HOMECARE_BUNDLE_UPLOAD_MAX_BYTES
+
+
+def _too_large() -> PayloadTooLarge:
+    """413 with the JSON error naming the setting, worded as every other limit of the API."""
+    return PayloadTooLarge(SETTING, _limit())
 
 
 class _LimitedDiskHandler(TemporaryFileUploadHandler):
@@ -40,7 +36,7 @@ class _LimitedDiskHandler(TemporaryFileUploadHandler):
         self.received += len(raw_data)
         if self.received > _limit():
             self.file.close()  # the temporary file is deleted with it
-            raise UploadTooLarge(_limit())
+            raise _too_large()
         return super().receive_data_chunk(raw_data, start)
 
 
@@ -52,7 +48,7 @@ def prepare(request) -> None:
     except ValueError:
         announced = 0
     if announced > _limit():
-        raise UploadTooLarge(_limit())
+        raise _too_large()
     request._request.upload_handlers = [_LimitedDiskHandler(request._request)]
 
 
@@ -63,7 +59,7 @@ def receive(request) -> TemporaryUploadedFile | None:
     if request.content_type.startswith("multipart/form-data"):
         upload = django_request.FILES.get("file")
         if upload is not None and not isinstance(upload, TemporaryUploadedFile):
-            raise UploadTooLarge(_limit())  # pragma: no cover - _LimitedDiskHandler makes every file one
+            raise _too_large()  # pragma: no cover - _LimitedDiskHandler makes every file one
         return upload
     upload = TemporaryUploadedFile("bundle.json", request.content_type or "application/json", 0, None)
     size = 0
@@ -71,7 +67,7 @@ def receive(request) -> TemporaryUploadedFile | None:
         size += len(chunk)
         if size > _limit():
             upload.close()
-            raise UploadTooLarge(_limit())
+            raise _too_large()
         upload.write(chunk)
     upload.size = size
     upload.seek(0)

@@ -56,6 +56,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         settings_dict["USER"], settings_dict["PASSWORD"] = saved
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits (API writes, logins) count in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def council(db):
     return Organisation.objects.create(kind="commissioner", ref="LCC", name="City Council")
