@@ -91,6 +91,9 @@ def bundle_import_run(*, import_id: int) -> str | None:
         _finish(job, BundleImport.Status.FAILED, errors=exc.errors)
     except PermissionError as exc:
         _finish(job, BundleImport.Status.FAILED, errors=[{"path": "", "message": str(exc)}])
+    except FileNotFoundError:
+        message = "the uploaded file is not where the worker reads it (do the web server and the worker share media?)"
+        _finish(job, BundleImport.Status.FAILED, errors=[{"path": "", "message": message}])
     except SoftTimeLimitExceeded:
         message = "the import took longer than the worker allows: send it in smaller bundles"
         _finish(job, BundleImport.Status.FAILED, errors=[{"path": "", "message": message}])
