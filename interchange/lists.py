@@ -54,11 +54,16 @@ def _ref(required=True):
     return Field("ref", "ref", required=required)
 
 
+# Optional additions to the format, printed on invoices: where an organisation is (both parties)
+# and where a provider is paid. An import that leaves them out keeps what is stored.
+ADDRESS = (Field("address", "str"), Field("postcode", "str"))
+BANK = (Field("bank_account_name", "str"), Field("bank_sort_code", "str"), Field("bank_account_number", "str"))
+
 LISTS: tuple[BundleList, ...] = (
-    BundleList("commissioners", (_ref(), Field("name", "str", True)), "commissioning_organisation"),
+    BundleList("commissioners", (_ref(), Field("name", "str", True), *ADDRESS), "commissioning_organisation"),
     BundleList(
         "providers",
-        (_ref(), Field("name", "str", True), Field("on_cost_factor", "decimal", pattern=FACTOR)),
+        (_ref(), Field("name", "str", True), Field("on_cost_factor", "decimal", pattern=FACTOR), *ADDRESS, *BANK),
         "commissioning_organisation",
     ),
     BundleList(
@@ -81,6 +86,8 @@ LISTS: tuple[BundleList, ...] = (
             Field("start", "date", True),
             Field("end", "date"),
             Field("settlement", "enum", True, enum=("four_weekly", "monthly")),
+            # Optional addition: days from an invoice's date to its due date.
+            Field("payment_terms_days", "int", minimum=0, maximum=365, default=30),
         ),
         "commissioning_contract",
         owner=("direct", "provider"),

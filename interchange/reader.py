@@ -237,7 +237,7 @@ _GOOD_DATETIMES: set[str] = set()
 
 def _strlist(v: Any) -> Any:
     """A list of strings (wards, skills); None stays None (the field's default applies)."""
-    if v is not None and (type(v) is not list or any(type(x) is not str or len(x) > 200 for x in v)):
+    if v is not None and (type(v) is not list or any(type(x) is not str or len(x) > 200 or "\x00" in x for x in v)):
         raise Invalid
     return v
 
@@ -276,7 +276,8 @@ def _field_code(n: int, f: Field) -> tuple[list[str], dict[str, Any]]:
         lines += [f"    if {v} is None:", f"        {v} = d{n}"]
     kind = f.kind
     if kind in ("ref", "str"):
-        bad = f"type({v}) is not str or len({v}) > {100 if kind == 'ref' else 300}" + (
+        # PostgreSQL text cannot hold NUL: refused here, listed, rather than failing the copy.
+        bad = f"type({v}) is not str or len({v}) > {100 if kind == 'ref' else 300} or '\\x00' in {v}" + (
             f" or not {v}" if kind == "ref" else ""
         )
         lines += [f"    elif {bad}:", "        raise Invalid"]
@@ -378,6 +379,13 @@ def schema_errors(list_name: str, record: Any, path: str) -> list[dict]:
                     errors.append({"path": f"{path}{suffix}.{name}", "message": "is required"})
             continue
         errors.append({"path": path + suffix, "message": message})
+    if not errors and isinstance(record, dict):
+        # JSON allows a NUL character in a string; PostgreSQL text does not.
+        errors += [
+            {"path": f"{path}.{k}", "message": "holds a NUL character, which cannot be stored"}
+            for k, v in record.items()
+            if isinstance(v, str) and "\x00" in v
+        ]
     if not errors:
         # The fast check and the schema agree except on calendar validity of datetimes.
         errors.append({"path": path, "message": "a date or datetime is not a real calendar date"})

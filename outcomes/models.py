@@ -17,7 +17,7 @@ class Person(ProviderOwned):
     home_lon = models.FloatField(null=True, blank=True)
     outcomes_opt_out = models.BooleanField(default=False)
 
-    TENANT_CONTRACT_PATH = "contract"
+    TENANT_LOT = ("contract", "lot")
 
     class Meta:
         constraints = [unique_ref("person")]
@@ -32,7 +32,7 @@ class Package(ProviderOwned):
     planned_weekly_hours = models.DecimalField(max_digits=7, decimal_places=2)
     review_due = models.DateField(null=True, blank=True)
 
-    TENANT_CONTRACT_PATH = "person__contract"
+    TENANT_LOT = ("person__contract", "person__lot")
 
     class Meta:
         constraints = [
@@ -81,7 +81,7 @@ class PackageChange(ProviderOwned):
     decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
     decided = models.DateField(null=True, blank=True)
 
-    TENANT_CONTRACT_PATH = "package__person__contract"
+    TENANT_LOT = ("package__person__contract", "package__person__lot")
 
     class Meta:
         constraints = [
@@ -105,7 +105,7 @@ class Review(ProviderOwned):
     due = models.DateField()
     completed = models.DateField(null=True, blank=True)
 
-    TENANT_CONTRACT_PATH = "package__person__contract"
+    TENANT_LOT = ("package__person__contract", "package__person__lot")
 
     class Meta:
         constraints = [unique_ref("review")]
@@ -121,7 +121,7 @@ class HospitalStay(ProviderOwned):
     admitted = models.DateTimeField()
     discharged = models.DateTimeField(null=True, blank=True)
 
-    TENANT_CONTRACT_PATH = "person__contract"
+    TENANT_LOT = ("person__contract", "person__lot")
 
     class Meta:
         constraints = [
@@ -143,7 +143,7 @@ class OutcomeAssessment(ProviderOwned):
     home = models.PositiveSmallIntegerField()
     community = models.PositiveSmallIntegerField()
 
-    TENANT_CONTRACT_PATH = "person__contract"
+    TENANT_LOT = ("person__contract", "person__lot")
 
     class Meta:
         constraints = [
@@ -184,6 +184,13 @@ class Event(ProviderOwned):
         constraints = [unique_ref("event")]
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="CreditEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class Credit(ProviderOwned):
     """A refund or credit to the commissioner of a lot; appears on that lot's invoice."""
 
@@ -193,7 +200,7 @@ class Credit(ProviderOwned):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     reason = models.CharField(max_length=300)
 
-    TENANT_CONTRACT_PATH = "contract"
+    TENANT_LOT = ("contract", "lot")
 
     class Meta:
         constraints = [

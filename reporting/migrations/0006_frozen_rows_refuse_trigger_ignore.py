@@ -26,7 +26,7 @@ FOR EACH STATEMENT EXECUTE FUNCTION reporting_refuse_trigger_ignore();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reporting", "0004_invoice_detail_statement_triggers")]
+    dependencies = [("reporting", "0005_audit_trail")]
 
     operations = [
         migrations.RunSQL(
