@@ -6,7 +6,7 @@ import time
 import uuid
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from commissioning.models import ApiToken, User
 from commissioning.tenancy import organisation_of
@@ -59,11 +59,14 @@ class _Progress:
         if now - self.last < PROGRESS_EVERY_SECONDS:
             return
         self.last = now
-        with self.conn.cursor() as cursor:
-            cursor.execute(
-                "UPDATE interchange_bundleimport SET progress = %s, message = %s, updated = now() WHERE id = %s",
-                [percent, message, self.import_id],
-            )
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE interchange_bundleimport SET progress = %s, message = %s, updated = now() WHERE id = %s",
+                    [percent, message, self.import_id],
+                )
+        except DatabaseError:
+            pass  # progress is for the client's eyes: the import goes on without it
 
     def close(self) -> None:
         self.conn.close()
