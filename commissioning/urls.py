@@ -1,6 +1,7 @@
 from django.urls import path
 
 from commissioning import views
+from commissioning.setup.urls import urlpatterns as setup_urls
 
 app_name = "commissioning"
 urlpatterns: list = [
@@ -13,4 +14,5 @@ urlpatterns: list = [
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("system/", views.system_check, name="system-check"),
     path("audit/", views.audit_trail, name="audit-trail"),
+    *setup_urls,
 ]

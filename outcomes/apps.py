@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class OutcomesConfig(AppConfig):
     name = "outcomes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from outcomes.referrals import nav  # noqa: F401 - registers the referral queue in the navigation

@@ -6,4 +6,9 @@ class RotaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from outcomes.referrals.clocks import register_first_check_ins
         from rota import nav  # noqa: F401 - registers this app's pages in the navigation
+        from rota.referrals.starts import first_check_ins
+
+        # The referral queue's start clocks stop at the first delivered visit, which rota knows.
+        register_first_check_ins(first_check_ins)
