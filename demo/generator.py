@@ -62,8 +62,6 @@ class Summary:
     seconds: float
     start: date
     end: date
-    # Every package's care plan, in the bundle's care_plan_slots shape (demo/plans.py).
-    care_plan_slots: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -276,9 +274,8 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
             team.ptr.append(0)
             for occ in occs:
                 self.person_records(info, slot, occ, rng)
-                self.summary.care_plan_slots.extend(
-                    care_plan_records(slot, occ, team=tref, day_str=self.day_str, last_day=self.last)
-                )
+                for record in care_plan_records(slot, occ, team=tref, day_str=self.day_str, last_day=self.last):
+                    self.w.add("care_plan_slots", record)
             if pending_start is not None:
                 self.pending_referral(info, slot, pending_start, rng)
 
@@ -459,6 +456,8 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
                         )
                     run_workers = self._staff_runs(team, tp, st, day, wd, shift)
                     atts: list[list[str] | None] = [None] * n
+                    # Past visits are planned for whoever attended them (the bundle's planned_workers).
+                    planned: list[list[str] | None] = [None] * n
                     out_shifts = []
                     for k, run in enumerate(tp.runs):
                         wi = run_workers[k]
@@ -499,8 +498,10 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
                             lst = atts[vi]
                             if lst is None:
                                 atts[vi] = [a]
+                                planned[vi] = [wref]
                             else:
                                 lst.append(a)
+                                planned[vi].append(wref)
                         if used:
                             b0, b1, brk = tp.blocks[k]
                             out_shifts.append(
@@ -520,11 +521,14 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
                         ca = "null"
                         if s_ is CANCELLED:
                             ca = '"' + self._cancel_time(base + v.start, rnd) + '"'
+                        pw = ""
+                        if lst:
+                            pw = ',"planned_workers":["' + '","'.join(sorted(planned[i])) + '"]'
                         out.append(
                             f'{{"ref":"V-{o.person}-{d}-{v.k}","person":"{o.person}","package":"{o.package}",'
                             f'"planned_start":"{d}T{HM[v.start]}","planned_end":"{d}T{HM[v.end]}",'
                             f'"carers_required":{v.carers},"outside_home":{"true" if v.outside else "false"},'
-                            f'"status":"{s_}","cancelled_at":{ca},"attendances":[{",".join(lst) if lst else ""}]}}'
+                            f'"status":"{s_}","cancelled_at":{ca},"attendances":[{",".join(lst) if lst else ""}]{pw}}}'
                         )
                     self.w.add_many_raw("visits", out)
 

@@ -31,6 +31,7 @@ LISTS = (
     "reviews",
     "referrals",
     "hospital_stays",
+    "care_plan_slots",
     "shifts",
     "visits",
     "outcome_assessments",

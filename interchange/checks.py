@@ -120,6 +120,8 @@ def _dates() -> list[Check]:
         _ordered("referrals", "decided", "received"),
         _ordered("attendances", "check_out", "check_in", strictly=True, message="not after check_in"),
         Check("check_out_without_check_in", BY_NAME["attendances"], "check_in"),
+        _ordered("care_plan_slots", "valid_until", "valid_from"),
+        Check("slot_window", BY_NAME["care_plan_slots"], "start"),
         Check("decision_without_date", BY_NAME["package_changes"], "decided"),
     ]
 
@@ -160,6 +162,7 @@ def _attendances() -> list[Check]:
         Check("attendance_length", a, "check_out", params={"longest": LONGEST_ATTENDANCE}),
         Check("shift_overlaps", BY_NAME["shifts"], "start"),
         Check("attendance_overlaps", a, "check_in"),
+        Check("planned_workers", BY_NAME["visits"], "planned_workers"),
     ]
 
 

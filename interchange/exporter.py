@@ -60,6 +60,8 @@ def _value(f: Field, alias: str) -> str:
         return _dt(col)
     if f.kind == "decimal":
         return f"trim_scale({col})::text"
+    if f.kind == "time":
+        return f"to_char({col}, 'HH24:MI')"
     if f.kind == "home":
         return (
             f"CASE WHEN {alias}.home_lat IS NULL THEN NULL "
@@ -68,15 +70,21 @@ def _value(f: Field, alias: str) -> str:
     return col
 
 
-# Fields a commissioner's export leaves out: which care worker attended is the provider's business.
-_WORKER_FIELDS = {"attendances": {"worker", "external_id"}}
+# Fields a commissioner's export leaves out: which care worker attended or is planned is the
+# provider's business.
+_WORKER_FIELDS = {"attendances": {"worker", "external_id"}, "visits": {"planned_workers"}}
+# A visit's planned care workers (rota assignments), by ref.
+_PLANNED_WORKERS = (
+    "'planned_workers', (SELECT coalesce(json_agg(w.ref ORDER BY w.ref), '[]') FROM rota_assignment pa "
+    "JOIN workforce_worker w ON w.id = pa.worker_id WHERE pa.visit_id = t.id)"
+)
 
 
 def _select(lst: BundleList, alias: str = "t", omit: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
     """(json_build_object arguments, joins) for one list's records."""
     args, joins = [], []
     for n, f in enumerate(lst.fields):
-        if f.name in omit:
+        if f.name in omit or f.kind == "reflist":  # a reflist comes from its own table (below)
             continue
         if f.name == "provider":
             args += ["'provider'", "o.ref"]
@@ -150,6 +158,8 @@ def _list_sql(lst: BundleList, actor, dated: bool) -> str | None:
         args.append(_lots_json(" AND l.commissioner_id = %(commissioner)s" if commissioner else ""))
     if lst.name == "visits":
         args.append(_attendances_json(frozenset(_WORKER_FIELDS["attendances"]) if commissioner else frozenset()))
+        if not commissioner:
+            args.append(_PLANNED_WORKERS)
     where = ["t.provider_id = %(provider)s"]
     if lst.name == "referrals":
         # A bundle's referral names its person; one brokered and not (yet) accepted has none and is

@@ -14,7 +14,9 @@ FACTOR = r"^\d{1,2}(\.\d{1,3})?$"
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a record. `kind`: ref, str, date, datetime, decimal, int, bool, enum, strlist, home.
+    """One field of a record. `kind`: ref, str, date, datetime, decimal, int, bool, enum, strlist, home,
+    time (a local wall time "08:30"), daylist (ISO weekday numbers, 1 = Monday), reflist (refs of
+    `target`, stored elsewhere than the record's table: a visit's planned care workers).
     `target`: the list a ref points at. `column`: the database column (default: the name)."""
 
     name: str
@@ -257,6 +259,30 @@ LISTS: tuple[BundleList, ...] = (
         dated_by="admitted",
     ),
     BundleList(
+        # Optional addition: a package's care plan, its recurring visit slots (rota.CarePlanSlot).
+        "care_plan_slots",
+        (
+            _ref(),
+            Field("package", "ref", True, target="packages", column="package_id"),
+            Field("days", "daylist", True),
+            Field("start", "time", True),
+            # Left out: 30 minutes either side of the start, kept inside the day (as rota's editor).
+            Field("earliest", "time"),
+            Field("latest", "time"),
+            Field("minutes", "int", True, minimum=5, maximum=720),
+            Field("carers_required", "int", minimum=1, maximum=2, default=1),
+            Field("skills", "strlist", default=[]),
+            Field("outside_home", "bool", default=False),
+            Field("tasks", "str", default=""),
+            Field("valid_from", "date", True),
+            Field("valid_until", "date"),
+            # The team whose rota board lists the slot's visits.
+            Field("team", "ref", target="teams", column="team_id"),
+        ),
+        "rota_careplanslot",
+        owner=("via", "package", "packages"),
+    ),
+    BundleList(
         "shifts",
         (
             _ref(),
@@ -295,6 +321,9 @@ LISTS: tuple[BundleList, ...] = (
                 default="scheduled",
             ),
             Field("cancelled_at", "datetime"),
+            # Optional addition: the care workers planned for the visit (rota assignments). Omitted
+            # or null: the stored ones are kept; a list (even empty) replaces them.
+            Field("planned_workers", "reflist", target="workers"),
         ),
         "rota_visit",
         owner=("via", "person", "people"),

@@ -12,7 +12,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from typing import Any, BinaryIO
@@ -242,6 +242,39 @@ def _strlist(v: Any) -> Any:
     return v
 
 
+_TIME_RE = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+
+
+def _time(v: Any) -> Any:
+    """A local wall time "08:30" (or "08:30:00"); None stays None."""
+    if v is not None:
+        if type(v) is not str or not _TIME_RE.match(v):
+            raise Invalid
+        time.fromisoformat(v)  # ValueError for 24:00 or 08:61
+    return v
+
+
+def _daylist(v: Any) -> Any:
+    """ISO weekday numbers (1 = Monday), at least one, each once; None stays None."""
+    if v is not None and (
+        type(v) is not list or not v or len(set(v)) != len(v) or any(type(x) is not int or not 1 <= x <= 7 for x in v)
+    ):
+        raise Invalid
+    return v
+
+
+def _reflist(v: Any) -> Any:
+    """A list of refs (a visit's planned care workers); None stays None (the stored ones are kept)."""
+    if v is not None and (
+        type(v) is not list or any(type(x) is not str or not x or len(x) > 100 or "\x00" in x for x in v)
+    ):
+        raise Invalid
+    return v
+
+
+_CONVERTERS = {"time": _time, "daylist": _daylist, "reflist": _reflist}
+
+
 def _home(v: Any) -> tuple[float | None, float | None]:
     """{"lat", "lon"} within range -> (lat, lon); None -> (None, None)."""
     if v is None:
@@ -269,6 +302,12 @@ def _field_code(n: int, f: Field) -> tuple[list[str], dict[str, Any]]:
     if f.kind == "strlist":
         env[f"conv{n}"], env[f"d{n}"] = _strlist, f.default
         return [*lines, f"    {v} = conv{n}({v})", f"    if {v} is None:", f"        {v} = d{n}"], env
+    if f.kind in _CONVERTERS:
+        env[f"conv{n}"] = _CONVERTERS[f.kind]
+        lines.append(f"    {v} = conv{n}({v})")
+        if f.required:
+            lines += [f"    if {v} is None:", "        raise Invalid"]
+        return lines, env
     if f.required:
         lines += [f"    if {v} is None:", "        raise Invalid"]
     else:

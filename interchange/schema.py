@@ -19,6 +19,8 @@ DATE = r"^\d{4}-\d{2}-\d{2}$"
 # Local wall time (read in the bundle's timezone) or with an offset, which is honoured.
 DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 REF = {"type": "string", "minLength": 1, "maxLength": 100}
+# A local wall time: hours 00-23, minutes and seconds 00-59.
+TIME = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
 
 
 def _nullable(schema: dict, required: bool) -> dict:
@@ -52,6 +54,17 @@ def field_schema(f: Field) -> dict:
         s = {"type": "string", "enum": list(f.enum)}
     elif kind == "strlist":
         s = {"type": "array", "items": {"type": "string", "maxLength": 200}}
+    elif kind == "time":
+        s = {"type": "string", "pattern": TIME}
+    elif kind == "daylist":
+        s = {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": 7},
+            "minItems": 1,
+            "uniqueItems": True,
+        }
+    elif kind == "reflist":
+        s = {"type": "array", "items": dict(REF)}
     elif kind == "home":
         s = {
             "type": "object",

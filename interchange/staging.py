@@ -23,6 +23,9 @@ _SQL_TYPE = {
     "int": "integer",
     "bool": "boolean",
     "strlist": "text[]",
+    "time": "time",
+    "daylist": "smallint[]",
+    "reflist": "text[]",
 }
 
 

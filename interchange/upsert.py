@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rota.careplans import WINDOW_MINUTES
+
 from .lists import BY_NAME, LISTS, BundleList
 from .staging import ID_LISTS, q, stg
 
@@ -110,7 +112,11 @@ def provider_owned(lst: BundleList, staged_id: bool = False) -> Step:
     """Upsert of a list of provider-owned records matched by (provider, ref)."""
     cols, exprs, joins = ["provider_id"], ["o.id"], [PROVIDER_JOIN]
     for n, f in enumerate(lst.fields):
-        if f.name == "provider":
+        if f.name == "provider" or f.kind == "reflist":  # a reflist is stored by its own step
+            continue
+        if lst.name == "care_plan_slots" and f.name in WINDOW_DEFAULTS:
+            cols.append(f.col)
+            exprs.append(WINDOW_DEFAULTS[f.name])
             continue
         if f.kind == "home":
             cols += ["home_lat", "home_lon"]
@@ -129,6 +135,51 @@ def provider_owned(lst: BundleList, staged_id: bool = False) -> Step:
             cols.append(f.col)
             exprs.append(_value(f))
     return _statement(lst.table, cols, exprs, joins, stg(lst), "provider_id, ref", staged_id=staged_id)
+
+
+# A care plan slot's window when the bundle leaves it out: WINDOW_MINUTES either side of the start,
+# kept inside the day (the editor's rule, rota.careplans.default_window).
+WINDOW_DEFAULTS = {
+    "earliest": (
+        f"coalesce(s.earliest, CASE WHEN s.start < time '00:{WINDOW_MINUTES:02d}' THEN time '00:00' "
+        f"ELSE s.start - interval '{WINDOW_MINUTES} minutes' END)"
+    ),
+    "latest": (
+        f"coalesce(s.latest, CASE WHEN s.start > time '23:59' - interval '{WINDOW_MINUTES} minutes' "
+        f"THEN time '23:59' ELSE s.start + interval '{WINDOW_MINUTES} minutes' END)"
+    ),
+}
+
+
+def planned_workers() -> Step:
+    """A visit's planned care workers (rota_assignment) from its `planned_workers` list: those named
+    and not yet planned are added, those planned and not named are taken off; a visit whose list is
+    left out keeps its own. Always this statement (its probe says "stored"): the list is a set to
+    make equal, not rows to insert."""
+    pairs = (
+        "SELECT o.id AS provider_id, v.id AS visit_id, w.id AS worker_id FROM stg_visits s "
+        f"{PROVIDER_JOIN} JOIN rota_visit v ON v.provider_id = o.id AND v.ref = s.ref "
+        "CROSS JOIN LATERAL unnest(s.planned_workers) AS p(ref) "
+        "JOIN workforce_worker w ON w.provider_id = o.id AND w.ref = p.ref "
+        "WHERE NOT s.bad AND s.planned_workers IS NOT NULL"
+    )
+    named = (
+        f"SELECT v.id FROM stg_visits s {PROVIDER_JOIN} JOIN rota_visit v ON v.provider_id = o.id AND v.ref = s.ref "
+        "WHERE NOT s.bad AND s.planned_workers IS NOT NULL"
+    )
+    upsert = (
+        f"WITH want AS MATERIALIZED ({pairs}), "
+        f"gone AS (DELETE FROM rota_assignment a USING ({named}) n WHERE a.visit_id = n.id "
+        "AND NOT EXISTS (SELECT 1 FROM want WHERE want.visit_id = a.visit_id AND want.worker_id = a.worker_id) "
+        "RETURNING 1), "
+        "added AS (INSERT INTO rota_assignment (provider_id, visit_id, worker_id, created, created_by_id) "
+        "SELECT provider_id, visit_id, worker_id, now(), NULL FROM want ON CONFLICT (visit_id, worker_id) DO NOTHING "
+        "RETURNING 1) "
+        # Counted as care workers named: added ("created") or already planned ("unchanged"); those
+        # taken off are not rows of the bundle (a data-modifying CTE runs whether read or not).
+        "SELECT (SELECT count(*) FROM added), 0"
+    )
+    return Step("rota_assignment", upsert, "SELECT true", upsert, ())
 
 
 def organisations(kind: str) -> Step:
@@ -257,6 +308,7 @@ def plan(staged_ids: bool = False) -> list[tuple[str, Step]]:
             steps.append((lst.name, provider_owned(lst, staged_ids and lst.name in ID_LISTS)))
         if lst.name == "visits":
             steps.append(("attendances", attendances(staged_ids)))
+            steps.append(("planned_workers", planned_workers()))
     return steps
 
 
@@ -265,6 +317,8 @@ def plan_names() -> list[str]:
 
 
 def staged_count_sql(name: str) -> str:
+    if name == "planned_workers":
+        return "SELECT coalesce(sum(cardinality(planned_workers)), 0) FROM stg_visits WHERE NOT bad"
     if name == "lot_rates":
         return "SELECT (SELECT count(*) FROM stg_lots WHERE NOT bad) + (SELECT count(*) FROM stg_rate_changes WHERE NOT bad)"
     return f"SELECT count(*) FROM {stg(BY_NAME[name])} WHERE NOT bad"

@@ -65,7 +65,7 @@ class Command(BaseCommand):
             if no_import:
                 return
             self._import(path)
-            self._plan(summary.care_plan_slots, end_week, plan_weeks)
+            self._plan(end_week, plan_weeks)
         finally:
             if not out:
                 _remove(path)
@@ -85,15 +85,14 @@ class Command(BaseCommand):
         created = sum(c.get("created", 0) for c in counts.values() if isinstance(c, dict))
         self.stdout.write(f"Imported {created} new rows in {time.monotonic() - t:.1f} s")
 
-    def _plan(self, records: list[dict], end_week: str, plan_weeks: int) -> None:
+    def _plan(self, end_week: str, plan_weeks: int) -> None:
         from demo.planning import plan_rota
 
         t = time.monotonic()
-        counts = plan_rota(records=records, end_week=end_week, plan_weeks=max(0, plan_weeks))
+        counts = plan_rota(end_week=end_week, plan_weeks=max(0, plan_weeks))
         self.stdout.write(
-            f"Care plans: {counts['care_plan_slots']} visit slots; planned care workers on "
-            f"{counts['planned_past']} past attendances; {plan_weeks} week(s) ahead: {counts['planned_visits']} visits "
-            f"made from the care plans, {counts['planned_ahead']} planned ({time.monotonic() - t:.1f} s)"
+            f"The rota {plan_weeks} week(s) ahead: {counts['planned_visits']} visits made from the care plans, "
+            f"{counts['planned_ahead']} planned ({time.monotonic() - t:.1f} s)"
         )
 
     def _demo_users(self) -> None:
