@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("commissioning/", include("commissioning.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("rota/", include("rota.urls")),
     path("reporting/", include("reporting.urls")),
     path("api/v1/", include("homecare.api_urls")),

@@ -77,6 +77,8 @@ LISTS: tuple[L, ...] = (
             F("start", "date", True),
             F("end", "date"),
             F("settlement", "enum", True, enum=("four_weekly", "monthly")),
+            # Optional addition: days from a completed provider-led review to the next one.
+            F("review_interval_days", "int", minimum=1, maximum=730, default=122),
         ),
         "commissioning_contract",
         owner=("direct", "provider"),
@@ -100,6 +102,10 @@ LISTS: tuple[L, ...] = (
             F("hospital_retainer_days", "int", minimum=0, maximum=366),
             F("late_cancel_hours", "decimal", pattern=HOURS),
             F("late_cancel_share", "decimal", pattern=SHARE),
+            # Optional additions: the largest change in weekly hours a trusted assessor may make without
+            # prior approval, absolute and as a share of the hours before (docs/assessor-workflow.md).
+            F("assessor_limit_hours", "decimal", pattern=r"^\d{1,4}(\.\d{1,2})?$"),
+            F("assessor_limit_share", "decimal", pattern=SHARE),
         ),
         "commissioning_lot",
         parent="contracts",
@@ -198,6 +204,10 @@ LISTS: tuple[L, ...] = (
             F("submitted_for_approval", "date"),
             F("decision", "enum", enum=("approved", "rejected", "pending"), default="pending"),
             F("decided", "date"),
+            # Optional additions (docs/assessor-workflow.md): a change beyond the lot's limits applies
+            # only once approved; when the person (or their family or advocate) agreed to it.
+            F("prior_approval", "bool", default=False),
+            F("consent_date", "date"),
         ),
         "outcomes_packagechange",
         owner=("via", "package", "packages"),

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from homecare import schedule
+
 # (name, task, minute, hour, day_of_week). Times are Europe/London: beat follows the clock changes.
 SCHEDULE = [
     ("Weekly returns: last week's drafts", "reporting.returns.tasks.compute_last_week_drafts", "0", "3", "1"),
@@ -15,11 +17,16 @@ TIMEZONE = "Europe/London"
 
 
 class Command(BaseCommand):
-    help = "Create or update the periodic tasks (weekly return drafts on Monday 03:00, invoice drafts daily 04:00)."
+    help = (
+        "Create or update the periodic tasks (weekly return drafts on Monday 03:00, invoice drafts daily 04:00, "
+        "and those other apps register, e.g. package changes submitted after four weeks)."
+    )
 
     @transaction.atomic
     def handle(self, *args, **opts):
-        for name, task, minute, hour, day_of_week in SCHEDULE:
+        # This app's own entries, then those other apps registered (homecare.schedule).
+        registered = [(e.name, e.task, e.minute, e.hour, e.day_of_week) for e in schedule.entries()]
+        for name, task, minute, hour, day_of_week in SCHEDULE + registered:
             crontab, _ = CrontabSchedule.objects.get_or_create(
                 minute=minute,
                 hour=hour,
