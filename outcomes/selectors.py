@@ -267,11 +267,19 @@ def person_audit(*, person: Person, packages: list[PackageView], assessments: li
     newest first (the last 200 events)."""
     from pghistory.models import Events
 
-    objs: list = [person]
-    for pv in packages:
-        objs += [pv.package, *pv.changes, *pv.reviews]
-    objs += assessments
-    events = list(Events.objects.tracks(objs).order_by("-pgh_created_at", "-pgh_id")[:AUDIT_LIMIT])
+    groups: list[list] = [
+        [person],
+        [pv.package for pv in packages],
+        [c for pv in packages for c in pv.changes],
+        [r for pv in packages for r in pv.reviews],
+        assessments,
+    ]
+    events = []
+    for objs in groups:  # pghistory tracks one model per query
+        if objs:
+            events += Events.objects.tracks(objs).order_by("-pgh_created_at", "-pgh_id")[:AUDIT_LIMIT]
+    events.sort(key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)
+    events = events[:AUDIT_LIMIT]
     user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)}
     rows = []

@@ -175,6 +175,7 @@ def package_change_log(
         if hours == before:
             errors.add("new_weekly_hours", f"The package is already {hours_text(before)} then: nothing would change.")
     errors.raise_any()
+    hours = hours.quantize(Decimal("0.01"))  # 11 and 11.0000 alike are stored as 11.00
 
     prior = False
     if not by_social_worker:
