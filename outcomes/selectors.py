@@ -25,7 +25,7 @@ from django.http import Http404
 
 from commissioning.models import Lot, User
 from commissioning.tenancy import organisation_of, scope_for
-from outcomes import ledger, rules
+from outcomes import labels, ledger, rules
 from outcomes.models import HospitalStay, OutcomeAssessment, Package, PackageChange, Person, Review
 from outcomes.permissions import can_read
 
@@ -294,13 +294,13 @@ def person_audit(*, person: Person, packages: list[PackageView], assessments: li
         if e.pgh_label == "insert":
             data = e.pgh_data or {}
             changes = [
-                (f.replace("_", " "), None, data.get(f))
+                (f.replace("_", " "), None, _shown(f, data.get(f)))
                 for f in INSERT_FIELDS.get(model, ())
                 if data.get(f) is not None
             ]
         else:
             changes = [
-                (field.replace("_", " "), pair[0], pair[1])
+                (field.replace("_", " "), _shown(field, pair[0]), _shown(field, pair[1]))
                 for field, pair in sorted((e.pgh_diff or {}).items())
                 if field not in QUIET_FIELDS
             ]
@@ -315,6 +315,24 @@ def person_audit(*, person: Person, packages: list[PackageView], assessments: li
             }
         )
     return rows
+
+
+def _shown(field: str, value):
+    """An audit value as people write it: dates, hours, words for codes."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field in ("planned_weekly_hours", "new_weekly_hours"):
+        return f"{Decimal(str(value)):.2f}"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            d = date.fromisoformat(value)
+        except ValueError:
+            return value
+        return f"{d.day} {d:%b %Y}"
+    words = {"reason": labels.REASONS, "consent_by": labels.CONSENT_BY, "by": labels.BY, "kind": labels.REVIEW_KINDS}
+    return words.get(field, {}).get(value, value)
 
 
 AUDIT_LABELS = {

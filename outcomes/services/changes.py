@@ -85,7 +85,8 @@ def _check_hours(hours: Decimal | None, errors: Errors) -> None:
 
 def _check_effective(effective: date | None, package: Package, today: date, errors: Errors) -> None:
     if effective is None:
-        errors.add("effective", "Enter the date the change takes effect.")
+        if "effective" not in errors:  # not already unreadable
+            errors.add("effective", "Enter the date the change takes effect.")
         return
     first, last = rules.effective_window(today)
     if effective < first:
@@ -110,11 +111,13 @@ def _check_effective(effective: date | None, package: Package, today: date, erro
 
 def _check_consent(consent_by: str | None, consent_date: date | None, package: Package, today: date, errors: Errors):
     if not consent_by:
-        errors.add("consent_by", "Record who agreed to the change: the person, their advocate or their family.")
+        if "consent_by" not in errors:
+            errors.add("consent_by", "Record who agreed to the change: the person, their advocate or their family.")
     elif consent_by not in PackageChange.ConsentBy.values:
         errors.add("consent_by", "Choose the person, their advocate or their family.")
     if consent_date is None:
-        errors.add("consent_date", "Enter the date they agreed to the change.")
+        if "consent_date" not in errors:
+            errors.add("consent_date", "Enter the date they agreed to the change.")
     elif consent_date > today:
         errors.add("consent_date", "The date they agreed cannot be in the future.")
     elif consent_date < package.start - timedelta(days=rules.EFFECTIVE_DAYS_AHEAD):
@@ -155,7 +158,8 @@ def package_change_log(
     _check_hours(hours, errors)
     _check_effective(effective, package, today, errors)
     if not reason:
-        errors.add("reason", "Choose the reason for the change.")
+        if "reason" not in errors:
+            errors.add("reason", "Choose the reason for the change.")
     elif reason not in PackageChange.Reason.values:
         errors.add("reason", "Choose one of the reasons listed.")
     _check_consent(consent_by, consent_date, package, today, errors)

@@ -25,7 +25,8 @@ DOMAINS = ("wellbeing_independence", "home", "community")
 
 def _check_date(value: date | None, field: str, today: date, errors: Errors, earliest: date | None = None) -> None:
     if value is None:
-        errors.add(field, "Enter the date.")
+        if field not in errors:
+            errors.add(field, "Enter the date.")
     elif value > today:
         errors.add(field, "The date cannot be in the future.")
     elif value < today - timedelta(days=RECORD_DAYS_BACK):
@@ -102,7 +103,7 @@ def review_complete(
         _check_scores(scores, errors)
         if completed is not None and OutcomeAssessment.objects.filter(person=person, date=completed).exists():
             errors.add("completed", "An Outcomes Tool assessment is already recorded for this person on this date.")
-    if progress is None:
+    if progress is None and "progress" not in errors:
         errors.add("progress", "Say whether the person feels they have made progress.")
     errors.raise_any()
 
