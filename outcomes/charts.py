@@ -20,7 +20,7 @@ from outcomes import labels
 from outcomes.ledger import Step
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+LEFT, RIGHT, TOP, BOTTOM = 48, 32, 16, 36
 
 
 @dataclass
@@ -138,8 +138,8 @@ def hours_chart(
     return chart
 
 
-PANEL_W, PANEL_H = 220, 170
-P_LEFT, P_RIGHT, P_TOP, P_BOTTOM = 30, 12, 28, 34
+PANEL_W, PANEL_H = 220, 190
+P_LEFT, P_RIGHT, P_TOP, P_BOTTOM = 30, 14, 52, 34
 
 
 def outcomes_panels(assessments: list) -> list[dict]:
@@ -152,23 +152,34 @@ def outcomes_panels(assessments: list) -> list[dict]:
     span = (last - first).days or 1
     plot_w, plot_h = PANEL_W - P_LEFT - P_RIGHT, PANEL_H - P_TOP - P_BOTTOM
 
+    inset = 12  # points clear of the axis labels
+
     def x(d: date) -> float:
         if len(shown) == 1:
             return P_LEFT + plot_w / 2
-        return P_LEFT + plot_w * (d - first).days / span
+        return P_LEFT + inset + (plot_w - 2 * inset) * (d - first).days / span
 
     def y(v: int) -> float:
         return P_TOP + plot_h * (5 - v) / 4
 
     panels = []
     for key, label in labels.DOMAINS:
-        points = [{"x": round(x(a.date), 1), "y": round(y(getattr(a, key)), 1), "value": getattr(a, key),
-                   "title": f"{a.date.day} {a.date:%B %Y}: {getattr(a, key)} out of 5"} for a in shown]  # fmt: skip
+        points = [
+            {
+                "x": round(x(a.date), 1),
+                "y": round(y(getattr(a, key)), 1),
+                "label_y": round(y(getattr(a, key)) - 9, 1),
+                "value": getattr(a, key),
+                "title": f"{a.date.day} {a.date:%B %Y}: {getattr(a, key)} out of 5",
+            }
+            for a in shown
+        ]
         path = " ".join(f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}" for i, p in enumerate(points))
         panels.append(
             {
                 "key": key,
                 "label": label,
+                "label_lines": _two_lines(label),
                 "width": PANEL_W,
                 "height": PANEL_H,
                 "left": P_LEFT,
@@ -185,3 +196,11 @@ def outcomes_panels(assessments: list) -> list[dict]:
             }
         )
     return panels
+
+
+def _two_lines(label: str, width: int = 20) -> list[str]:
+    """A panel's title on one line, or two split at a space, so it fits the panel."""
+    if len(label) <= width:
+        return [label]
+    cut = label.rfind(" ", 0, width + 1)
+    return [label[:cut], label[cut + 1 :]] if cut > 0 else [label]

@@ -77,7 +77,9 @@ def test_a_change_is_logged_with_the_bundles_field_names(assessor, recent):
 def test_every_problem_is_listed_in_the_400_and_nothing_is_saved(assessor, recent):
     response = session(assessor).post(
         "/api/v1/package-changes/",
-        body(new_weekly_hours="169", effective=(TODAY - timedelta(days=8)).isoformat(), consent_by=None, reason="magic"),
+        body(
+            new_weekly_hours="169", effective=(TODAY - timedelta(days=8)).isoformat(), consent_by=None, reason="magic"
+        ),
         format="json",
     )
     assert response.status_code == 400
@@ -103,10 +105,18 @@ def test_submit_then_decide_then_a_second_decision_is_refused(assessor, social_w
     assert (submitted.json()["status"], submitted.json()["submitted_for_approval"]) == ("submitted", TODAY.isoformat())
     sw = session(social_worker)
     bad = sw.post(f"/api/v1/package-changes/{change['id']}/decision/", {"decision": "maybe"}, format="json")
-    assert bad.status_code == 400 and bad.json()["errors"] == [{"path": "decision", "message": '"maybe" is not a valid choice.'}]
-    ok = sw.post(f"/api/v1/package-changes/{change['id']}/decision/", {"decision": "approved", "reason": ""}, format="json")
+    assert bad.status_code == 400 and bad.json()["errors"] == [
+        {"path": "decision", "message": '"maybe" is not a valid choice.'}
+    ]
+    ok = sw.post(
+        f"/api/v1/package-changes/{change['id']}/decision/", {"decision": "approved", "reason": ""}, format="json"
+    )
     assert ok.status_code == 200
-    assert (ok.json()["decision"], ok.json()["decided"], ok.json()["status"]) == ("approved", TODAY.isoformat(), "approved")
+    assert (ok.json()["decision"], ok.json()["decided"], ok.json()["status"]) == (
+        "approved",
+        TODAY.isoformat(),
+        "approved",
+    )
     again = sw.post(
         f"/api/v1/package-changes/{change['id']}/decision/", {"decision": "rejected", "reason": "No"}, format="json"
     )
@@ -132,7 +142,9 @@ def test_a_persons_record_has_packages_ledger_changes_reviews_and_assessments(pr
     )
     data = client.get("/api/v1/people/Q1/").json()
     assert (data["ref"], data["provider"], data["contract"], data["lot"]) == ("Q1", "P1", "C-P1", 1)
-    assert [(p["ref"], p["planned_weekly_hours"], p["hours_now"]) for p in data["packages"]] == [("PK1", "12.00", "11.00")]
+    assert [(p["ref"], p["planned_weekly_hours"], p["hours_now"]) for p in data["packages"]] == [
+        ("PK1", "12.00", "11.00")
+    ]
     start = (TODAY - timedelta(days=100)).isoformat()
     assert [(s["start"], s["hours"], s["event"], s["change"]) for s in data["ledger"]] == [
         (start, "12.00", "start", None),
@@ -160,9 +172,16 @@ def test_another_providers_token_sees_nothing(other_provider, ann, recent):
 def test_a_review_is_completed_and_an_assessment_recorded_over_the_api(provider, ann, recent):
     client = token_client(provider)
     review = Review.objects.create(provider=provider, ref="R1", package=recent, kind="provider", due=TODAY)
-    bad = client.post(f"/api/v1/reviews/{review.pk}/complete/", {"completed": TODAY.isoformat(), "home": 9}, format="json")
+    bad = client.post(
+        f"/api/v1/reviews/{review.pk}/complete/", {"completed": TODAY.isoformat(), "home": 9}, format="json"
+    )
     assert bad.status_code == 400
-    assert sorted(e["path"] for e in bad.json()["errors"]) == ["community", "home", "progress", "wellbeing_independence"]
+    assert sorted(e["path"] for e in bad.json()["errors"]) == [
+        "community",
+        "home",
+        "progress",
+        "wellbeing_independence",
+    ]
     ok = client.post(
         f"/api/v1/reviews/{review.pk}/complete/",
         {"completed": TODAY.isoformat(), "wellbeing_independence": 4, "home": 4, "community": 2, "progress": False},
@@ -173,7 +192,13 @@ def test_a_review_is_completed_and_an_assessment_recorded_over_the_api(provider,
     assert (ok.json()["review"]["completed"], ok.json()["next_review"]["due"]) == (TODAY.isoformat(), nxt.isoformat())
     made = client.post(
         "/api/v1/outcome-assessments/",
-        {"person": "Q1", "date": (TODAY - timedelta(days=1)).isoformat(), "wellbeing_independence": 5, "home": 5, "community": 5},
+        {
+            "person": "Q1",
+            "date": (TODAY - timedelta(days=1)).isoformat(),
+            "wellbeing_independence": 5,
+            "home": 5,
+            "community": 5,
+        },
         format="json",
     )
     assert made.status_code == 201 and made.json()["person"] == "Q1"

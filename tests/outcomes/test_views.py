@@ -39,7 +39,10 @@ def test_the_change_form_shows_each_problem_beside_its_field_and_saves_nothing(c
     url = f"/outcomes/packages/{recent.ref}/changes/new/"
     page = client.get(url)
     assert page.status_code == 200
-    assert "A change of up to 3.00 hours a week and up to 25% of the hours before applies from its date at once." in text(page)
+    assert (
+        "A change of up to 3.00 hours a week and up to 25% of the hours before applies from its date at once."
+        in text(page)
+    )
     response = client.post(
         url,
         {
@@ -51,7 +54,9 @@ def test_the_change_form_shows_each_problem_beside_its_field_and_saves_nothing(c
     )
     assert response.status_code == 200
     html = response.content.decode()
-    errors = dict(re.findall(r'id="id_(\w+)-error"><span class="nhsuk-u-visually-hidden">Error:</span> ([^<]+)</span>', html))
+    errors = dict(
+        re.findall(r'id="id_(\w+)-error"><span class="nhsuk-u-visually-hidden">Error:</span> ([^<]+)</span>', html)
+    )
     latest = TODAY + timedelta(days=28)
     assert errors == {
         "new_weekly_hours": "Weekly hours cannot be below 0.",
@@ -101,12 +106,20 @@ def test_people_can_be_found_by_ref_or_name_and_filtered(client, assessor, ann, 
         reason="other", consent_by="person", submitted_for_approval=TODAY, prior_approval=True,
     )  # fmt: skip
     OutcomeAssessment.objects.create(
-        provider=provider, ref="A1", person=ann, date=TODAY - timedelta(days=115), wellbeing_independence=3, home=3, community=3
+        provider=provider,
+        ref="A1",
+        person=ann,
+        date=TODAY - timedelta(days=115),
+        wellbeing_independence=3,
+        home=3,
+        community=3,
     )
     client.force_login(assessor)
 
     def refs(query: str) -> list[str]:
-        return re.findall(r'href="/outcomes/people/(\w+)/\?provider=P1"', client.get(f"/outcomes/people/{query}").content.decode())
+        return re.findall(
+            r'href="/outcomes/people/(\w+)/\?provider=P1"', client.get(f"/outcomes/people/{query}").content.decode()
+        )
 
     assert refs("") == ["Q1", "Q2"]
     assert refs("?q=bob") == ["Q2"] and refs("?q=q1") == ["Q1"]
@@ -127,8 +140,12 @@ def test_the_people_list_is_paginated(client, assessor, provider, limits):
     assert second.count('href="/outcomes/people/P') == 5 and "P29" in second
 
 
-def test_the_queue_is_oldest_first_and_flags_changes_waiting_over_10_working_days(client, social_worker, pk1, provider, ann):
-    other = Package.objects.create(provider=provider, ref="PK9", person=ann, lot=1, start=pk1.start, planned_weekly_hours=D("5"))
+def test_the_queue_is_oldest_first_and_flags_changes_waiting_over_10_working_days(
+    client, social_worker, pk1, provider, ann
+):
+    other = Package.objects.create(
+        provider=provider, ref="PK9", person=ann, lot=1, start=pk1.start, planned_weekly_hours=D("5")
+    )
     for ref, package, days in (("NEW", pk1, 2), ("OLD", other, 21)):
         PackageChange.objects.create(
             provider=provider, ref=ref, package=package, effective=TODAY - timedelta(days=days + 28),
@@ -145,7 +162,9 @@ def test_the_queue_is_oldest_first_and_flags_changes_waiting_over_10_working_day
 
 def test_the_reviews_page_lists_reviews_due_in_14_days_and_overdue(client, assessor, pk1, pk2, provider):
     for ref, package, days in (("LATE", pk1, -3), ("SOON", pk2, 14), ("LATER", pk2, 15)):
-        Review.objects.create(provider=provider, ref=ref, package=package, kind="provider", due=TODAY + timedelta(days=days))
+        Review.objects.create(
+            provider=provider, ref=ref, package=package, kind="provider", due=TODAY + timedelta(days=days)
+        )
     client.force_login(assessor)
     page = text(client.get("/outcomes/reviews/"))
     assert "1 overdue , 1 due soon" in page.replace("overdue,", "overdue ,")
@@ -163,7 +182,9 @@ def test_the_header_counts_unread_notifications(client, assessor, recent, provid
     )  # fmt: skip
     client.force_login(coordinator)
     home = client.get("/").content.decode()
-    assert re.search(r'Notifications <span class="homecare-count">1</span><span class="nhsuk-u-visually-hidden"> unread', home)
+    assert re.search(
+        r'Notifications <span class="homecare-count">1</span><span class="nhsuk-u-visually-hidden"> unread', home
+    )
     note = Notification.objects.get(user=coordinator)
     response = client.get(f"/commissioning/notifications/{note.pk}/")
     assert response.status_code == 302 and response["Location"] == "/outcomes/people/Q1/?provider=P1"
