@@ -42,7 +42,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(ScopedAdmin):
-    """Rows nobody edits by hand: the audit trail, and figures the database derives itself."""
+    """Rows nobody edits by hand: the audit trail, and totals the database derives itself."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -78,7 +78,7 @@ def register_models(app_label: str, custom: dict[str, type[admin.ModelAdmin]] | 
         if model.__name__ in custom:
             admin.site.register(model, custom[model.__name__])
             continue
-        # Derived rows (DERIVED = True on the model, e.g. figures kept by database triggers) are read-only.
+        # Derived rows (DERIVED = True on the model, e.g. totals kept by database triggers) are read-only.
         base = ReadOnlyAdmin if is_audit_event(model) or getattr(model, "DERIVED", False) else ScopedAdmin
         names = {f.name for f in model._meta.concrete_fields}
         attrs: dict = {"list_display": default_columns(model)}

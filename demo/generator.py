@@ -60,9 +60,6 @@ class Summary:
     seconds: float
     start: date
     end: date
-    weekly_planned_hours: list[float] = field(default_factory=list)
-    weekly_two_handed_share: list[float] = field(default_factory=list)
-    weekly_people: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -89,10 +86,6 @@ class ContractInfo:
     rates: dict[int, str]  # lot -> rate at start
     slots: list[Slot]
     people: int = 0
-
-
-def end_of_week(end_week: str) -> date:
-    return parse_iso_week(end_week) + timedelta(days=6)
 
 
 def generate_bundle(
@@ -127,9 +120,6 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
         self.worker_no: dict[str, int] = {}
         self.summary = Summary("", {}, 0.0, start, start + timedelta(days=self.n_days - 1))
         self.paid_cost: dict[tuple[int, int], float] = {}
-        self.week_people: list[set] = [set() for _ in range(weeks)]
-        self.week_minutes = [0] * weeks
-        self.week_two = [0] * weeks
 
     # ---- helpers
     def rng(self, *names: object) -> random.Random:
@@ -169,10 +159,6 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
         self.emit_days()
         self.meetings()
         self.provider_records()
-        s = self.summary
-        s.weekly_people = [len(p) for p in self.week_people]
-        s.weekly_planned_hours = [m / 60 for m in self.week_minutes]
-        s.weekly_two_handed_share = [t / m if m else 0.0 for t, m in zip(self.week_two, self.week_minutes, strict=True)]
 
     def organisations(self) -> None:
         self.w.add("commissioners", {"ref": "LCC", "name": "Leeds City Council"})
@@ -432,8 +418,6 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
             wd = day % 7
             d = self.D[day + self.off]
             base = day * 1440
-            week = day // 7
-            wpeople = self.week_people[week]
             for team in self.teams:
                 occ_today = self._occupants_on(team, day)
                 for shift in (AM, PM):
@@ -523,10 +507,6 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
                         ca = "null"
                         if s_ is CANCELLED:
                             ca = '"' + self._cancel_time(base + v.start, rnd) + '"'
-                        wpeople.add(o.person)
-                        self.week_minutes[week] += v.end - v.start
-                        if v.carers == 2:
-                            self.week_two[week] += v.end - v.start
                         out.append(
                             f'{{"ref":"V-{o.person}-{d}-{v.k}","person":"{o.person}","package":"{o.package}",'
                             f'"planned_start":"{d}T{HM[v.start]}","planned_end":"{d}T{HM[v.end]}",'

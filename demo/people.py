@@ -14,7 +14,6 @@ MEAN_PACKAGE_DAYS = 365
 CHANGES_PER_DAY = 0.025 / 7  # hours changes, about 2.5% of packages a week
 OUTCOMES_OPT_OUT = 0.06
 LOT2_SHARE = 0.12
-REFERRAL_HISTORY_DAYS = 28  # referrals are written for packages starting this long before the data
 
 
 @dataclass

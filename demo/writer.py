@@ -55,7 +55,6 @@ class BundleWriter:
         self.path = path
         self._dir = tempfile.mkdtemp(prefix="bundle-", dir=os.path.dirname(os.path.abspath(path)) or None)
         self._files: dict[str, IO[str]] = {}
-        self._started: dict[str, bool] = {}
         self.counts: dict[str, int] = dict.fromkeys(LISTS, 0)
 
     def _file(self, name: str) -> IO[str]:

@@ -17,7 +17,7 @@ import pghistory
 import psycopg
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from . import checks, figures, indexes, parallel, spool, staging, upsert, writer
+from . import checks, indexes, parallel, spool, staging, totals, upsert, writer
 from .lists import BY_NAME
 from .reader import LIST_START, Invalid, Records, Scanner, stream
 from .schema import FORMAT
@@ -345,18 +345,18 @@ def run_checks(cursor, *, actor_provider: str | None, limit: int) -> list[dict]:
 
 def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_provider, stage) -> dict:
     """The parallel import's writes: the staging session checks the bundle (and works out a first
-    load's figures: figures.py) while this transaction writes what the early writes (kept ones, or
+    load's totals: totals.py) while this transaction writes what the early writes (kept ones, or
     None) have not, then this waits for it. The checks' errors roll everything back (BundleInvalid)."""
     cursor = django_cursor.cursor
     session.commit()
     session.use_on(cursor)
     if early is not None:
-        figures.lock(cursor)  # the visits' providers too, before the staging session looks
+        totals.lock(cursor)  # the visits' providers too, before the staging session looks
         supplied, counts, created_here = early.supplied, early.counts, early.created_here
         deferred = early.deferred
     else:
-        deferred = indexes.defer(cursor)  # before the providers' figure locks: tables first
-        supplied, counts, created_here = figures.claim(cursor), {}, None
+        deferred = indexes.defer(cursor)  # before the providers' totals locks: tables first
+        supplied, counts, created_here = totals.claim(cursor), {}, None
     stage("locks and indexes")
     raw = cursor.connection  # psycopg's: its cancel() may be called from the checks' thread
     session.start(
@@ -375,22 +375,22 @@ def _write_beside(session: parallel.StagingSession, early, django_cursor, actor_
     )
     deferred.rebuild(cursor, ("rota_shift", "rota_visit", "rota_attendance"))
     stage("build indexes")
-    if supplied and session.visit_figures():  # while the staging session works out the shifts'
+    if supplied and session.visit_totals():  # while the staging session works out the shifts'
         stage("wait for the checks")
-        figures.insert_visits(cursor)
-        stage("figures")
-        deferred.rebuild(cursor, ("rota_visitfigures",))
+        totals.insert_visits(cursor)
+        stage("totals")
+        deferred.rebuild(cursor, ("rota_visittotals",))
         stage("build indexes")
     errors = session.join()
     stage("wait for the checks")
     if errors:
         raise BundleInvalid(errors)
     if supplied:
-        if session.result.get("figures"):
-            figures.insert_shifts(cursor)
+        if session.result.get("totals"):
+            totals.insert_shifts(cursor)
         else:  # another writer stored rota rows for these providers meanwhile
-            figures.recompute(cursor)
-        stage("figures")
+            totals.recompute(cursor)
+        stage("totals")
     deferred.rebuild(cursor)
     stage("build indexes")
     merged = {**counts, **rest}

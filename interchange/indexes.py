@@ -26,7 +26,7 @@ from __future__ import annotations
 import psycopg
 
 # Parents first: the lock order of every import, so two first loads cannot deadlock.
-TABLES = ("rota_shift", "rota_visit", "rota_attendance", "rota_shiftfigures", "rota_visitfigures")
+TABLES = ("rota_shift", "rota_visit", "rota_attendance", "rota_shifttotals", "rota_visittotals")
 
 # How long to wait for the tables' locks before writing with the indexes in place instead.
 LOCK_TIMEOUT = "2s"

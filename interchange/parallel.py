@@ -3,7 +3,7 @@
 
 Once the records are staged, the import's transaction writes them (one core) while a second
 connection, the staging session, runs the cross-record checks and works out the derived rota
-figures of a first load (the other core). The staged rows must be visible to both, so in this mode
+totals of a first load (the other core). The staged rows must be visible to both, so in this mode
 they are UNLOGGED tables in a schema of the staging session's own, committed once read, and dropped
 with the schema when the import ends (after its transaction, whose reads hold locks on them).
 
@@ -25,7 +25,7 @@ from collections.abc import Callable
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-from . import figures, indexes, upsert, writer
+from . import indexes, totals, upsert, writer
 from .lists import BY_NAME, LISTS
 from .staging import stg
 
@@ -88,8 +88,8 @@ class StagingSession:
 
     def start(self, check: Callable[[object], list[dict]], *, cancel: Callable[[], None], locked: bool = False) -> None:
         """`check` (on this connection's cursor), then when it finds nothing and the staged rota is a
-        first load, its figures (figures.py; `result["figures"]` says whether they were made), in a
-        thread of their own: the visits' first, committed as soon as made (`visit_figures`), then the
+        first load, its totals (totals.py; `result["totals"]` says whether they were made), in a
+        thread of their own: the visits' first, committed as soon as made (`visit_totals`), then the
         shifts'. `cancel` stops the import's running statement when the checks fail: its writes are
         going to be rolled back anyway. `locked`: the import's transaction holds the rota tables,
         found empty, locked (indexes.py), so this must not read them."""
@@ -104,13 +104,13 @@ class StagingSession:
                     cancel()
                 else:
                     t = time.perf_counter()
-                    made = figures.compute_visits(self.cursor, self.schema, known_first_load=locked)
-                    self.result["figures"] = made
+                    made = totals.compute_visits(self.cursor, self.schema, known_first_load=locked)
+                    self.result["totals"] = made
                     self.conn.commit()
                     self.visits_made.set()
                     if made:
-                        figures.compute_shifts(self.cursor, self.schema)
-                    self.result["seconds"]["beside: figures"] = time.perf_counter() - t
+                        totals.compute_shifts(self.cursor, self.schema)
+                    self.result["seconds"]["beside: totals"] = time.perf_counter() - t
                 self.conn.commit()
             except BaseException as exc:  # re-raised in the import's thread by join()
                 self.result["exception"] = exc
@@ -122,13 +122,13 @@ class StagingSession:
         self.thread = threading.Thread(target=work, name="bundle-checks", daemon=True)
         self.thread.start()
 
-    def visit_figures(self) -> bool:
-        """Wait until the visits' figures are made (or the checks failed); whether they were."""
+    def visit_totals(self) -> bool:
+        """Wait until the visits' totals are made (or the checks failed); whether they were."""
         self.visits_made.wait()
-        return bool(self.result.get("figures")) and not self.result.get("errors") and "exception" not in self.result
+        return bool(self.result.get("totals")) and not self.result.get("errors") and "exception" not in self.result
 
     def join(self) -> list[dict]:
-        """Wait for the checks (and figures); their errors."""
+        """Wait for the checks (and totals); their errors."""
         if self.thread is not None:
             self.thread.join()
             self.thread = None
@@ -166,7 +166,7 @@ class EarlyWrite:
         self.reader = reader
         self.thread: threading.Thread | None = None
         self.ok = False
-        self.supplied = False  # rota's figure triggers are off for this transaction (figures.claim)
+        self.supplied = False  # rota's totals triggers are off for this transaction (totals.claim)
         self.deferred = indexes.Deferred()  # indexes still to build, rota tables locked (indexes.defer)
         self.counts: dict = {}
         self.created_here: set[str] = set()
@@ -206,7 +206,7 @@ class EarlyWrite:
         cur.execute("SAVEPOINT bundle_early")
         try:
             self.deferred = indexes.defer(cur)
-            self.supplied = figures.claim(cur)
+            self.supplied = totals.claim(cur)
             stage("locks and indexes")
             self.counts = writer.write(
                 cur, self.actor_provider, stage, staged_ids=True, lists=EARLY_WRITES, created_here=self.created_here

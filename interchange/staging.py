@@ -65,7 +65,7 @@ def create_tables(cursor, schema: str | None = None) -> None:
         if schema is not None:  # the schema is new and dropped whole (parallel.StagingSession)
             if lst.name in ID_LISTS:
                 # Each row is given the id it will have if it is new, from its table's own sequence,
-                # as COPY writes it (the staging session then keys the figures by it: figures.py).
+                # as COPY writes it (the staging session then keys the totals by it: totals.py).
                 cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [lst.table])
                 cols.append(f"id bigint DEFAULT nextval('{cursor.fetchone()[0]}')")
             cursor.execute(f"CREATE UNLOGGED TABLE {schema}.{stg(lst)} ({', '.join(cols)})")

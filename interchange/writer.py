@@ -99,7 +99,7 @@ def _insert_audit(cursor, table: str, name: str) -> list[tuple[str, str]] | None
     from django.apps import apps
 
     # Only triggers enabled for "origin" sessions are skipped by the replica role; ENABLE ALWAYS ones
-    # (rota's statement-level shift figures) fire either way, and a REPLICA-only one would fire only
+    # (rota's statement-level shift totals) fire either way, and a REPLICA-only one would fire only
     # on this path, so a table with one takes the normal path.
     cursor.execute(
         "SELECT count(*) FILTER (WHERE tgenabled = 'O'), count(*) FILTER (WHERE tgenabled = 'R') "

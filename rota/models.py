@@ -43,7 +43,7 @@ class Shift(ProviderOwned):
             unique_ref("shift"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="shift_end_after_start"),
             # One worker is never on two shifts at once: enforced by Postgres, not only by import checks.
-            # Worker first: its GiST index also finds a worker's shifts over a span (shift figures).
+            # Worker first: its GiST index also finds a worker's shifts over a span (shift totals).
             ExclusionConstraint(
                 name="shift_no_overlap_per_worker",
                 expressions=[("worker", RangeOperators.EQUAL), (TsTzRange("start", "end"), RangeOperators.OVERLAPS)],
@@ -159,21 +159,20 @@ class Attendance(models.Model):
         return f"{self.visit.ref} / {self.worker.ref}"
 
 
-class ShiftFigures(models.Model):
-    """Measure 14's figures for one shift: its attendances, their staff contact time and the travel
+class ShiftTotals(models.Model):
+    """Measure 14's totals for one shift: its attendances, their staff contact time and the travel
     minutes between consecutive ones (docs/monitoring-return.md, "Travel"). Only shifts with
     attendances have a row.
 
-    Derived data, never written by Python: statement-level triggers (migration 0004, SQL in
-    rota/sql/shift_figures.sql) recompute a shift's row whenever its attendances, the shift itself,
-    a visit's person, a person's home or a worker's travel mode change, on every write path (import,
-    ECM ingest, admin). The weekly return then sums four weeks of these rows instead of re-reading
+    Derived data, never written by Python: statement-level triggers (rota/sql/shift_totals.sql)
+    recompute a shift's row whenever its attendances, the shift itself, a visit's person, a person's
+    home or a worker's travel mode change, on every write path (import, ECM ingest, admin). The weekly return then sums four weeks of these rows instead of re-reading
     four weeks of attendances."""
 
     DERIVED = True  # read-only in the admin: only the triggers write these rows
 
     shift = models.OneToOneField(
-        Shift, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="figures"
+        Shift, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="totals"
     )
     # Copied from the shift so the return reads a provider's window from one covering index.
     provider = models.ForeignKey(
@@ -185,21 +184,21 @@ class ShiftFigures(models.Model):
     travel_minutes = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name_plural = "shift figures"
+        verbose_name_plural = "shift totals"
         indexes = [
             models.Index(
                 fields=["provider", "start"],
                 include=["attendances", "contact", "travel_minutes"],
-                name="rota_shiftfig_prov_start_cov",
+                name="rota_shifttot_prov_start_cov",
             )
         ]
 
 
-class VisitFigures(models.Model):
+class VisitTotals(models.Model):
     """A visit's attendances summed up: how many carers have both check-in and check-out, and the
     longest attendance (the visit's delivered person-hours). Only visits with attendances have a row.
 
-    Derived data, never written by Python: statement-level triggers (rota/sql/visit_figures.sql)
+    Derived data, never written by Python: statement-level triggers (rota/sql/visit_totals.sql)
     recompute a visit's row whenever its attendances change and copy the visit's provider and
     planned start when those change. The weekly return reads a provider's week of these rows by one
     index range and hashes them against the week's visits, instead of looking up each visit's
@@ -208,7 +207,7 @@ class VisitFigures(models.Model):
     DERIVED = True  # read-only in the admin: only the triggers write these rows
 
     visit = models.OneToOneField(
-        Visit, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="figures"
+        Visit, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="totals"
     )
     # Copied from the visit so the return reads a provider's week from one covering index.
     provider = models.ForeignKey(
@@ -219,11 +218,11 @@ class VisitFigures(models.Model):
     longest = models.DurationField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "visit figures"
+        verbose_name_plural = "visit totals"
         indexes = [
             models.Index(
                 fields=["provider", "planned_start"],
                 include=["visit", "carers_done", "longest"],
-                name="rota_visitfig_prov_start_cov",
+                name="rota_visittot_prov_start_cov",
             )
         ]

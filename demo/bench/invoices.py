@@ -26,26 +26,14 @@ from datetime import date
 from django.conf import settings
 from django.db import connection, transaction
 
+from homecare.lib.sql import sql_loader
+
+sql = sql_loader(__file__)
+
 PERIOD = date(2025, 8, 11)
 # Each side is timed REPEATS times and its best run kept (the machine is shared; the best run is
 # the one least disturbed by other work). The invoice and the floor are treated alike.
 REPEATS = 7
-
-FLOOR_SQL = """
-SELECT count(*), count(DISTINCT v.id), sum(extract(epoch FROM a.check_out - a.check_in))
-FROM rota_visit v
-JOIN outcomes_person p ON p.id = v.person_id
-LEFT JOIN rota_attendance a ON a.visit_id = v.id
-WHERE v.provider_id = %s AND p.contract_id = %s AND p.lot = %s AND v.planned_start >= %s AND v.planned_start < %s
-"""
-
-TERMS = """
-UPDATE commissioning_lot SET billing_basis = 'actual_capped', rounding_minutes = 5, short_visit_minutes = 31,
-       short_visit_rate = 29.50, bank_holiday_multiplier = 1.5, hospital_retainer_share = 0.5,
-       hospital_retainer_days = 7, late_cancel_hours = 24, late_cancel_share = 1, guaranteed_share = 0.8,
-       expected_weekly_hours = 400
-WHERE id = %s
-"""
 
 
 def add_arguments(parser) -> None:
@@ -126,13 +114,13 @@ def measure() -> dict:
         with transaction.atomic():
             lot = Lot.objects.select_related("contract").get(contract__ref="BC-BP01", number=1)
             with connection.cursor() as cur:
-                cur.execute(TERMS, [lot.pk])
+                cur.execute(sql("invoices_terms"), [lot.pk])
             start, end = period_bounds(lot.contract, PERIOD)
             bounds = [local_midnight(start), local_midnight(date.fromordinal(end.toordinal() + 1))]
 
             def floor():
                 with connection.cursor() as cur:
-                    cur.execute(FLOOR_SQL, [lot.provider_id, lot.contract_id, lot.number, *bounds])
+                    cur.execute(sql("invoices_floor"), [lot.provider_id, lot.contract_id, lot.number, *bounds])
                     return cur.fetchone()
 
             def invoice():

@@ -1,4 +1,4 @@
-"""Reporting weeks, working days and bank holidays in England, in Europe/London time."""
+"""Reporting weeks and bank holidays in England, in Europe/London time."""
 
 from __future__ import annotations
 
@@ -39,25 +39,9 @@ def _england_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
-def is_bank_holiday(d: date) -> bool:
-    return d in _england_holidays(d.year)
-
-
 def bank_holidays_between(start: date, end: date) -> list[date]:
     """Bank holidays in England from start to end inclusive."""
     out = []
     for year in range(start.year, end.year + 1):
         out.extend(h for h in _england_holidays(year) if start <= h <= end)
     return sorted(out)
-
-
-def is_working_day(d: date) -> bool:
-    return d.weekday() < 5 and not is_bank_holiday(d)
-
-
-def next_working_day(d: date) -> date:
-    """The first working day strictly after d."""
-    d += timedelta(days=1)
-    while not is_working_day(d):
-        d += timedelta(days=1)
-    return d

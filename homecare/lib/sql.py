@@ -8,6 +8,9 @@ runs it (in that module's `sql/` folder), read once and cached.
 A line `-- include: other` pulls in `other.sql` (named from the loader's folder: shared CTEs). Parameters are
 always passed to the driver (`%(name)s`), never formatted into the text; the only text substituted is
 trusted identifiers (table names the code chooses) that a file marks `{{name}}` and `sql(name, **ids)` fills in.
+
+A file may hold a script of several statements, each ending with a line that ends in `;`
+(`statements` splits it; no function bodies in such a script).
 """
 
 from __future__ import annotations
@@ -39,3 +42,15 @@ def sql_loader(module_file: str, folder: str = "sql") -> Callable[..., str]:
         return text
 
     return sql
+
+
+def statements(script: str) -> list[str]:
+    """The statements of a script, split after each line that ends with `;` (comment-only parts dropped)."""
+    out, lines = [], []
+    for line in script.splitlines():
+        lines.append(line)
+        if line.rstrip().endswith(";") and not line.lstrip().startswith("--"):
+            out.append("\n".join(lines).rstrip().removesuffix(";"))
+            lines = []
+    out.append("\n".join(lines))
+    return [s for s in out if any(x.strip() and not x.lstrip().startswith("--") for x in s.splitlines())]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from homecare.lib.dates import parse_iso_week
+from homecare.lib.dates import iso_week, parse_iso_week
 from reporting.models.returns import ReturnRun, WeeklyReturn
 
 
@@ -61,12 +61,6 @@ class KpiSerializer(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
 
 
-class ChangeSerializer(serializers.Serializer):
-    figure = serializers.CharField(help_text='e.g. "kpis.7.percent"')
-    old = serializers.JSONField(allow_null=True)
-    new = serializers.JSONField(allow_null=True)
-
-
 class ReturnDocumentSerializer(serializers.Serializer):
     """ "The return as data" (docs/monitoring-return spec): measures keyed "1".."29", lots as "lot1", "lot2"."""
 
@@ -95,6 +89,4 @@ class RunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_week(self, obj: ReturnRun) -> str:
-        from homecare.lib.dates import iso_week
-
         return iso_week(obj.week_start)

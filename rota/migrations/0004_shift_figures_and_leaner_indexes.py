@@ -19,8 +19,9 @@ DROP TRIGGER IF EXISTS shift_figures_visit_upd ON rota_visit;
 DROP TRIGGER IF EXISTS shift_figures_person_upd ON outcomes_person;
 DROP TRIGGER IF EXISTS shift_figures_worker_upd ON workforce_worker;
 DROP FUNCTION IF EXISTS rota_shift_figures_on_attendance(), rota_shift_figures_on_shift(),
-    rota_shift_figures_on_place(),
-    rota_shift_figures_spans_sql(text), rota_figures_lock_sql(text), rota_figures_bulk_sql(text), rota_shift_figures_sql(text);
+    rota_shift_figures_on_visit(), rota_shift_figures_on_person(), rota_shift_figures_on_worker(),
+    rota_shift_figures_refresh_spans(bigint[], timestamptz[], timestamptz[]),
+    rota_shift_figures_refresh(bigint[]);
 """
 
 
@@ -90,9 +91,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['provider', 'start'], include=('attendances', 'contact', 'travel_minutes'), name='rota_shiftfig_prov_start_cov'),
         ),
         # The triggers that keep rota_shiftfigures up to date, then the figures of the shifts already there.
+        # The SQL as this migration ran it (a frozen copy: rota/sql/ holds today's, applied by later migrations).
         migrations.RunSQL(
-            (Path(__file__).resolve().parent.parent / "sql" / "shift_figures.sql").read_text()
-            + "\nDO $$ BEGIN EXECUTE rota_shift_figures_sql('SELECT id FROM rota_shift'); END $$;",
+            (Path(__file__).resolve().parent / "sql" / "0004_shift_figures.sql").read_text()
+            + "\nSELECT rota_shift_figures_refresh(ARRAY(SELECT id FROM rota_shift));",
             reverse_sql=DROP_SHIFT_FIGURES_SQL,
         ),
     ]

@@ -13,7 +13,7 @@ DROP TRIGGER IF EXISTS visit_figures_attendance_del ON rota_attendance;
 DROP TRIGGER IF EXISTS visit_figures_visit_upd ON rota_visit;
 DROP TRIGGER IF EXISTS visit_figures_visit_del ON rota_visit;
 DROP FUNCTION IF EXISTS rota_visit_figures_on_attendance(), rota_visit_figures_on_visit(),
-    rota_visit_figures_sql(text);
+    rota_visit_figures_refresh(bigint[]);
 """
 
 
@@ -40,9 +40,10 @@ class Migration(migrations.Migration):
             },
         ),
         # The triggers that keep rota_visitfigures up to date, then the figures of the visits already there.
+        # The SQL as this migration ran it (a frozen copy: rota/sql/ holds today's, applied by later migrations).
         migrations.RunSQL(
-            (Path(__file__).resolve().parent.parent / "sql" / "visit_figures.sql").read_text()
-            + "\nDO $$ BEGIN EXECUTE rota_visit_figures_sql('SELECT id FROM rota_visit'); END $$;",
+            (Path(__file__).resolve().parent / "sql" / "0006_visit_figures.sql").read_text()
+            + "\nSELECT rota_visit_figures_refresh(ARRAY(SELECT DISTINCT visit_id FROM rota_attendance));",
             reverse_sql=DROP_VISIT_FIGURES_SQL,
         ),
     ]

@@ -1,6 +1,6 @@
 """A big bundle file imported on its own uses two connections (interchange/parallel.py): the
-staging session checks the bundle and works out a first load's rota figures while the import's
-transaction writes. Whatever runs where, the rows, the figures, the returns and every error are those
+staging session checks the bundle and works out a first load's rota totals while the import's
+transaction writes. Whatever runs where, the rows, the totals, the returns and every error are those
 of the one-connection import.
 
 These tests commit (transaction=True): a second connection sees committed rows only."""
@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 
 from commissioning.models import Contract, Organisation
 from homecare.lib.dates import parse_iso_week
-from interchange import figures, importer, indexes, parallel
+from interchange import importer, indexes, parallel, totals
 from interchange.importer import BundleInvalid, import_bundle
 from reporting.returns.compute import compute_return_figures
 from rota.models import Attendance, Shift, Visit
@@ -29,9 +29,9 @@ from workforce.models import Team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-FIGURES = {
-    "rota_shiftfigures": "shift_id, provider_id, start, attendances, contact, travel_minutes",
-    "rota_visitfigures": "visit_id, provider_id, planned_start, carers_done, longest",
+TOTALS = {
+    "rota_shifttotals": "shift_id, provider_id, start, attendances, contact, travel_minutes",
+    "rota_visittotals": "visit_id, provider_id, planned_start, carers_done, longest",
 }
 
 
@@ -39,7 +39,7 @@ FIGURES = {
 def two_connections(monkeypatch):
     """Every bundle file takes the two-connection path; what it did is recorded."""
     seen = {"sessions": 0, "supplied": 0, "recomputed": 0, "early kept": [], "indexes deferred": []}
-    real_session, real_insert, real_recompute = parallel.StagingSession, figures.insert_shifts, figures.recompute
+    real_session, real_insert, real_recompute = parallel.StagingSession, totals.insert_shifts, totals.recompute
     real_finish, real_defer = parallel.EarlyWrite.finish, indexes.defer
 
     def defer(cursor):
@@ -68,34 +68,34 @@ def two_connections(monkeypatch):
 
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "StagingSession", Session)
-    monkeypatch.setattr(figures, "insert_shifts", insert)
-    monkeypatch.setattr(figures, "recompute", recompute)
+    monkeypatch.setattr(totals, "insert_shifts", insert)
+    monkeypatch.setattr(totals, "recompute", recompute)
     monkeypatch.setattr(parallel.EarlyWrite, "finish", finish)
     monkeypatch.setattr(indexes, "defer", defer)
     return seen
 
 
-def _figures() -> dict[str, list[tuple]]:
+def _totals() -> dict[str, list[tuple]]:
     with connection.cursor() as c:
         out = {}
-        for table, cols in FIGURES.items():
+        for table, cols in TOTALS.items():
             c.execute(f"SELECT {cols} FROM {table} ORDER BY 1")
             out[table] = c.fetchall()
         return out
 
 
 def _recomputed() -> dict[str, list[tuple]]:
-    """The figures as rota's triggers' own SQL computes them from scratch (the reference)."""
+    """The totals as rota's triggers' own SQL computes them from scratch (the reference)."""
     with connection.cursor() as c:
-        c.execute("DELETE FROM rota_shiftfigures")
-        c.execute("DELETE FROM rota_visitfigures")
+        c.execute("DELETE FROM rota_shifttotals")
+        c.execute("DELETE FROM rota_visittotals")
         c.execute(
-            "SELECT rota_shift_figures_sql('SELECT id FROM rota_shift'), "
-            "rota_visit_figures_sql('SELECT visit_id FROM rota_attendance')"
+            "SELECT rota_shift_totals_sql('SELECT id FROM rota_shift'), "
+            "rota_visit_totals_sql('SELECT visit_id FROM rota_attendance')"
         )
         for sql in c.fetchone():
             c.execute(sql)
-    return _figures()
+    return _totals()
 
 
 def _staging_schemas() -> list[str]:
@@ -118,9 +118,9 @@ def test_a_first_load_matches_the_worked_example(two_connections):
     assert counts["visits"] == {"created": len(example["visits"]), "updated": 0, "unchanged": 0}
     assert counts["attendances"]["created"] == sum(len(v["attendances"]) for v in example["visits"])
     assert counts["shifts"]["created"] == len(example["shifts"]) == Shift.objects.count()
-    # The figures written from the staged rows are those rota's triggers compute from the tables.
-    written = _figures()
-    assert len(written["rota_visitfigures"]) == sum(1 for v in example["visits"] if v.get("attendances"))
+    # The totals written from the staged rows are those rota's triggers compute from the tables.
+    written = _totals()
+    assert len(written["rota_visittotals"]) == sum(1 for v in example["visits"] if v.get("attendances"))
     assert written == _recomputed()
     # And every figure of the ten return cases is the worked example's.
     for case in _cases():
@@ -133,10 +133,10 @@ def test_a_first_load_matches_the_worked_example(two_connections):
 
 def test_importing_again_changes_nothing(two_connections):
     import_bundle(EXAMPLE_BUNDLE)
-    before = _figures()
+    before = _totals()
     again = import_bundle(EXAMPLE_BUNDLE)
     assert all(c["created"] == 0 and c["updated"] == 0 for c in again.values()), again
-    # Not a first load the second time: the triggers keep the figures, which nothing changed.
+    # Not a first load the second time: the triggers keep the totals, which nothing changed.
     # Nor are the indexes built again: the tables hold rows.
     assert two_connections == {
         "sessions": 2,
@@ -145,7 +145,7 @@ def test_importing_again_changes_nothing(two_connections):
         "early kept": [True, True],
         "indexes deferred": [True, False],
     }
-    assert _figures() == before
+    assert _totals() == before
 
 
 def test_the_same_twenty_mistakes_are_listed_and_nothing_is_written(two_connections, tmp_path):
@@ -162,7 +162,7 @@ def test_the_same_twenty_mistakes_are_listed_and_nothing_is_written(two_connecti
     assert together.value.errors == alone.value.errors
     assert sorted(e["path"] for e in together.value.errors) == sorted(expected)
     assert not Organisation.objects.exists() and not Visit.objects.exists() and not Attendance.objects.exists()
-    assert _figures() == {table: [] for table in FIGURES}
+    assert _totals() == {table: [] for table in TOTALS}
     assert _staging_schemas() == []
 
 
@@ -179,13 +179,13 @@ def test_a_mistake_only_the_cross_record_checks_find_rolls_back_the_writes(two_c
     assert [e["path"] for e in caught.value.errors] == [f"visits[{len(bad['visits']) - 1}].attendances[0].check_in"]
     assert "is still at visit" in caught.value.errors[0]["message"]
     assert not Shift.objects.exists() and not Visit.objects.exists() and not Attendance.objects.exists()
-    assert _figures() == {table: [] for table in FIGURES}
+    assert _totals() == {table: [] for table in TOTALS}
 
 
-def test_without_figures_from_the_staging_session_the_import_computes_them(two_connections, monkeypatch):
+def test_without_totals_from_the_staging_session_the_import_computes_them(two_connections, monkeypatch):
     """Another writer could store rota rows for the provider between the two connections' looks:
-    the staging session then makes no figures, and the import's transaction computes them."""
-    monkeypatch.setattr(figures, "compute_visits", lambda cursor, schema, **kwargs: False)
+    the staging session then makes no totals, and the import's transaction computes them."""
+    monkeypatch.setattr(totals, "compute_visits", lambda cursor, schema, **kwargs: False)
     import_bundle(EXAMPLE_BUNDLE)
     assert two_connections == {
         "sessions": 1,
@@ -194,8 +194,8 @@ def test_without_figures_from_the_staging_session_the_import_computes_them(two_c
         "early kept": [True],
         "indexes deferred": [True],
     }
-    written = _figures()
-    assert written["rota_shiftfigures"] and written == _recomputed()
+    written = _totals()
+    assert written["rota_shifttotals"] and written == _recomputed()
 
 
 def test_a_staging_schema_left_by_a_killed_import_is_dropped(two_connections):
@@ -220,7 +220,7 @@ def test_a_list_given_again_after_the_visits_is_written_whole(two_connections, t
     assert counts["teams"]["created"] == len(example["teams"]) + 1
     assert counts["shifts"]["created"] == Shift.objects.count() == len(example["shifts"])
     assert Team.objects.filter(ref="T-LATE", name="Late team").exists()
-    assert _figures() == _recomputed()
+    assert _totals() == _recomputed()
 
 
 def test_a_file_cut_short_in_the_visits_writes_nothing(two_connections, tmp_path):
@@ -245,7 +245,7 @@ def test_a_role_that_may_not_create_a_schema_imports_on_one_connection(two_conne
     counts = import_bundle(EXAMPLE_BUNDLE)
     assert two_connections["sessions"] == 1 and two_connections["supplied"] == 0
     assert counts["shifts"]["created"] == Shift.objects.count() > 0
-    assert _figures() == _recomputed()  # the triggers kept them, on the one connection
+    assert _totals() == _recomputed()  # the triggers kept them, on the one connection
 
 
 def _rota_catalogue() -> list[str]:
@@ -296,4 +296,4 @@ def test_an_import_does_not_wait_for_someone_reading_the_rota(two_connections, m
     assert two_connections["indexes deferred"] == [False]
     assert counts["shifts"]["created"] == Shift.objects.count() > 0
     assert _rota_catalogue() == before
-    assert _figures() == _recomputed()
+    assert _totals() == _recomputed()

@@ -10,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from homecare.lib.dates import parse_iso_week
+from outcomes.models import Event
 from reporting.returns.compute import compute_return_figures, figure_records
 from reporting.returns.figures.records import available
+from tests.reporting.records_relations import records_mismatches
 from tests.reporting.return_builders import Scenario, t
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +75,28 @@ def test_the_records_behind_every_kpi_and_measure(contract):
     assert len(ctx.captured_queries) == 2
     with pytest.raises(KeyError):
         figure_records(contract_id=contract.pk, week_start=week, figure="measure:99")
+
+
+def test_the_records_behind_the_event_measures_add_up_to_them(contract):
+    """The worked example has no community development, pressure relieved or service gap events:
+    two of each kind in the 13 weeks ending 2025-W37 (from Monday 16 June 2025), one the day before."""
+    kinds = {
+        "13": "case_study",
+        "22": "complaint",
+        "23": "incident",
+        "25": "community_development",
+        "27": "hospital_admission_avoided",
+        "28": "pressure_relieved",
+        "29": "service_gap",
+    }
+    for kind in kinds.values():
+        for n, day in enumerate(("2025-06-15", "2025-06-16", "2025-09-14")):
+            Event.objects.create(
+                provider=contract.provider, ref=f"EV-{kind}-{n}", date=day, kind=kind, title=f"{kind} {n}"
+            )
+    week = parse_iso_week("2025-W37")
+    figures = compute_return_figures(contract_id=contract.pk, week_start=week)
+    for number, kind in kinds.items():
+        rows = figure_records(contract_id=contract.pk, week_start=week, figure=f"measure:{number}")
+        assert [r["event"] for r in rows] == [f"EV-{kind}-1", f"EV-{kind}-2"]
+        assert records_mismatches(f"measure:{number}", rows, figures, week) == []

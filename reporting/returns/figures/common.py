@@ -16,9 +16,6 @@ from homecare.lib.sql import sql_loader
 SQL_DIR = Path(__file__).parent / "sql"
 sql = sql_loader(__file__)
 
-# Windows of whole reporting weeks ending with the return's week (spec: Conventions).
-WINDOW_WEEKS = {"weekly": 1, "4-weekly": 4, "quarterly": 13, "4-monthly": 17, "half-yearly": 26, "annual": 52}
-
 
 def run_json_many(cursor, names: tuple[str, ...], params: dict[str, Any]) -> list[Any]:
     """Run statements whose single row/column is a jsonb document as one (each a scalar subquery of a single SELECT): one round

@@ -16,12 +16,12 @@ v AS (
     WHERE v.provider_id = %(provider_id)s AND pe.contract_id = %(contract_id)s
       AND v.planned_start >= %(ws)s AND v.planned_start < %(we)s
 ),
--- Each visit's attendances summed up, from the figures the database keeps per visit
--- (rota_visitfigures, rota/sql/visit_figures.sql): the provider's week of them by one index range,
+-- Each visit's attendances summed up, from the totals the database keeps per visit
+-- (rota_visittotals, rota/sql/visit_totals.sql): the provider's week of them by one index range,
 -- hashed against the week's visits, instead of looking up each visit's attendances.
 vf AS MATERIALIZED (
     SELECT f.visit_id, f.carers_done, f.longest
-    FROM rota_visitfigures f
+    FROM rota_visittotals f
     WHERE f.provider_id = %(provider_id)s AND f.planned_start >= %(ws)s AND f.planned_start < %(we)s
 ),
 va AS (

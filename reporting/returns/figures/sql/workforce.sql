@@ -7,16 +7,16 @@ WITH sh AS (
     FROM rota_shift s
     WHERE s.provider_id = %(provider_id)s AND s.start >= %(w4_ws)s AND s.start < %(we)s
 ),
--- Measure 14 from the window's per-shift figures (rota_shiftfigures: attendances, contact time and
+-- Measure 14 from the window's per-shift totals (rota_shifttotals: attendances, contact time and
 -- travel minutes, kept up to date by triggers whenever attendances, shifts, homes or travel modes
--- change; rules in rota/sql/shift_figures.sql). Shifts partition the window by their start, so the
+-- change; rules in rota/sql/shift_totals.sql). Shifts partition the window by their start, so the
 -- sums are exact: one index-only range over the provider's window instead of four weeks of
 -- attendances.
 travel AS (
     SELECT COALESCE(sum(f.attendances), 0) AS attendances,
            COALESCE(sum(f.travel_minutes), 0) AS minutes,
            COALESCE(extract(epoch FROM sum(f.contact)) / 60, 0) AS contact_minutes
-    FROM rota_shiftfigures f
+    FROM rota_shifttotals f
     WHERE f.provider_id = %(provider_id)s AND f.start >= %(w4_ws)s AND f.start < %(we)s
 ),
 wk AS (

@@ -38,7 +38,7 @@ att AS (
 ),
 legs AS (
     SELECT att.worker_id, att.check_in, att.check_out, att.prev_lat IS NOT NULL AND att.home_lat IS NOT NULL AS leg,
-           -- rota's own leg rule (rota/sql/shift_figures.sql); NULL without both homes
+           -- rota's own leg rule (rota/sql/shift_totals.sql); NULL without both homes
            rota_leg_minutes(att.prev_lat, att.prev_lon, att.home_lat, att.home_lon, w.travel_mode)::numeric AS minutes
     FROM att JOIN workforce_worker w ON w.id = att.worker_id
 )

@@ -1,13 +1,15 @@
--- Measure 14's per-shift figures (rota_shiftfigures), kept up to date by the database itself so that
+-- Measure 14's per-shift totals (rota_shifttotals), kept up to date by the database itself so that
 -- every write path (bundle import, ECM API and CSV, admin, raw SQL) maintains them. Rules
 -- (docs/monitoring-return.md, "Travel"): an attendance belongs to its worker's shift whose span
 -- [start, end) holds its check-in; a leg joins two consecutive attendances of one shift (check-in
 -- order, then id); its minutes are the haversine distance (earth radius 6371 km) between the two
 -- people's homes x 1.3 at the worker's mode speed, in whole minutes rounded half up
--- (rota_leg_minutes, rota_shift_figures_select_sql).
+-- (rota_leg_minutes, rota_shift_totals_select_sql).
 --
--- Idempotent (CREATE OR REPLACE): a later migration that changes this file runs it again. To
--- recompute everything: EXECUTE rota_shift_figures_sql('SELECT id FROM rota_shift'). Triggers are
+-- Idempotent (CREATE OR REPLACE). The database runs what the migrations ran, each from a frozen copy
+-- (rota/migrations/sql/): a change here needs a new migration carrying a copy of this file
+-- (tests/rota/test_totals_sql.py fails until the live functions match it). To recompute
+-- everything: EXECUTE rota_shift_totals_sql('SELECT id FROM rota_shift'). Triggers are
 -- statement-level with transition tables (one set-based recompute per statement, however many rows
 -- it wrote) and ENABLE ALWAYS, so they also fire on the bundle's first load, which runs with
 -- session_replication_role = replica.
@@ -31,7 +33,7 @@ $fn$;
 -- travel_mode), the home being the visited person's. The query yields (shift_id, attendances,
 -- contact, travel_minutes) for the shifts with attendances. Used by the triggers below over rota's
 -- tables, and by the bundle import over its staged rows for a first load
--- (interchange/figures.py), so both follow one definition.
+-- (interchange/totals.py), so both follow one definition.
 --
 -- One stream per worker in time order: the shifts' starts (k = 0) and the attendances (k = 1); a
 -- shift start sorts before a check-in at the same instant. A worker's shifts never overlap
@@ -41,7 +43,7 @@ $fn$;
 -- of the carried shift (or has none), so it is left out, and the next shift's start row separates
 -- it from what follows. The carried shift's id rides along as [start, id]: starts increase along
 -- the stream, so the greatest such pair is the latest shift's (no join back by worker and start).
-CREATE OR REPLACE FUNCTION rota_shift_figures_select_sql(shifts text, attendances text) RETURNS text
+CREATE OR REPLACE FUNCTION rota_shift_totals_select_sql(shifts text, attendances text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
 SELECT format($q$
     SELECT s.shift_id,
@@ -71,11 +73,11 @@ SELECT format($q$
 $q$, shifts, attendances)
 $fn$;
 
--- The statement that recomputes the figures of the shifts whose ids the query `shifts` yields. The
+-- The statement that recomputes the totals of the shifts whose ids the query `shifts` yields. The
 -- trigger functions run it with EXECUTE, so that it is planned for the real number of rows (one from an
 -- ECM correction, a hundred thousand from a bundle: hash joins then, index look-ups now) and sees the
 -- statement's transition tables.
-CREATE OR REPLACE FUNCTION rota_shift_figures_sql(shifts text) RETURNS text
+CREATE OR REPLACE FUNCTION rota_shift_totals_sql(shifts text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
 SELECT format($q$
 -- The ids first, each once, then their shifts by key: an IN (subquery) on rota_shift could be planned
@@ -106,34 +108,34 @@ a0 AS MATERIALIZED (
 per_shift AS (%2$s),
 -- Only shifts with attendances have a row (a shift without one adds nothing to any sum, and a
 -- bundle's shifts, written before their attendances, then cost no row to write and rewrite). Only
--- rows whose figures changed are updated (no lock or new row version for the others).
+-- rows whose totals changed are updated (no lock or new row version for the others).
 -- Joins below are to tables by key or set operations, never a CTE scanned once per row of another:
 -- their row estimates can be far off, and a city's worth of rows must not turn quadratic.
-fig AS MATERIALIZED (
+tot AS MATERIALIZED (
     SELECT p.shift_id, s.provider_id, s.start, p.attendances, p.contact, p.travel_minutes
     FROM per_shift p
     JOIN rota_shift s ON s.id = p.shift_id
 ),
 gone AS (
-    DELETE FROM rota_shiftfigures f
+    DELETE FROM rota_shifttotals f
     USING (SELECT id FROM sh EXCEPT SELECT shift_id FROM per_shift) g
     WHERE f.shift_id = g.id
 ),
 changed AS (
-    UPDATE rota_shiftfigures f
-    SET provider_id = fig.provider_id, start = fig.start, attendances = fig.attendances,
-        contact = fig.contact, travel_minutes = fig.travel_minutes
-    FROM fig
-    WHERE f.shift_id = fig.shift_id
+    UPDATE rota_shifttotals f
+    SET provider_id = tot.provider_id, start = tot.start, attendances = tot.attendances,
+        contact = tot.contact, travel_minutes = tot.travel_minutes
+    FROM tot
+    WHERE f.shift_id = tot.shift_id
       AND (f.provider_id, f.start, f.attendances, f.contact, f.travel_minutes)
-          IS DISTINCT FROM (fig.provider_id, fig.start, fig.attendances, fig.contact, fig.travel_minutes)
+          IS DISTINCT FROM (tot.provider_id, tot.start, tot.attendances, tot.contact, tot.travel_minutes)
 )
-INSERT INTO rota_shiftfigures (shift_id, provider_id, start, attendances, contact, travel_minutes)
-SELECT fig.shift_id, fig.provider_id, fig.start, fig.attendances, fig.contact, fig.travel_minutes
-FROM fig
-WHERE NOT EXISTS (SELECT FROM rota_shiftfigures f WHERE f.shift_id = fig.shift_id)
-ORDER BY fig.shift_id  -- key order: the indexes fill page by page
-$q$, shifts, rota_shift_figures_select_sql(
+INSERT INTO rota_shifttotals (shift_id, provider_id, start, attendances, contact, travel_minutes)
+SELECT tot.shift_id, tot.provider_id, tot.start, tot.attendances, tot.contact, tot.travel_minutes
+FROM tot
+WHERE NOT EXISTS (SELECT FROM rota_shifttotals f WHERE f.shift_id = tot.shift_id)
+ORDER BY tot.shift_id  -- key order: the indexes fill page by page
+$q$, shifts, rota_shift_totals_select_sql(
     'SELECT id, worker_id, start, "end" FROM sh',
     'SELECT a0.id, a0.worker_id, a0.check_in, a0.check_out, pe.home_lat, pe.home_lon, w.travel_mode
      FROM a0
@@ -145,7 +147,7 @@ $fn$;
 -- The ids of every shift of a worker that overlaps a span [lo, hi]: `spans` yields
 -- (worker_id, lo, hi); the shifts are found through the exclusion constraint's (worker, tstzrange)
 -- GiST index.
-CREATE OR REPLACE FUNCTION rota_shift_figures_spans_sql(spans text) RETURNS text
+CREATE OR REPLACE FUNCTION rota_shift_totals_spans_sql(spans text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
 SELECT format($q$
     SELECT s.id FROM (%s) r(worker_id, lo, hi)
@@ -154,12 +156,12 @@ $q$, spans)
 $fn$;
 
 -- Two transactions writing one provider's rota at once (two carers' phones syncing, an import beside
--- an ECM batch) must not each compute figures without the other's rows. Every recompute first takes
+-- an ECM batch) must not each compute totals without the other's rows. Every recompute first takes
 -- a transaction-level advisory lock per provider it touches (in id order, so two writers never
 -- deadlock on them), then runs with a fresh snapshot, which holds whatever the other transaction
 -- committed while this one waited. One lock per provider, not per row: a city import locks a few
--- keys instead of hundreds of thousands of rows. Shared with visit_figures.sql.
-CREATE OR REPLACE FUNCTION rota_figures_lock_sql(providers text) RETURNS text
+-- keys instead of hundreds of thousands of rows. Shared with visit_totals.sql.
+CREATE OR REPLACE FUNCTION rota_totals_lock_sql(providers text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
 SELECT format($q$
 SELECT count(pg_advisory_xact_lock(74010, p::int))
@@ -170,8 +172,8 @@ $fn$;
 -- A bundle's worth of rows (more than 20,000 written by one statement): hash joins over what was
 -- just written beat an index look-up per row. The statement that says so for the trigger's own
 -- transition table (old_rows for a DELETE, else new_rows); the calling trigger functions' SET clause
--- restores the setting when they return. Shared with visit_figures.sql.
-CREATE OR REPLACE FUNCTION rota_figures_bulk_sql(op text) RETURNS text
+-- restores the setting when they return. Shared with visit_totals.sql.
+CREATE OR REPLACE FUNCTION rota_totals_bulk_sql(op text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
 SELECT format(
     $q$SELECT CASE WHEN count(*) > 20000 THEN set_config('enable_nestloop', 'off', true) END FROM %s$q$,
@@ -179,15 +181,15 @@ SELECT format(
 $fn$;
 
 -- Attendances written, corrected or deleted: their workers' shifts around the check-ins (old and new).
-CREATE OR REPLACE FUNCTION rota_shift_figures_on_attendance() RETURNS trigger
+CREATE OR REPLACE FUNCTION rota_shift_totals_on_attendance() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 DECLARE
     spans text;
     providers text;
 BEGIN
-    -- A first load's figures are written by the import itself (interchange/figures.py).
-    IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
-    EXECUTE rota_figures_bulk_sql(TG_OP);
+    -- A first load's totals are written by the import itself (interchange/totals.py).
+    IF current_setting('homecare.rota_totals', true) = 'supplied' THEN RETURN NULL; END IF;
+    EXECUTE rota_totals_bulk_sql(TG_OP);
     IF TG_OP = 'INSERT' THEN
         providers := 'SELECT provider_id FROM new_rows';
         spans := $q$
@@ -212,27 +214,27 @@ BEGIN
             GROUP BY x.worker_id
         $q$;
     END IF;
-    EXECUTE rota_figures_lock_sql(providers);
-    EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql(spans));
+    EXECUTE rota_totals_lock_sql(providers);
+    EXECUTE rota_shift_totals_sql(rota_shift_totals_spans_sql(spans));
     RETURN NULL;
 END
 $fn$;
 
--- Shifts written: their own figures; moved or reassigned ones again; deleted ones lose their row.
-CREATE OR REPLACE FUNCTION rota_shift_figures_on_shift() RETURNS trigger
+-- Shifts written: their own totals; moved or reassigned ones again; deleted ones lose their row.
+CREATE OR REPLACE FUNCTION rota_shift_totals_on_shift() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 BEGIN
-    -- A first load's figures are written by the import itself (interchange/figures.py).
-    IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
-    EXECUTE rota_figures_bulk_sql(TG_OP);
+    -- A first load's totals are written by the import itself (interchange/totals.py).
+    IF current_setting('homecare.rota_totals', true) = 'supplied' THEN RETURN NULL; END IF;
+    EXECUTE rota_totals_bulk_sql(TG_OP);
     IF TG_OP = 'INSERT' THEN
-        EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
-        EXECUTE rota_shift_figures_sql('SELECT id FROM new_rows');
+        EXECUTE rota_totals_lock_sql('SELECT provider_id FROM new_rows');
+        EXECUTE rota_shift_totals_sql('SELECT id FROM new_rows');
     ELSIF TG_OP = 'DELETE' THEN
-        DELETE FROM rota_shiftfigures WHERE shift_id IN (SELECT id FROM old_rows);
+        DELETE FROM rota_shifttotals WHERE shift_id IN (SELECT id FROM old_rows);
     ELSE
-        EXECUTE rota_figures_lock_sql('SELECT provider_id FROM old_rows UNION ALL SELECT provider_id FROM new_rows');
-        EXECUTE rota_shift_figures_sql($q$
+        EXECUTE rota_totals_lock_sql('SELECT provider_id FROM old_rows UNION ALL SELECT provider_id FROM new_rows');
+        EXECUTE rota_shift_totals_sql($q$
             SELECT n.id FROM old_rows o JOIN new_rows n USING (id)
             WHERE (o.provider_id, o.worker_id, o.start, o."end")
                   IS DISTINCT FROM (n.provider_id, n.worker_id, n.start, n."end")
@@ -244,7 +246,7 @@ $fn$;
 
 -- Where the legs go: a visit given to another person, a person who moved home, or a worker who now
 -- cycles instead of walking changes the legs to and from those attendances (all of the worker's).
-CREATE OR REPLACE FUNCTION rota_shift_figures_on_place() RETURNS trigger
+CREATE OR REPLACE FUNCTION rota_shift_totals_on_place() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 DECLARE
     spans text := CASE TG_TABLE_NAME
@@ -270,44 +272,44 @@ DECLARE
         $q$
     END;
 BEGIN
-    -- A first load's figures are written by the import itself (interchange/figures.py).
-    IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
-    EXECUTE rota_figures_lock_sql('SELECT provider_id FROM new_rows');
-    EXECUTE rota_shift_figures_sql(rota_shift_figures_spans_sql(spans));
+    -- A first load's totals are written by the import itself (interchange/totals.py).
+    IF current_setting('homecare.rota_totals', true) = 'supplied' THEN RETURN NULL; END IF;
+    EXECUTE rota_totals_lock_sql('SELECT provider_id FROM new_rows');
+    EXECUTE rota_shift_totals_sql(rota_shift_totals_spans_sql(spans));
     RETURN NULL;
 END
 $fn$;
 
-CREATE OR REPLACE TRIGGER shift_figures_attendance_ins AFTER INSERT ON rota_attendance
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_attendance();
-CREATE OR REPLACE TRIGGER shift_figures_attendance_upd AFTER UPDATE ON rota_attendance
+CREATE OR REPLACE TRIGGER shift_totals_attendance_ins AFTER INSERT ON rota_attendance
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_totals_on_attendance();
+CREATE OR REPLACE TRIGGER shift_totals_attendance_upd AFTER UPDATE ON rota_attendance
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_attendance();
-CREATE OR REPLACE TRIGGER shift_figures_attendance_del AFTER DELETE ON rota_attendance
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_attendance();
-CREATE OR REPLACE TRIGGER shift_figures_shift_ins AFTER INSERT ON rota_shift
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_shift();
-CREATE OR REPLACE TRIGGER shift_figures_shift_upd AFTER UPDATE ON rota_shift
+    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_totals_on_attendance();
+CREATE OR REPLACE TRIGGER shift_totals_attendance_del AFTER DELETE ON rota_attendance
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_totals_on_attendance();
+CREATE OR REPLACE TRIGGER shift_totals_shift_ins AFTER INSERT ON rota_shift
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_totals_on_shift();
+CREATE OR REPLACE TRIGGER shift_totals_shift_upd AFTER UPDATE ON rota_shift
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_shift();
-CREATE OR REPLACE TRIGGER shift_figures_shift_del AFTER DELETE ON rota_shift
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_shift();
-CREATE OR REPLACE TRIGGER shift_figures_visit_upd AFTER UPDATE ON rota_visit
+    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_totals_on_shift();
+CREATE OR REPLACE TRIGGER shift_totals_shift_del AFTER DELETE ON rota_shift
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_totals_on_shift();
+CREATE OR REPLACE TRIGGER shift_totals_visit_upd AFTER UPDATE ON rota_visit
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_place();
-CREATE OR REPLACE TRIGGER shift_figures_person_upd AFTER UPDATE ON outcomes_person
+    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_totals_on_place();
+CREATE OR REPLACE TRIGGER shift_totals_person_upd AFTER UPDATE ON outcomes_person
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_place();
-CREATE OR REPLACE TRIGGER shift_figures_worker_upd AFTER UPDATE ON workforce_worker
+    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_totals_on_place();
+CREATE OR REPLACE TRIGGER shift_totals_worker_upd AFTER UPDATE ON workforce_worker
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_figures_on_place();
+    FOR EACH STATEMENT EXECUTE FUNCTION rota_shift_totals_on_place();
 
-ALTER TABLE rota_attendance ENABLE ALWAYS TRIGGER shift_figures_attendance_ins;
-ALTER TABLE rota_attendance ENABLE ALWAYS TRIGGER shift_figures_attendance_upd;
-ALTER TABLE rota_attendance ENABLE ALWAYS TRIGGER shift_figures_attendance_del;
-ALTER TABLE rota_shift ENABLE ALWAYS TRIGGER shift_figures_shift_ins;
-ALTER TABLE rota_shift ENABLE ALWAYS TRIGGER shift_figures_shift_upd;
-ALTER TABLE rota_shift ENABLE ALWAYS TRIGGER shift_figures_shift_del;
-ALTER TABLE rota_visit ENABLE ALWAYS TRIGGER shift_figures_visit_upd;
-ALTER TABLE outcomes_person ENABLE ALWAYS TRIGGER shift_figures_person_upd;
-ALTER TABLE workforce_worker ENABLE ALWAYS TRIGGER shift_figures_worker_upd;
+ALTER TABLE rota_attendance ENABLE ALWAYS TRIGGER shift_totals_attendance_ins;
+ALTER TABLE rota_attendance ENABLE ALWAYS TRIGGER shift_totals_attendance_upd;
+ALTER TABLE rota_attendance ENABLE ALWAYS TRIGGER shift_totals_attendance_del;
+ALTER TABLE rota_shift ENABLE ALWAYS TRIGGER shift_totals_shift_ins;
+ALTER TABLE rota_shift ENABLE ALWAYS TRIGGER shift_totals_shift_upd;
+ALTER TABLE rota_shift ENABLE ALWAYS TRIGGER shift_totals_shift_del;
+ALTER TABLE rota_visit ENABLE ALWAYS TRIGGER shift_totals_visit_upd;
+ALTER TABLE outcomes_person ENABLE ALWAYS TRIGGER shift_totals_person_upd;
+ALTER TABLE workforce_worker ENABLE ALWAYS TRIGGER shift_totals_worker_upd;

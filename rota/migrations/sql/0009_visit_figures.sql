@@ -11,7 +11,7 @@
 -- updated (no lock or new row version for the others); visits without a row get one.
 -- The rule itself, over `attendances` given as SQL yielding (visit_id, check_in, check_out): yields
 -- (visit_id, carers_done, longest) for the visits with attendances. Used below over rota's tables,
--- and by the bundle import over its staged rows for a first load (interchange/figures.py).
+-- and by the bundle import over its staged rows for a first load (commissioning/bundle/figures.py).
 CREATE OR REPLACE FUNCTION rota_visit_figures_select_sql(attendances text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
 SELECT format($q$
@@ -65,7 +65,7 @@ DECLARE
     touched text;
     providers text;
 BEGIN
-    -- A first load's figures are written by the import itself (interchange/figures.py).
+    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
     IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     EXECUTE rota_figures_bulk_sql(TG_OP);  -- see shift_figures.sql
     IF TG_OP = 'INSERT' THEN
@@ -94,7 +94,7 @@ $fn$;
 CREATE OR REPLACE FUNCTION rota_visit_figures_on_visit() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off SET enable_nestloop = on AS $fn$
 BEGIN
-    -- A first load's figures are written by the import itself (interchange/figures.py).
+    -- A first load's figures are written by the import itself (commissioning/bundle/figures.py).
     IF current_setting('homecare.rota_figures', true) = 'supplied' THEN RETURN NULL; END IF;
     IF TG_OP = 'DELETE' THEN
         DELETE FROM rota_visitfigures WHERE visit_id IN (SELECT id FROM old_rows);

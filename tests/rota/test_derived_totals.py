@@ -1,4 +1,4 @@
-"""Figures the database keeps per shift (measure 14: travel within shifts) and per visit (KPI 7 and
+"""Totals the database keeps per shift (measure 14: travel within shifts) and per visit (KPI 7 and
 measure 6: carers who checked in and out, the longest attendance), read by the weekly return. Whatever
 changes after a return was first computed - a late or corrected ECM record, a
 shift moved or deleted, a visit given to someone else, a person moving home, a worker taking the car -
@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 
 from outcomes.models import Person
-from rota.models import Attendance, Shift, ShiftFigures, Visit, VisitFigures
+from rota.models import Attendance, Shift, ShiftTotals, Visit, VisitTotals
 from tests.reporting.return_builders import Scenario, t
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,8 @@ def travel(s) -> tuple[str | None, str | None]:
     return m14["travel_hours"], m14["travel_minutes_per_care_hour"]
 
 
-def test_figures_follow_the_visits_as_they_are_recorded(s, day):
-    f = ShiftFigures.objects.get(shift=day["shift"])
+def test_totals_follow_the_visits_as_they_are_recorded(s, day):
+    f = ShiftTotals.objects.get(shift=day["shift"])
     # a -> b 17 min, b -> c 35 min; contact 30 + 30 + 45 = 105 min.
     assert (f.attendances, f.travel_minutes, f.contact) == (3, 52, timedelta(minutes=105))
     # 52 min = 0.87 h; 52 / 1.75 h = 29.71 per care hour.
@@ -87,33 +87,33 @@ def test_a_shortened_or_deleted_shift(s, day):
     # Only a and b are inside 08:00-10:15: 17 min over 60 min.
     assert travel(s) == ("0.28", "17.0")
     Shift.objects.filter(pk=day["shift"].pk).delete()
-    assert not ShiftFigures.objects.filter(shift_id=day["shift"].pk).exists()
+    assert not ShiftTotals.objects.filter(shift_id=day["shift"].pk).exists()
     assert travel(s) == (None, None)
 
 
 def test_a_shift_given_to_another_worker(s, day):
     driver = s.worker(mode="car")
     Shift.objects.filter(pk=day["shift"].pk).update(worker=driver)
-    # The driver has no attendances in 08:00-12:00 (the shift keeps no figures); the walker's are now
+    # The driver has no attendances in 08:00-12:00 (the shift keeps no totals); the walker's are now
     # in no shift.
-    assert not ShiftFigures.objects.filter(shift=day["shift"]).exists()
+    assert not ShiftTotals.objects.filter(shift=day["shift"]).exists()
     assert travel(s) == (None, None)
 
 
 def test_a_visit_given_to_another_person(s, day):
     # b's visit was really at a's home: a -> a 0 min, a -> c 17 min.
     Visit.objects.filter(pk=day["vb"].pk).update(person=day["a"])
-    assert ShiftFigures.objects.get(shift=day["shift"]).travel_minutes == 17
+    assert ShiftTotals.objects.get(shift=day["shift"]).travel_minutes == 17
 
 
 def test_a_person_who_moves_home(s, day):
     # b moves to 53.82: a -> b 0.02 degree 35 min, b -> c 0.03 degree = 3.336 km x 1.3 = 4.3366 km
     # at 5 km/h = 52.04 min -> 52. Total 87 min.
     Person.objects.filter(pk=day["b"].pk).update(home_lat=53.82)
-    assert ShiftFigures.objects.get(shift=day["shift"]).travel_minutes == 87
+    assert ShiftTotals.objects.get(shift=day["shift"]).travel_minutes == 87
     # An unknown home: no leg to or from it can be measured.
     Person.objects.filter(pk=day["b"].pk).update(home_lat=None)
-    assert ShiftFigures.objects.get(shift=day["shift"]).travel_minutes == 0
+    assert ShiftTotals.objects.get(shift=day["shift"]).travel_minutes == 0
 
 
 def test_a_worker_who_takes_the_car(s, day):
@@ -121,7 +121,7 @@ def test_a_worker_who_takes_the_car(s, day):
     w.travel_mode = "car"
     w.save()
     # a -> b 3 min, b -> c 6 min.
-    assert ShiftFigures.objects.get(shift=day["shift"]).travel_minutes == 9
+    assert ShiftTotals.objects.get(shift=day["shift"]).travel_minutes == 9
 
 
 def test_a_shift_recorded_after_its_visits(s):
@@ -131,7 +131,7 @@ def test_a_shift_recorded_after_its_visits(s):
     s.visit(b, "2025-09-09 10:00", attend=[(w, "2025-09-09 10:00", "2025-09-09 10:30")])
     assert travel(s) == (None, None)  # no shift yet: the visits are in no shift
     shift = s.shift(w, "2025-09-09 08:00", "2025-09-09 12:00")
-    assert ShiftFigures.objects.get(shift=shift).travel_minutes == 17
+    assert ShiftTotals.objects.get(shift=shift).travel_minutes == 17
 
 
 def test_one_statement_writing_many_rows_keeps_every_shift_right(s, day):
@@ -151,8 +151,8 @@ def test_one_statement_writing_many_rows_keeps_every_shift_right(s, day):
             "UPDATE rota_attendance SET check_in = check_in + interval '5 minutes' WHERE worker_id = %s",
             [day["walker"].pk],
         )
-    assert ShiftFigures.objects.get(shift=s2).travel_minutes == 52
-    f = ShiftFigures.objects.get(shift=day["shift"])
+    assert ShiftTotals.objects.get(shift=s2).travel_minutes == 52
+    f = ShiftTotals.objects.get(shift=day["shift"])
     assert (f.travel_minutes, f.contact) == (52, timedelta(minutes=105 - 15))
 
 
@@ -179,7 +179,7 @@ def test_a_two_carer_visit_is_delivered_when_the_second_carer_checks_out(s):
     # An ECM record deleted as a duplicate takes the delivery away again.
     Attendance.objects.filter(pk=a.pk).delete()
     assert kpi7(s) == (0, 1)
-    assert VisitFigures.objects.get(visit=v).carers_done == 1
+    assert VisitTotals.objects.get(visit=v).carers_done == 1
 
 
 def test_a_visit_moved_to_another_week_takes_its_delivery_with_it(s):
@@ -214,7 +214,7 @@ def test_outside_home_hours_follow_the_longest_attendance(s):
 @pytest.mark.django_db(transaction=True)
 def test_two_carers_phones_syncing_at_once_both_count(contract):
     """Each carer's phone sends its record in its own transaction. The second must not compute the
-    visit's and the shift's figures without the first one's record, whichever commits first."""
+    visit's and the shift's totals without the first one's record, whichever commits first."""
     import threading
 
     from django.db import connections, transaction
@@ -253,21 +253,21 @@ def test_two_carers_phones_syncing_at_once_both_count(contract):
     b = threading.Thread(target=phone, args=(w2,), kwargs={"wait_for": first_written})
     a.start()
     b.start()
-    b.join(0.5)  # the second writer is now waiting for the first one's figures
+    b.join(0.5)  # the second writer is now waiting for the first one's totals
     release_first.set()
     a.join(10)
     b.join(10)
     assert not errors
-    assert VisitFigures.objects.get(visit=v).carers_done == 2
-    assert ShiftFigures.objects.get(shift=shift).attendances == 1
+    assert VisitTotals.objects.get(visit=v).carers_done == 2
+    assert ShiftTotals.objects.get(shift=shift).attendances == 1
     assert kpi7(s) == (1, 1)
 
 
-def test_nobody_edits_derived_figures_in_the_admin(admin_client, s, day):
+def test_nobody_edits_derived_totals_in_the_admin(admin_client, s, day):
     """The triggers are the only writers: even a superuser can only look."""
-    f = ShiftFigures.objects.get(shift=day["shift"])
-    assert admin_client.get("/admin/rota/shiftfigures/").status_code == 200
-    assert admin_client.get("/admin/rota/shiftfigures/add/").status_code == 403
-    assert admin_client.post(f"/admin/rota/shiftfigures/{f.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert admin_client.get("/admin/rota/visitfigures/add/").status_code == 403
-    assert ShiftFigures.objects.filter(pk=f.pk).exists()
+    f = ShiftTotals.objects.get(shift=day["shift"])
+    assert admin_client.get("/admin/rota/shifttotals/").status_code == 200
+    assert admin_client.get("/admin/rota/shifttotals/add/").status_code == 403
+    assert admin_client.post(f"/admin/rota/shifttotals/{f.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client.get("/admin/rota/visittotals/add/").status_code == 403
+    assert ShiftTotals.objects.filter(pk=f.pk).exists()

@@ -1,27 +1,27 @@
-"""The derived rota figures of a first load (rota_shiftfigures, rota_visitfigures), worked out by the
+"""The derived rota totals of a first load (rota_shifttotals, rota_visittotals), worked out by the
 staging session from the staged rows while the import's transaction writes them (parallel.py).
 
-Rota's statement triggers keep those figures up to date on every write (rota/sql/*.sql). For a
+Rota's statement triggers keep those totals up to date on every write (rota/sql/*.sql). For a
 city's first load they cost more than any write of the import itself (about 3.5 s of a city month,
 all on the import's one connection). When none of the bundle's providers has a rota stored yet,
-every figure of theirs comes from the bundle alone, so it can be worked out beside the writes:
+every total of theirs comes from the bundle alone, so it can be worked out beside the writes:
 
-* by rota's own rules, not a copy of them: `rota_shift_figures_select_sql` and
-  `rota_visit_figures_select_sql` take their inputs as SQL, here the staged rows;
+* by rota's own rules, not a copy of them: `rota_shift_totals_select_sql` and
+  `rota_visit_totals_select_sql` take their inputs as SQL, here the staged rows;
 * keyed by the ids the rows were staged with (staging.ID_LISTS), which the import's plain inserts
   keep, so the order of ids (the rules' last tie-break) is the one the rows get;
 * written by the import's transaction (`insert_visits` as soon as the staging session has made them,
   while it works out the shifts'; then `insert_shifts`), with rota's triggers told to leave the
-  figures to it (`SUPPLIED`, a setting local to that transaction: `claim`)."""
+  totals to it (`SUPPLIED`, a setting local to that transaction: `claim`)."""
 
 from __future__ import annotations
 
-# Rota's figure triggers do nothing while this transaction-local setting says so (rota/sql/*.sql).
-SETTING = "homecare.rota_figures"
+# Rota's totals triggers do nothing while this transaction-local setting says so (rota/sql/*.sql).
+SETTING = "homecare.rota_totals"
 SUPPLIED = "supplied"
 
-# The staged rota in the shapes the rules read (rota_shift_figures_select_sql,
-# rota_visit_figures_select_sql); a worker is known by its staged row's index.
+# The staged rota in the shapes the rules read (rota_shift_totals_select_sql,
+# rota_visit_totals_select_sql); a worker is known by its staged row's index.
 _SHIFTS = (
     'SELECT s.id, w.idx AS worker_id, s.start, s."end" FROM stg_shifts s '
     "JOIN stg_workers w ON w.prov = s.prov AND w.ref = s.worker"
@@ -41,7 +41,7 @@ _VISIT_ATTENDANCES = "SELECT a.pidx AS visit_id, a.check_in, a.check_out FROM st
 
 def compute_visits(cursor, schema: str, *, known_first_load: bool = False) -> bool:
     """In the staging session, once the checks found nothing: when the staged rota is a first load,
-    its visits' figures, into `schema`.fig_visits, for the import's transaction to write (then the
+    its visits' totals, into `schema`.tot_visits, for the import's transaction to write (then the
     shifts': `compute_shifts`). Whether it made them. `known_first_load`: the import's transaction
     found the rota tables empty and holds them locked (indexes.py); looking again would wait for it
     to commit."""
@@ -49,19 +49,19 @@ def compute_visits(cursor, schema: str, *, known_first_load: bool = False) -> bo
         cursor.execute(first_load_sql())
         if not cursor.fetchone()[0]:
             return False
-    cursor.execute("SELECT rota_visit_figures_select_sql(%s)", [_VISIT_ATTENDANCES])
+    cursor.execute("SELECT rota_visit_totals_select_sql(%s)", [_VISIT_ATTENDANCES])
     cursor.execute(
-        f"CREATE UNLOGGED TABLE {schema}.fig_visits AS SELECT v.id AS visit_id, v.prov, v.planned_start, "
+        f"CREATE UNLOGGED TABLE {schema}.tot_visits AS SELECT v.id AS visit_id, v.prov, v.planned_start, "
         f"f.carers_done, f.longest FROM ({cursor.fetchone()[0]}) f JOIN stg_visits v ON v.idx = f.visit_id"
     )
     return True
 
 
 def compute_shifts(cursor, schema: str) -> None:
-    """In the staging session, after `compute_visits` made the visits' figures: the shifts'."""
-    cursor.execute("SELECT rota_shift_figures_select_sql(%s, %s)", [_SHIFTS, _ATTENDANCES])
+    """In the staging session, after `compute_visits` made the visits' totals: the shifts'."""
+    cursor.execute("SELECT rota_shift_totals_select_sql(%s, %s)", [_SHIFTS, _ATTENDANCES])
     cursor.execute(
-        f"CREATE UNLOGGED TABLE {schema}.fig_shifts AS SELECT f.shift_id, s.prov, s.start, f.attendances, "
+        f"CREATE UNLOGGED TABLE {schema}.tot_shifts AS SELECT f.shift_id, s.prov, s.start, f.attendances, "
         f"f.contact, f.travel_minutes FROM ({cursor.fetchone()[0]}) f JOIN stg_shifts s ON s.id = f.shift_id"
     )
 
@@ -75,7 +75,7 @@ _PROVIDERS = (
 
 def first_load_sql() -> str:
     """True when none of the staged rota's providers has a shift or a visit stored (so none has
-    attendances or figures either): their figures then come from the bundle alone."""
+    attendances or totals either): their totals then come from the bundle alone."""
     return (
         f"SELECT NOT EXISTS (SELECT 1 FROM ({_PROVIDERS}) p "
         "WHERE EXISTS (SELECT 1 FROM rota_shift s WHERE s.provider_id = p.id) "
@@ -84,14 +84,14 @@ def first_load_sql() -> str:
 
 
 def lock(cursor) -> None:
-    """Take the staged rota's providers' figure locks, as rota's triggers do (rota_figures_lock_sql),
-    so that no other writer of their rota computes figures meanwhile."""
+    """Take the staged rota's providers' totals locks, as rota's triggers do (rota_totals_lock_sql),
+    so that no other writer of their rota computes totals meanwhile."""
     cursor.execute(f"SELECT count(pg_advisory_xact_lock(74010, id::int)) FROM ({_PROVIDERS} ORDER BY id) p")
 
 
 def claim(cursor) -> bool:
     """In the import's transaction, before it writes the rota: take the locks, check that this is a
-    first load, and if so switch rota's figure triggers off for this transaction. Whether it did."""
+    first load, and if so switch rota's totals triggers off for this transaction. Whether it did."""
     lock(cursor)
     cursor.execute(first_load_sql())
     if not cursor.fetchone()[0]:
@@ -102,12 +102,12 @@ def claim(cursor) -> bool:
 
 def recompute(cursor) -> None:
     """In the import's transaction, when the triggers were off but the staging session made no
-    figures (another writer stored rota rows for these providers between the two connections'
-    looks): every figure of the staged rota's providers, through rota's own SQL, as the triggers
+    totals (another writer stored rota rows for these providers between the two connections'
+    looks): every total of the staged rota's providers, through rota's own SQL, as the triggers
     would have; then the triggers are back on."""
     cursor.execute("SELECT set_config(%s, '', true)", [SETTING])
     cursor.execute(
-        "SELECT rota_shift_figures_sql(%s), rota_visit_figures_sql(%s)",
+        "SELECT rota_shift_totals_sql(%s), rota_visit_totals_sql(%s)",
         [
             f"SELECT id FROM rota_shift WHERE provider_id IN ({_PROVIDERS})",
             f"SELECT id FROM rota_visit WHERE provider_id IN ({_PROVIDERS})",
@@ -119,21 +119,21 @@ def recompute(cursor) -> None:
 
 def insert_visits(cursor) -> None:
     """In the import's transaction, once its visits and attendances are written and the staging
-    session has made their figures (keyed by the ids the rows were staged with, which a first load's
+    session has made their totals (keyed by the ids the rows were staged with, which a first load's
     plain inserts keep): those, while it works out the shifts'."""
     cursor.execute(
-        "INSERT INTO rota_visitfigures (visit_id, provider_id, planned_start, carers_done, longest) "
-        "SELECT f.visit_id, o.id, f.planned_start, f.carers_done, f.longest FROM fig_visits f "
+        "INSERT INTO rota_visittotals (visit_id, provider_id, planned_start, carers_done, longest) "
+        "SELECT f.visit_id, o.id, f.planned_start, f.carers_done, f.longest FROM tot_visits f "
         "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = f.prov ORDER BY f.visit_id"
     )
 
 
 def insert_shifts(cursor) -> None:
-    """In the import's transaction, once the staging session is done: the shifts' figures; then
+    """In the import's transaction, once the staging session is done: the shifts' totals; then
     rota's triggers are back on."""
     cursor.execute(
-        "INSERT INTO rota_shiftfigures (shift_id, provider_id, start, attendances, contact, travel_minutes) "
-        "SELECT f.shift_id, o.id, f.start, f.attendances, f.contact, f.travel_minutes FROM fig_shifts f "
+        "INSERT INTO rota_shifttotals (shift_id, provider_id, start, attendances, contact, travel_minutes) "
+        "SELECT f.shift_id, o.id, f.start, f.attendances, f.contact, f.travel_minutes FROM tot_shifts f "
         "JOIN commissioning_organisation o ON o.kind = 'provider' AND o.ref = f.prov ORDER BY f.shift_id"
     )
     cursor.execute("SELECT set_config(%s, '', true)", [SETTING])
