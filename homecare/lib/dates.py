@@ -45,3 +45,8 @@ def bank_holidays_between(start: date, end: date) -> list[date]:
     for year in range(start.year, end.year + 1):
         out.extend(h for h in _england_holidays(year) if start <= h <= end)
     return sorted(out)
+
+
+def is_working_day(d: date) -> bool:
+    """Monday to Friday, not a bank holiday in England (the approvals queue counts these)."""
+    return d.weekday() < 5 and d not in _england_holidays(d.year)

@@ -6,12 +6,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from homecare import schedule
+from outcomes.schedule import PERIODIC_TASKS as OUTCOMES_TASKS
 
 # (name, task, minute, hour, day_of_week). Times are Europe/London: beat follows the clock changes.
 SCHEDULE = [
     ("Weekly returns: last week's drafts", "reporting.returns.tasks.compute_last_week_drafts", "0", "3", "1"),
     ("Invoices: drafts for periods that ended", "reporting.money.tasks.compute_period_end_drafts", "0", "4", "*"),
+    *OUTCOMES_TASKS,
 ]
 TIMEZONE = "Europe/London"
 
@@ -19,14 +20,12 @@ TIMEZONE = "Europe/London"
 class Command(BaseCommand):
     help = (
         "Create or update the periodic tasks (weekly return drafts on Monday 03:00, invoice drafts daily 04:00, "
-        "and those other apps register, e.g. package changes submitted after four weeks)."
+        "package changes submitted after four weeks daily 06:00, review notices daily 06:15)."
     )
 
     @transaction.atomic
     def handle(self, *args, **opts):
-        # This app's own entries, then those other apps registered (homecare.schedule).
-        registered = [(e.name, e.task, e.minute, e.hour, e.day_of_week) for e in schedule.entries()]
-        for name, task, minute, hour, day_of_week in SCHEDULE + registered:
+        for name, task, minute, hour, day_of_week in SCHEDULE:
             crontab, _ = CrontabSchedule.objects.get_or_create(
                 minute=minute,
                 hour=hour,
