@@ -84,10 +84,11 @@ class PackageChange(ProviderOwned):
     decided = models.DateField(null=True, blank=True)
     # Beyond the lot's agreed parameters: it applies only once approved (from the later of the date
     # asked for and the decision). Optional bundle field; absent means false (the format's meaning).
-    prior_approval = models.BooleanField(default=False)
+    prior_approval = models.BooleanField(default=False, db_default=False)
     consent_date = models.DateField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, default="", db_default="")
     # The workflow's own record (not in the bundle): who did what, and the date first asked for.
+    # Columns the bundle import does not name have database defaults (it inserts with SQL).
     requested_effective = models.DateField(null=True, blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -99,7 +100,7 @@ class PackageChange(ProviderOwned):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.TextField(blank=True, default="", db_default="")
 
     TENANT_CONTRACT_PATH = "package__person__contract"
 
@@ -164,11 +165,11 @@ class Review(ProviderOwned):
     completed = models.DateField(null=True, blank=True)
     # What the review found (recorded in the app; not in the bundle).
     progress = models.BooleanField(null=True, blank=True)  # the person feels they made progress
-    outcomes_opted_out = models.BooleanField(default=False)  # declined the Outcomes Tool at this review
+    outcomes_opted_out = models.BooleanField(default=False, db_default=False)  # declined the Outcomes Tool at this review
     assessment = models.ForeignKey(
         "OutcomeAssessment", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, default="", db_default="")
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
