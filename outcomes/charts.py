@@ -40,15 +40,13 @@ class Chart:
     description: str = ""
 
 
-def _nice_ceiling(value: float) -> float:
-    """The axis top: 5, 10, 20, 25, 50, ... at or above value (at least 5 hours)."""
-    if value <= 5:
-        return 5
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+def _axis(value: float) -> tuple[float, float]:
+    """The axis top and its tick step: round numbers, at most 6 steps (at least 5 hours)."""
+    value = max(value, 5)
+    for step in (1, 2, 5, 10, 20, 25, 50, 100):
+        if value / step <= 6:
+            return step * math.ceil(value / step), step
+    return 100 * math.ceil(value / 100), 100
 
 
 def _month_ticks(start: date, end: date, x) -> list[dict]:
@@ -73,7 +71,7 @@ def hours_chart(
     last = min(end, today + timedelta(days=28)) if end else today + timedelta(days=28)
     last = max(last, first + timedelta(days=7))
     span = (last - first).days or 1
-    top_hours = _nice_ceiling(float(max((s.hours for s in steps), default=Decimal(0)) or 1))
+    top_hours, tick = _axis(float(max((s.hours for s in steps), default=Decimal(0))))
     chart = Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM)
     plot_w, plot_h = chart.right - chart.left, chart.bottom - chart.top
 
@@ -84,7 +82,9 @@ def hours_chart(
         return chart.bottom - plot_h * float(h) / top_hours
 
     chart.x_ticks = _month_ticks(first, last, x)
-    chart.y_ticks = [{"y": round(y(v), 1), "label": f"{v:g}"} for v in (top_hours * i / 4 for i in range(5))]
+    chart.y_ticks = [
+        {"y": round(y(v), 1), "label": f"{v:g}"} for v in (tick * i for i in range(int(top_hours // tick) + 1))
+    ]
     # The step line: the hours in force on `first`, then each step after it.
     in_force = [s for s in steps if s.day <= first]
     current = in_force[-1].hours if in_force else None

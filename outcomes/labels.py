@@ -12,6 +12,7 @@ REASONS = {
 }
 CONSENT_BY = {"person": "The person", "advocate": "Their advocate", "family": "Their family"}
 BY = {"provider": "Provider (trusted assessor)", "social_worker": "Social worker"}
+BY_SHORT = {"provider": "by the provider", "social_worker": "by a social worker"}
 REVIEW_KINDS = {"provider": "Provider-led review", "social_worker": "Social worker review"}
 DOMAINS = (
     ("wellbeing_independence", "My Well-being and Independence"),

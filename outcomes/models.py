@@ -165,7 +165,9 @@ class Review(ProviderOwned):
     completed = models.DateField(null=True, blank=True)
     # What the review found (recorded in the app; not in the bundle).
     progress = models.BooleanField(null=True, blank=True)  # the person feels they made progress
-    outcomes_opted_out = models.BooleanField(default=False, db_default=False)  # declined the Outcomes Tool at this review
+    outcomes_opted_out = models.BooleanField(
+        default=False, db_default=False
+    )  # declined the Outcomes Tool at this review
     assessment = models.ForeignKey(
         "OutcomeAssessment", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
     )

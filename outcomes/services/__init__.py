@@ -7,7 +7,7 @@ from outcomes.services.changes import (
     package_change_submit,
     package_changes_submit_due,
 )
-from outcomes.services.reviews import outcome_assessment_record, review_complete, reviews_notify_due
+from outcomes.services.reviews import outcome_assessment_record, review_complete, review_start, reviews_notify_due
 
 __all__ = [
     "outcome_assessment_record",
@@ -16,5 +16,6 @@ __all__ = [
     "package_change_submit",
     "package_changes_submit_due",
     "review_complete",
+    "review_start",
     "reviews_notify_due",
 ]

@@ -122,6 +122,34 @@ def review_complete(
     return review
 
 
+@transaction.atomic
+def review_start(*, actor, package: Package, today: date | None = None) -> Review:
+    """A provider-led review of the package to complete now: the one already open, else a new one,
+    due on the package's `review_due` when it has one (a bundle may give only that), else today."""
+    today = today_or(today)
+    package = Package.objects.select_for_update().select_related("person__contract").get(pk=package.pk)
+    if not can_assess(actor, package.provider_id):
+        raise PermissionDenied("Only the provider's trusted assessors and managers review packages.")
+    errors = Errors()
+    if package.start > today or (package.end is not None and package.end < today):
+        errors.add("__all__", "Only a running package is reviewed.")
+    errors.raise_any()
+    open_review = package.reviews.filter(kind=Review.Kind.PROVIDER, completed__isnull=True).order_by("due").first()
+    if open_review is not None:
+        return open_review
+    review = Review(
+        provider_id=package.provider_id,
+        ref=next_ref(Review, package.provider_id, f"RV-{package.ref}"),
+        package=package,
+        kind=Review.Kind.PROVIDER,
+        due=package.review_due or today,
+    )
+    review.full_clean()
+    with audited(actor, "review_start"):
+        review.save()
+    return review
+
+
 def _schedule_next(review: Review, package: Package) -> Review | None:
     due = review.completed + timedelta(days=package.person.contract.review_interval_days)
     if package.end is not None and due > package.end:

@@ -70,6 +70,7 @@ def _change_rows(pv: selectors.PackageView) -> list[dict]:
                 "before": ledger.hours_on(base, others, day - timedelta(days=1)),
                 "reason": labels.reason(c.reason),
                 "by": labels.BY.get(c.by, c.by),
+                "by_short": labels.BY_SHORT.get(c.by, c.by),
                 "consent": labels.consent_by(c.consent_by),
             }
         )

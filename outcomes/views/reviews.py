@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from outcomes import selectors, services
 from outcomes.forms import AssessmentForm, ReviewForm
@@ -85,6 +85,22 @@ def review_complete(request, pk: int):
             "already": review.completed,
         },
     )
+
+
+@require_POST
+def review_start(request, ref: str):
+    """Review a package now (scheduled or not): on to the open review's form."""
+    package, choose = by_ref(request, selectors.package_get, ref, "package")
+    if choose:
+        return choose
+    if not can_assess(request.user, package.provider_id):
+        raise PermissionDenied("Only the provider's trusted assessors and managers review packages.")
+    try:
+        review = services.review_start(actor=request.user, package=package)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(person_url(package.person))
+    return redirect("outcomes:review-complete", pk=review.pk)
 
 
 @require_http_methods(["GET", "POST"])

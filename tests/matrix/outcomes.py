@@ -143,6 +143,8 @@ EXPECTATIONS: dict = {
         },
     ],
     "outcomes:change-detail": {"allowed": READERS, "kwargs": _change_pk},
+    # Opens (or creates) the package's provider-led review and goes on to its form.
+    "outcomes:review-start": {"allowed": ASSESSORS, "kwargs": _package_ref, "method": "post", "ok": {302}},
     "outcomes:change-submit": {"allowed": ASSESSORS, "kwargs": _change_pk, "method": "post", "ok": {302}},
     "outcomes:change-decide": [
         # GET shows the change's page (where the form is).

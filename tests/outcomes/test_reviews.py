@@ -148,3 +148,23 @@ def test_review_notices_go_to_managers_when_a_provider_has_no_assessor(pk1, prov
     Review.objects.create(provider=pk1.provider, ref="R1", package=pk1, kind="provider", due=date(2025, 9, 17))
     assert reviews_notify_due(today=TODAY) == 1
     assert Notification.objects.get().user == manager
+
+
+def test_a_review_can_be_started_now_on_the_packages_due_date(assessor, pk1):
+    from outcomes.services import review_start
+
+    pk1.review_due = date(2025, 9, 20)
+    pk1.save()
+    review = review_start(actor=assessor, package=pk1, today=TODAY)
+    assert (review.kind, review.due, review.completed) == ("provider", date(2025, 9, 20), None)
+    # Asking again gives the same open review; completing it on 10 Sep is in time.
+    assert review_start(actor=assessor, package=pk1, today=TODAY) == review
+    assert complete(assessor, review).completed <= review.due
+
+
+def test_a_review_started_without_a_due_date_is_due_today(assessor, pk1, provider):
+    from outcomes.services import review_start
+
+    assert review_start(actor=assessor, package=pk1, today=TODAY).due == TODAY
+    with pytest.raises(PermissionDenied):
+        review_start(actor=make_user(provider, Role.COORDINATOR), package=pk1, today=TODAY)
