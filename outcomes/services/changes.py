@@ -329,8 +329,8 @@ def package_change_decide(
 
 
 def _who(change: PackageChange) -> str:
-    person = change.package.person
-    return f"{person.name} ({person.ref})" if person.name else person.ref
+    # Notifications are emailed: they name the person by ref only, never by name.
+    return f"person {change.package.person.ref}"
 
 
 def _notify_submitted(change: PackageChange, before: Decimal | None = None) -> None:
@@ -391,7 +391,8 @@ def _notify_decision(change: PackageChange, *, today: date, was_waiting: bool) -
     else:
         back = ledger.hours_on(change.package.planned_weekly_hours, _changes_of(change.package), today)
         what = f"The hours go back to {hours_text(back)} from {long_date(today)}: put the care plan back."
-    reason = f" Reason: {change.decision_reason}" if change.decision_reason else ""
+    # The social worker's reason stays in the app (notifications are emailed): the link leads to it.
+    reason = " The reason is on the change's page." if change.decision_reason else ""
     recipients = [change.logged_by] if change.logged_by_id else []
     recipients += _provider_people(change, Role.COORDINATOR)
     notify(
@@ -399,5 +400,5 @@ def _notify_decision(change: PackageChange, *, today: date, was_waiting: bool) -
         kind="change_decided",
         subject=f"Change {change.decision}: {_who(change)}, {change.new_weekly_hours:.2f} hours a week",
         body=f"The social worker {change.decision} change {change.ref} to package {change.package.ref}. {what}{reason}",
-        url=person_url(change.package.person),
+        url=change_url(change),
     )

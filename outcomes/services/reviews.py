@@ -219,7 +219,7 @@ def reviews_notify_due(*, today: date | None = None) -> int:
             )
             recipients[provider_id] = users
         person = review.package.person
-        who = f"{person.name} ({person.ref})" if person.name else person.ref
+        who = f"person {person.ref}"  # emailed: the ref, never the name
         overdue = review.due < today
         with transaction.atomic():
             made += len(

@@ -53,7 +53,7 @@ def test_a_decrease_within_the_limits_applies_from_its_date_at_once(assessor, pk
     assert hours(pk1, date(2025, 9, 8)) == D("9")
     # The coordinator is asked to change the care plan to match.
     note = Notification.objects.get(user=coordinator_p1)
-    assert note.subject == "Change the care plan: Ann Example (Q1) has 9.00 hours a week from 8 September 2025"
+    assert note.subject == "Change the care plan: person Q1 has 9.00 hours a week from 8 September 2025"
     assert note.url == "/outcomes/people/Q1/?provider=P1"
     # The write is audited with who made it.
     event = Events.objects.tracks(change).get()
@@ -107,7 +107,7 @@ def test_a_rejection_reverts_the_hours_from_the_decision_date(assessor, pk1, soc
     assert {n.user_id for n in decided} == {assessor.pk, coordinator_p1.pk}
     body = decided.get(user=coordinator_p1).body
     assert "The hours go back to 12.00 hours a week from 17 September 2025: put the care plan back." in body
-    assert "Reason: Evenings still needed" in body
+    assert "The reason is on the change's page." in body and "Evenings" not in body  # emailed: no free text
 
 
 def test_a_social_workers_own_change_applies_at_once_and_needs_no_approval(social_worker, pk1):

@@ -136,8 +136,8 @@ def test_assessors_hear_of_reviews_due_in_a_week_or_overdue_once(assessor, pk1, 
     assert reviews_notify_due(today=TODAY) == 0
     subjects = sorted(Notification.objects.filter(user=assessor).values_list("subject", flat=True))
     assert subjects == [
-        "Review due 17 September 2025: Ann Example (Q1)",
-        "Review overdue: Bob Example (Q2), due 5 September 2025",
+        "Review due 17 September 2025: person Q1",
+        "Review overdue: person Q2, due 5 September 2025",
     ]
     # The next day the 18 September review comes within the week.
     assert reviews_notify_due(today=date(2025, 9, 11)) == 1
