@@ -33,7 +33,13 @@ def test_the_evidence_counts_visits_delivered_before_and_since_the_change(ann, p
     s.visit(ann, "2025-09-15 09:00", carers=2, attend=[(w, "2025-09-15 09:00", "2025-09-15 09:30")])
     s.visit(ann, "2025-09-22 09:00", status="scheduled")
     OutcomeAssessment.objects.create(
-        provider=ann.provider, ref="A1", person=ann, date=date(2025, 6, 2), wellbeing_independence=2, home=3, community=2
+        provider=ann.provider,
+        ref="A1",
+        person=ann,
+        date=date(2025, 6, 2),
+        wellbeing_independence=2,
+        home=3,
+        community=2,
     )
     change = PackageChange.objects.create(
         provider=ann.provider, ref="CH1", package=pk1, effective=date(2025, 9, 8), new_weekly_hours=D("10"),
