@@ -8,9 +8,10 @@ after a change. Each provider reads through its own app's scoped selectors.
   template is included inside the person's page with that context (plus `person`).
 - Change evidence: `register_change_evidence(fn)`. `fn(actor, change, today)` returns a list of
   `EvidenceRow` (label, before, after), or [] when it has nothing to say.
-- Package hours elsewhere: `register_package_hours(fn)`. `fn(actor, packages, today)` returns
-  {package id: PlanHours} for the packages it knows a plan of, so the page can ask the coordinator
-  to bring the care plan into line with the package's hours.
+- Package hours elsewhere: `register_package_hours(fn)`. `fn(actor, packages, day)` returns
+  {package id: PlanHours} for the packages it knows a plan of on `day`, so the page can ask the
+  coordinator to bring the care plan into line with the package's hours (today's, and those of
+  changes to come).
 """
 
 from __future__ import annotations
@@ -80,8 +81,12 @@ def change_evidence(*, actor, change, today) -> list[EvidenceRow]:
     return rows
 
 
-def plan_hours(*, actor, packages, today) -> dict[int, PlanHours]:
+def plan_hours(*, actor, packages, day) -> dict[int, PlanHours]:
     out: dict[int, PlanHours] = {}
     for fn in _PLAN_HOURS:
-        out.update(fn(actor, packages, today))
+        out.update(fn(actor, packages, day))
     return out
+
+
+def has_plan_hours() -> bool:
+    return bool(_PLAN_HOURS)

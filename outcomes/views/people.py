@@ -77,24 +77,31 @@ def _change_rows(pv: selectors.PackageView) -> list[dict]:
     return rows
 
 
-def _care_plan_prompts(pv: selectors.PackageView, plan: panels.PlanHours | None, day) -> list[dict]:
-    """What the coordinator is asked to do about the care plan for this package."""
+def _care_plan_prompts(actor, pv: selectors.PackageView, day) -> list[dict]:
+    """What the coordinator is asked to do about the care plan of this package: with a care plan
+    registered (the rota's), where it differs from the package's hours today or on the day of a
+    change to come; without one, the changes of the last and next 28 days, to check."""
     if pv.package.end is not None and pv.package.end < day:
         return []
-    if plan is not None:
-        if plan.hours == pv.hours_now:
-            return []
-        return [
-            {
-                "text": f"The care plan is {plan.hours:.2f} hours a week but the package is {pv.hours_now:.2f}: "
-                "change the care plan to match.",
-                "url": plan.edit_url,
-            }
-        ]
+    soon = [s for s in pv.steps[1:] if s.change is not None and abs((s.day - day).days) <= CARE_PLAN_PROMPT_DAYS]
+    if panels.has_plan_hours():
+        prompts = []
+        for on in [day] + [s.day for s in soon if s.day > day]:
+            plan = panels.plan_hours(actor=actor, packages=[pv.package], day=on).get(pv.package.pk)
+            hours = ledger.hours_on(pv.package.planned_weekly_hours, pv.changes, on)
+            if plan is None or plan.hours == hours:
+                continue
+            when = "today" if on == day else f"from {on.day} {on:%B %Y}"
+            prompts.append(
+                {
+                    "text": f"The care plan is {plan.hours:.2f} hours a week {when} but the package is {hours:.2f}: "
+                    "change the care plan to match.",
+                    "url": plan.edit_url,
+                }
+            )
+        return prompts
     prompts = []
-    for s in pv.steps[1:]:
-        if s.change is None or abs((s.day - day).days) > CARE_PLAN_PROMPT_DAYS:
-            continue
+    for s in soon:
         verb = "went back to" if s.event == "reverted" else ("is" if s.day <= day else "will be")
         prompts.append(
             {
@@ -113,7 +120,7 @@ def person_detail(request, ref: str):
     actor = request.user
     day = today()
     packages = selectors.person_packages(person=person, today=day)
-    plans = panels.plan_hours(actor=actor, packages=[pv.package for pv in packages], today=day)
+    plans = panels.plan_hours(actor=actor, packages=[pv.package for pv in packages], day=day)
     package_blocks = []
     for pv in packages:
         rows = _change_rows(pv)
@@ -135,7 +142,7 @@ def person_detail(request, ref: str):
                 "can_log": can_log_change(actor, pv.package) and (pv.package.end is None or pv.package.end >= day),
                 "can_submit": can_submit(actor, pv.package),
                 "plan": plans.get(pv.package.pk),
-                "prompts": _care_plan_prompts(pv, plans.get(pv.package.pk), day),
+                "prompts": _care_plan_prompts(actor, pv, day),
                 "active": pv.package.start <= day and (pv.package.end is None or pv.package.end >= day),
             }
         )
