@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from outcomes import charts, labels, ledger, panels, selectors
 from outcomes.forms import PeopleFilterForm
-from outcomes.permissions import can_assess, can_log_change, can_submit, roles_of
+from outcomes.permissions import can_assess, can_log_change, roles_of
 from outcomes.views.common import by_ref, today
 
 PEOPLE_PER_PAGE = 25
@@ -137,10 +137,9 @@ def person_detail(request, ref: str):
                     numbers=numbers,
                     package_ref=pv.package.ref,
                 ),
-                "ledger": [s for s in pv.steps],
+                "ledger": pv.steps,
                 "waiting": [r for r in rows if r["change"].status == "waiting_approval"],
                 "can_log": can_log_change(actor, pv.package) and (pv.package.end is None or pv.package.end >= day),
-                "can_submit": can_submit(actor, pv.package),
                 "plan": plans.get(pv.package.pk),
                 "prompts": _care_plan_prompts(actor, pv, day),
                 "active": pv.package.start <= day and (pv.package.end is None or pv.package.end >= day),
