@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 
 PUBLIC_PREFIXES = ("/accounts/", "/static/", "/health/", "/api/")  # the API answers 401/403 itself
@@ -47,4 +47,44 @@ class MfaRequiredMiddleware:
                     message = "Set up two-factor authentication before using the API with a session."
                     return JsonResponse({"errors": [{"path": "", "message": message}]}, status=403)
                 return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every response, and `Cache-Control: no-store` on every response
+    the application makes (pages, API, downloads: nearly all carry personal data, and a shared or
+    back-button cache must not keep them). Static files are served before this (WhiteNoise) and keep
+    their long cache headers; they hold no personal data.
+
+    The policy (settings.CONTENT_SECURITY_POLICY) allows scripts, styles, fonts and connections only
+    from our own origin: no inline script, no `style=""`, nothing from another origin."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = "; ".join(
+            f"{directive} {' '.join(sources)}".strip()
+            for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.policy)
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the query string is refused (400) before any view reads it: PostgreSQL
+    cannot hold it in text, so a filter with one would fail deep in a query instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.GET.urlencode() or any("\x00" in k or "\x00" in v for k, v in request.GET.items()):
+            message = "A query parameter holds a NUL character."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"errors": [{"path": "", "message": message}]}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from homecare import views
 
@@ -15,5 +15,12 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("api/v1/", include("homecare.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file of its own (?script): no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Under /api/ these answer with the API's JSON error body; elsewhere with Django's pages.
+handler400 = "homecare.api_errors.bad_request"
+handler403 = "homecare.api_errors.permission_denied"
+handler404 = "homecare.api_errors.not_found"
+handler500 = "homecare.api_errors.server_error"

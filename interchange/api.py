@@ -6,6 +6,9 @@ import io
 from datetime import date
 
 from django.http import Http404, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.parsers import FileUploadParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -15,6 +18,7 @@ from commissioning.models import Lot, Organisation, Role
 from commissioning.permissions import request_actor
 from commissioning.tenancy import organisation_of
 from homecare.api_errors import DomainError
+from homecare.lib.exports import attachment, safe_filename
 
 from .exporter import export_bundle
 from .importer import BundleInvalid, import_bundle
@@ -51,6 +55,28 @@ class BundleImportApi(APIView):
     def token_allowed(org) -> bool:
         return org.is_provider
 
+    @extend_schema(
+        operation_id="bundles_import",
+        request={
+            "application/json": {
+                "type": "object",
+                "description": "A data bundle (docs/spec/bundle-format.md; JSON Schema in interchange/schema.json)",
+                "additionalProperties": True,
+            },
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            },
+        },
+        responses={
+            200: inline_serializer(
+                "BundleImportCounts",
+                {"counts": serializers.DictField(child=serializers.IntegerField(), help_text="Rows per list")},
+            )
+        },
+        summary="Import a bundle of your own provider's data: all or nothing, every problem listed",
+    )
     def post(self, request):
         actor = request_actor(request)
         if not organisation_of(actor).is_provider:
@@ -88,6 +114,20 @@ class BundleExportApi(APIView):
     def token_allowed(org) -> bool:
         return True
 
+    @extend_schema(
+        operation_id="bundles_export",
+        parameters=[
+            OpenApiParameter("provider", str, required=True, description="Provider ref"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day of the visits and shifts (YYYY-MM-DD)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD)"),
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The bundle (interchange/schema.json)"
+            )
+        },
+        summary="Export a provider's data as a bundle (commissioners: only under contracts they commission)",
+    )
     def get(self, request):
         org = organisation_of(request_actor(request))
         provider = Organisation.objects.filter(kind="provider", ref=request.query_params.get("provider", "")).first()
@@ -107,5 +147,5 @@ class BundleExportApi(APIView):
             provider_id=provider.pk, date_from=date_from, date_to=date_to, commissioner_id=commissioner_id
         )
         response = StreamingHttpResponse(pieces, content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="bundle-{provider.ref}.json"'
+        response["Content-Disposition"] = attachment(safe_filename(f"bundle-{provider.ref}", "json"))
         return response

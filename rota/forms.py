@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
-# A CSV upload is a day's or a week's records for one provider; anything bigger belongs in the API.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+def too_large_message(setting: str, limit: int) -> str:
+    return f"The file is larger than {limit / 1024 / 1024:g} MB ({setting}): split it, or send it through the API."
 
 
 class AttendanceCsvForm(forms.Form):
@@ -17,6 +19,13 @@ class AttendanceCsvForm(forms.Form):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB: send it through the API instead.")
+        # A day's or a week's records for one provider; anything bigger belongs in the API.
+        limit = settings.HOMECARE_ECM_CSV_MAX_BYTES
+        if f.size > limit:
+            raise forms.ValidationError(too_large_message("HOMECARE_ECM_CSV_MAX_BYTES", limit))
         return f
+
+    def refuse_file(self, message: str) -> None:
+        """Show `message` beside the file field (the upload was refused before it could be read)."""
+        self.is_valid()
+        self.errors["file"] = self.error_class([message])

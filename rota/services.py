@@ -5,20 +5,28 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pghistory
+from django.conf import settings
 from django.db import connection, transaction
 
 from commissioning.models import Organisation, User
+from homecare.lib.sql import sql_loader
 from rota.rules import CHECK_IN_EARLIEST_BEFORE_START, CHECK_IN_LATEST_AFTER_END, LONGEST_ATTENDANCE
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FIELDS = ("external_id", "visit", "worker", "check_in", "check_out", "method", "exception_code")
 METHODS = ("app", "phone", "manual")
-# A batch larger than this is refused: ECM systems send minutes' worth of records, and one request
-# must not hold a transaction open for long. Split bigger backlogs.
-MAX_BATCH = 50_000
+# Any attendance outside these years is a typo or an attack (the visit bounds would refuse it later).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+sql = sql_loader(__file__, folder="sql/ecm")  # ECM ingest's statements: rota/sql/ecm/*.sql
+
+
+def max_records() -> int:
+    """A batch larger than this (settings.HOMECARE_ECM_MAX_RECORDS) is refused: ECM systems send
+    minutes' worth of records, and one request must not hold a transaction open for long."""
+    return settings.HOMECARE_ECM_MAX_RECORDS
 
 
 @dataclass
@@ -52,13 +60,33 @@ def _when(value, path: str, errors: list[dict]) -> datetime | None:
     if dt is None:
         errors.append({"path": path, "message": "not an ISO 8601 datetime"})
         return None
+    if not EARLIEST_YEAR <= dt.year <= LATEST_YEAR:
+        errors.append({"path": path, "message": f"not a year between {EARLIEST_YEAR} and {LATEST_YEAR}"})
+        return None
     # A local wall time, like the bundle. In the autumn's repeated hour Postgres (which reads the
     # bundle's times) takes the second, GMT, occurrence: fold=1 does the same here.
-    return dt if dt.tzinfo else dt.replace(tzinfo=LONDON, fold=1)
+    dt = dt if dt.tzinfo else dt.replace(tzinfo=LONDON, fold=1)
+    # In UTC: PostgreSQL refuses offsets past 15:59, which ISO 8601 (and Python) allow up to 23:59.
+    return dt.astimezone(UTC)
+
+
+def _text(row: dict, key: str, path: str, errors: list[dict], *, required: bool, longest: int) -> str | None:
+    """A string field, or None (and an error) when it is missing, too long or not text. NUL cannot be
+    stored in PostgreSQL text, so it is refused here rather than failing the statement."""
+    value = row.get(key)
+    if value in (None, "") and not required:
+        return None
+    if isinstance(value, str) and value and len(value) <= longest and "\x00" not in value:
+        return value
+    message = f"a string of at most {longest} characters"
+    message = f"is required ({message})" if required else f"must be {message}"
+    errors.append({"path": f"{path}.{key}", "message": message})
+    return None
 
 
 def _parse(rows: list, prefix: str) -> tuple[list[tuple], list[dict]]:
-    """Shape checks, row by row (this is parsing input; the writes below are set-based)."""
+    """Shape checks, row by row (this is parsing input; the writes below are set-based). A value of
+    the wrong type is listed as an error and goes no further than here (NULL in the batch table)."""
     errors: list[dict] = []
     parsed = []
     for i, row in enumerate(rows):
@@ -66,55 +94,18 @@ def _parse(rows: list, prefix: str) -> tuple[list[tuple], list[dict]]:
         if not isinstance(row, dict):
             errors.append({"path": p, "message": "must be an object"})
             continue
-        for key in set(row) - set(FIELDS):
-            errors.append({"path": f"{p}.{key}", "message": "unknown field"})
-        for key in ("external_id", "visit", "worker"):
-            if not isinstance(row.get(key), str) or not row.get(key) or len(row[key]) > 100:
-                errors.append({"path": f"{p}.{key}", "message": "is required (a string of at most 100 characters)"})
+        for key in sorted(set(map(str, row)) - set(FIELDS)):
+            errors.append({"path": f"{p}.{key[:100]}", "message": "unknown field"})
+        refs = [_text(row, key, p, errors, required=True, longest=100) for key in ("external_id", "visit", "worker")]
         method = row.get("method") or "app"
-        if method not in METHODS:
+        if not isinstance(method, str) or method not in METHODS:
             errors.append({"path": f"{p}.method", "message": f"must be one of {', '.join(METHODS)}"})
-        code = row.get("exception_code") or None
-        if code is not None and (not isinstance(code, str) or len(code) > 50):
-            errors.append({"path": f"{p}.exception_code", "message": "must be a string of at most 50 characters"})
+            method = None
+        code = _text(row, "exception_code", p, errors, required=False, longest=50)
         check_in = _when(row.get("check_in"), f"{p}.check_in", errors)
         check_out = _when(row.get("check_out"), f"{p}.check_out", errors)
-        parsed.append(
-            (i, row.get("external_id"), row.get("visit"), row.get("worker"), check_in, check_out, method, code)
-        )
+        parsed.append((i, *refs, check_in, check_out, method, code))
     return parsed, errors
-
-
-_CHECKS = [
-    ("external_id", "format('sent twice in this batch (also at %s)', first)",
-     "(SELECT s.*, min(idx) OVER (PARTITION BY external_id) AS first FROM ecm_batch s) s WHERE idx <> first"),
-    ("visit", "format('unknown visit %s', visit)", "ecm_batch s WHERE visit_id IS NULL"),
-    ("worker", "format('unknown worker %s', worker)", "ecm_batch s WHERE worker_id IS NULL"),
-    ("worker", "format('worker %s appears twice on visit %s in this batch', worker, visit)",
-     "(SELECT s.*, min(idx) OVER (PARTITION BY visit_id, worker_id) AS first FROM ecm_batch s "
-     " WHERE visit_id IS NOT NULL AND worker_id IS NOT NULL) s WHERE idx <> first"),
-    ("check_out", "'not after check_in'", "ecm_batch s WHERE check_out <= check_in"),
-    ("check_in", "'missing while check_out is given'", "ecm_batch s WHERE check_out IS NOT NULL AND check_in IS NULL"),
-    ("check_out", f"'longer than {LONGEST_ATTENDANCE} after check_in'",
-     f"ecm_batch s WHERE check_out > check_in + interval '{LONGEST_ATTENDANCE}'"),
-    ("check_in", f"'more than {CHECK_IN_EARLIEST_BEFORE_START} before the planned start'",
-     f"ecm_batch s JOIN rota_visit v ON v.id = s.visit_id "
-     f"WHERE s.check_in < v.planned_start - interval '{CHECK_IN_EARLIEST_BEFORE_START}'"),
-    ("check_in", f"'more than {CHECK_IN_LATEST_AFTER_END} after the planned end'",
-     f"ecm_batch s JOIN rota_visit v ON v.id = s.visit_id "
-     f"WHERE s.check_in > v.planned_end + interval '{CHECK_IN_LATEST_AFTER_END}'"),
-    ("worker", "format('already recorded at visit %s under another external_id (%s)', visit, a.external_id)",
-     "ecm_batch s JOIN rota_attendance a ON a.visit_id = s.visit_id AND a.worker_id = s.worker_id "
-     "WHERE s.existing_id IS NULL AND a.external_id IS NOT NULL AND a.external_id <> s.external_id"),
-    ("visit", "'this external_id was recorded for another visit or worker'",
-     "ecm_batch s JOIN rota_attendance a ON a.id = s.existing_id "
-     "WHERE a.visit_id <> s.visit_id OR a.worker_id <> s.worker_id"),
-]  # fmt: skip
-
-_CHANGED = (
-    "ROW(a.check_in, a.check_out, a.method, a.exception_code, a.external_id) IS DISTINCT FROM "
-    "ROW(s.check_in, s.check_out, s.method, s.exception_code, s.external_id)"
-)
 
 
 @transaction.atomic
@@ -127,65 +118,32 @@ def attendances_ingest(
     imported from a bundle). All or nothing: raises IngestInvalid listing every error."""
     if not isinstance(rows, list):
         raise IngestInvalid([{"path": prefix, "message": "must be a list"}])
-    if len(rows) > MAX_BATCH:
-        raise IngestInvalid([{"path": prefix, "message": f"at most {MAX_BATCH} records per batch"}])
+    if len(rows) > max_records():
+        message = f"at most {max_records():,} records per batch (HOMECARE_ECM_MAX_RECORDS)"
+        raise IngestInvalid([{"path": prefix, "message": message}])
     parsed, errors = _parse(rows, prefix)
     user_id = actor.pk if isinstance(actor, User) else None
+    columns = ("idx", "external_id", "visit", "worker", "check_in", "check_out", "method", "exception_code")
+    batch = dict(zip(columns, (list(c) for c in zip(*parsed, strict=True)), strict=True)) if parsed else {}
     with pghistory.context(user=user_id, command="ecm_ingest"), connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS ecm_batch")
-        cursor.execute(
-            "CREATE TEMP TABLE ecm_batch (idx int, external_id text, visit text, worker text, check_in timestamptz, "
-            "check_out timestamptz, method text, exception_code text, visit_id bigint, worker_id bigint, "
-            "existing_id bigint) ON COMMIT DROP"
-        )
-        cols = list(zip(*parsed, strict=True)) if parsed else [[]] * 8
-        cursor.execute(
-            "INSERT INTO ecm_batch (idx, external_id, visit, worker, check_in, check_out, method, exception_code) "
-            "SELECT * FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::timestamptz[], "
-            "%s::timestamptz[], %s::text[], %s::text[])",
-            [list(c) for c in cols],
-        )
-        # Another provider's visits and workers simply do not resolve: "unknown visit".
-        cursor.execute(
-            "UPDATE ecm_batch s SET visit_id = v.id FROM rota_visit v WHERE v.provider_id = %s AND v.ref = s.visit",
-            [provider.pk],
-        )
-        cursor.execute(
-            "UPDATE ecm_batch s SET worker_id = w.id FROM workforce_worker w "
-            "WHERE w.provider_id = %s AND w.ref = s.worker",
-            [provider.pk],
-        )
-        # `a.external_id IS NOT NULL` lets the planner use the partial unique index on (provider, external_id).
-        cursor.execute(
-            "UPDATE ecm_batch s SET existing_id = a.id FROM rota_attendance a "
-            "WHERE a.provider_id = %s AND a.external_id IS NOT NULL AND a.external_id = s.external_id",
-            [provider.pk],
-        )
-        cursor.execute(
-            "UPDATE ecm_batch s SET existing_id = a.id FROM rota_attendance a WHERE s.existing_id IS NULL "
-            "AND a.visit_id = s.visit_id AND a.worker_id = s.worker_id AND a.external_id IS NULL"
-        )
+        cursor.execute(sql("batch"), {c: batch.get(c, []) for c in columns})
+        cursor.execute(sql("resolve"), {"provider": provider.pk})
         bad = {e["path"].split("]")[0] for e in errors}
-        for path_field, message, source in _CHECKS:
-            cursor.execute(f"SELECT idx, {message} FROM {source} ORDER BY idx")
-            for idx, msg in cursor.fetchall():
-                if f"{prefix}[{idx}" not in bad:
-                    errors.append({"path": f"{prefix}[{idx}].{path_field}", "message": msg})
+        bounds = {
+            "earliest": CHECK_IN_EARLIEST_BEFORE_START,
+            "latest": CHECK_IN_LATEST_AFTER_END,
+            "longest": LONGEST_ATTENDANCE,
+        }
+        cursor.execute(sql("checks"), bounds)
+        for idx, path_field, message in cursor.fetchall():
+            if f"{prefix}[{idx}" not in bad:
+                errors.append({"path": f"{prefix}[{idx}].{path_field}", "message": message})
         if errors:
             raise IngestInvalid(sorted(errors, key=_order))
         result = IngestResult()
-        cursor.execute(
-            "WITH up AS (UPDATE rota_attendance a SET check_in = s.check_in, check_out = s.check_out, "
-            "method = s.method, exception_code = s.exception_code, external_id = s.external_id "
-            f"FROM ecm_batch s WHERE a.id = s.existing_id AND {_CHANGED} RETURNING 1) SELECT count(*) FROM up"
-        )
+        cursor.execute(sql("update"))
         result.updated = cursor.fetchone()[0]
-        cursor.execute(
-            "WITH ins AS (INSERT INTO rota_attendance (provider_id, visit_id, worker_id, check_in, check_out, method, "
-            "exception_code, external_id) SELECT %s, visit_id, worker_id, check_in, check_out, method, exception_code, "
-            "external_id FROM ecm_batch WHERE existing_id IS NULL RETURNING 1) SELECT count(*) FROM ins",
-            [provider.pk],
-        )
+        cursor.execute(sql("insert"), {"provider": provider.pk})
         result.created = cursor.fetchone()[0]
         result.unchanged = len(parsed) - result.created - result.updated
         cursor.execute("DROP TABLE ecm_batch")

@@ -11,17 +11,27 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rota.forms import AttendanceCsvForm
+from homecare.uploads import limited_upload, upload_too_large
+from rota.forms import AttendanceCsvForm, too_large_message
 from rota.permissions import can_ingest_attendances
-from rota.services import FIELDS, IngestInvalid, attendances_ingest
+from rota.services import FIELDS, IngestInvalid, attendances_ingest, max_records
 
 SESSION_KEY = "rota_ecm_upload"
 PREFIX = "rows"
 
 
+class TooManyRows(Exception):
+    pass
+
+
 def _rows(text: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(text))
-    return [{k.strip(): (v or "").strip() or None for k, v in row.items() if k} for row in reader]
+    """The file's records, read one at a time and refused past HOMECARE_ECM_MAX_RECORDS."""
+    rows = []
+    for row in csv.DictReader(io.StringIO(text)):
+        if len(rows) == max_records():
+            raise TooManyRows
+        rows.append({k.strip(): (v or "").strip() or None for k, v in row.items() if isinstance(k, str) and k})
+    return rows
 
 
 def _check(request) -> None:
@@ -30,10 +40,15 @@ def _check(request) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@limited_upload("HOMECARE_ECM_CSV_MAX_BYTES")
 def ecm_upload(request):
     _check(request)
     form = AttendanceCsvForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "fields": FIELDS}
+    if (cut := upload_too_large(request)) is not None:
+        # Reading stopped at the limit: what arrived is not the whole file, so nothing is checked.
+        form.refuse_file(too_large_message(*cut))
+        return render(request, "rota/ecm_upload.html", context, status=413)
     if request.method == "POST" and form.is_valid():
         try:
             text = form.cleaned_data["file"].read().decode("utf-8-sig")
@@ -41,6 +56,12 @@ def ecm_upload(request):
         except (UnicodeDecodeError, csv.Error):
             form.add_error("file", "This is not a UTF-8 CSV file.")
             return render(request, "rota/ecm_upload.html", context)
+        except TooManyRows:
+            form.add_error(
+                "file",
+                f"The file has more than {max_records():,} records (HOMECARE_ECM_MAX_RECORDS): split it.",
+            )
+            return render(request, "rota/ecm_upload.html", context, status=413)
         context["rows"] = [[row.get(f) for f in FIELDS] for row in rows]
         try:
             result = attendances_ingest(

@@ -18,6 +18,14 @@ from tests.conftest_worker import celery_worker_process, celery_worker_session  
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits (API writes, logins) count in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def council(db):
     return Organisation.objects.create(kind="commissioner", ref="LCC", name="City Council")

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "django_celery_beat",
     "allauth",
     "allauth.account",
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "homecare.middleware.SecurityHeadersMiddleware",
+    "homecare.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,6 +136,41 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# The Content-Security-Policy of every page (homecare.middleware.SecurityHeadersMiddleware): scripts,
+# styles, fonts and requests only from our own origin; no inline script or style attribute. Images may
+# also be data: URIs (the TOTP QR code, the design system's and Swagger UI's CSS icons).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Request sizes (docs/security.md). A JSON body to the API is read only up to
+# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's setting, 2.5 MB by default); endpoints that take big batches
+# name a larger limit of their own. Anything over a limit is a 413 naming the setting.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# ECM: records per batch (REST or CSV; minutes' worth of records, so one request holds its transaction
+# briefly), bytes per REST batch (50,000 records of about 250 bytes) and per CSV upload (a day's or a
+# week's records; bigger backlogs go through the API).
+HOMECARE_ECM_MAX_RECORDS = env.int("HOMECARE_ECM_MAX_RECORDS", default=50_000)
+HOMECARE_ECM_MAX_BYTES = env.int("HOMECARE_ECM_MAX_BYTES", default=16 * 1024 * 1024)
+HOMECARE_ECM_CSV_MAX_BYTES = env.int("HOMECARE_ECM_CSV_MAX_BYTES", default=5 * 1024 * 1024)
+# JSON nested deeper than this is refused (a bundle or an ECM batch nests 4 deep at most).
+HOMECARE_API_JSON_MAX_DEPTH = env.int("HOMECARE_API_JSON_MAX_DEPTH", default=32)
+# Writes per API token (or per logged-in user) over the API: ECM systems push a batch every minute or
+# so; a bundle import is rare. Counted in the shared cache (Redis), so every web process sees one count.
+HOMECARE_API_WRITE_RATE = env("HOMECARE_API_WRITE_RATE", default="60/min")
+
+# Login rate limits, API rate limits and used TOTP codes live in the cache: shared by every web process.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "commissioning.api.authentication.OrganisationTokenAuthentication",
@@ -145,6 +183,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "homecare.api_errors.exception_handler",
+    # JSON only, read within a size limit and a nesting depth (homecare/api_parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["homecare.api_parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["homecare.api_throttles.WritesPerToken"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "homecare API",
@@ -152,6 +194,21 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["commissioning.permissions.IsOrganisationMember"],
+    # /api/docs/ from our own static files (no CDN: it works offline and under the CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from the public validator (another origin).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "homecare.api_schema.document_errors",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnStatusEnum": "reporting.models.returns.WeeklyReturn.Status",
+        "InvoiceStatusEnum": "reporting.models.money.Invoice.Status",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -2,7 +2,7 @@
 (see docs/deploy.md for the list)."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SPECTACULAR_SETTINGS, env
+from .base import DATABASES, SPECTACULAR_SETTINGS, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # required: no default in production
@@ -31,9 +31,6 @@ X_FRAME_OPTIONS = "DENY"
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-
-# Login rate limits and used TOTP codes live in the cache: share it between gunicorn workers.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")

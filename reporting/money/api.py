@@ -5,11 +5,15 @@ so there is nothing to write here; another organisation's invoice is a 404."""
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commissioning.permissions import IsOrganisationMember, request_actor
+from homecare.api_query import QuerySerializer
+from homecare.lib.exports import file_response
 from reporting.models.money import Invoice
 from reporting.money import outputs, selectors
 
@@ -27,7 +31,7 @@ class CanViewInvoices(IsOrganisationMember):
         return super().has_permission(request, view) and _has_role(request)
 
 
-class InvoiceListQuery(serializers.Serializer):
+class InvoiceListQuery(QuerySerializer):
     provider = serializers.CharField(required=False)
     contract = serializers.CharField(required=False)
     lot = serializers.IntegerField(required=False, min_value=1)
@@ -41,7 +45,7 @@ class InvoiceOutput(serializers.ModelSerializer):
     commissioner = serializers.CharField(source="commissioner.ref")
     contract = serializers.CharField(source="contract.ref")
     lot = serializers.IntegerField(source="lot.number")
-    credit_for = serializers.CharField(source="credit_for.number", default=None)
+    credit_for = serializers.CharField(source="credit_for.number", default=None, allow_null=True)
     invoice = serializers.JSONField(source="data")
 
     class Meta:
@@ -69,6 +73,10 @@ class InvoiceListApi(generics.ListAPIView):
     serializer_class = InvoiceOutput
     filter_backends: list = []
 
+    @extend_schema(operation_id="invoices_list", parameters=[InvoiceListQuery])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         query = InvoiceListQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
@@ -78,38 +86,48 @@ class InvoiceListApi(generics.ListAPIView):
 class InvoiceDetailApi(APIView):
     permission_classes = [CanViewInvoices]
 
+    @extend_schema(operation_id="invoices_retrieve", responses={200: InvoiceOutput})
     def get(self, request, pk: int):
         return Response(InvoiceOutput(selectors.invoice_get(actor=request_actor(request), pk=pk)).data)
+
+
+CSV = {(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, a header row first")}
 
 
 class InvoiceLinesCsvApi(APIView):
     permission_classes = [CanViewInvoices]
 
+    @extend_schema(operation_id="invoices_lines_csv", responses=CSV, summary="The invoice's lines as CSV")
     def get(self, request, pk: int):
         invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
-        return csv_response(outputs.lines_csv(invoice), f"{outputs.file_stem(invoice)}.csv")
+        return csv_response(outputs.lines_csv(invoice), outputs.file_stem(invoice))
 
 
 class InvoiceDetailCsvApi(APIView):
     permission_classes = [CanViewInvoices]
 
+    @extend_schema(operation_id="invoices_detail_csv", responses=CSV, summary="The visit-level detail as CSV")
     def get(self, request, pk: int):
         invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
-        return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail.csv")
+        return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail")
 
 
 class InvoicePdfApi(APIView):
     permission_classes = [CanViewInvoices]
 
+    @extend_schema(
+        operation_id="invoices_pdf",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The stored PDF")},
+        summary="The stored PDF (404 until the worker has rendered it)",
+    )
     def get(self, request, pk: int):
         invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
         return pdf_response(invoice)
 
 
-def csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def csv_response(text: str, stem: str) -> HttpResponse:
+    """`stem`.csv as a download (the filename made of safe characters only)."""
+    return file_response(text, stem, "csv")
 
 
 def pdf_response(invoice: Invoice) -> HttpResponse:
@@ -117,6 +135,4 @@ def pdf_response(invoice: Invoice) -> HttpResponse:
     if not invoice.pdf:
         raise Http404("the PDF has not been rendered yet")
     with invoice.pdf.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{outputs.file_stem(invoice)}.pdf"'
-    return response
+        return file_response(fh.read(), outputs.file_stem(invoice), "pdf", inline=True)

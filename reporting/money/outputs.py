@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from django.db import transaction
 
 from homecare.lib.dates import LONDON
+from homecare.lib.exports import csv_dict_writer, csv_writer
 from reporting.models.money import Invoice, InvoiceDetail
 
 LINE_COLUMNS = ["number", "kind", "hours", "rate", "amount", "ref", "reason"]
@@ -36,7 +36,7 @@ def invoice_json(invoice: Invoice) -> str:
 
 def lines_csv(invoice: Invoice) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=LINE_COLUMNS, extrasaction="ignore")
+    writer = csv_dict_writer(out, LINE_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for line in invoice.data["lines"]:
         writer.writerow({"number": invoice.number or "draft", **line})
@@ -110,7 +110,7 @@ def _stored_rows(invoice: Invoice):
 
 def detail_csv(invoice: Invoice) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(DETAIL_COLUMNS)
     writer.writerows(detail_rows(invoice))
     return out.getvalue()

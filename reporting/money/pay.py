@@ -20,7 +20,6 @@ queries does not grow with shifts or visits.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,6 +29,7 @@ from django.db import connection
 
 from commissioning.models import Contract
 from homecare.lib.dates import local_midnight
+from homecare.lib.exports import csv_writer
 from homecare.lib.sql import sql_loader
 
 PAY_PERIOD_DAYS = 28
@@ -172,7 +172,7 @@ CSV_COLUMNS = [
 def pay_run_csv(run: PayRun) -> str:
     """For payroll software: one row per worker."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for w in run.workers:
         writer.writerow(

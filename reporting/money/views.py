@@ -149,13 +149,13 @@ def invoice_json(request, pk: int):
 def invoice_lines_csv(request, pk: int):
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
     require_roles(request, selectors.VIEW_ROLES)
-    return csv_response(outputs.lines_csv(invoice), f"{outputs.file_stem(invoice)}.csv")
+    return csv_response(outputs.lines_csv(invoice), outputs.file_stem(invoice))
 
 
 def invoice_detail_csv(request, pk: int):
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
     require_roles(request, selectors.VIEW_ROLES)
-    return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail.csv")
+    return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail")
 
 
 def invoice_pdf(request, pk: int):
@@ -239,7 +239,7 @@ def pay_run_csv(request):
     _require_provider_manager(request)
     start, end = _pay_period(request)
     run = pay_run(provider_id=request.user.organisation_id, first_day=start, last_day=end)
-    return csv_response(pay_run_csv(run), f"pay-run-{request.user.organisation.ref}-{start}-{end}.csv")
+    return csv_response(pay_run_csv(run), f"pay-run-{request.user.organisation.ref}-{start}-{end}")
 
 
 # --- Where they meet -----------------------------------------------------------------------------
@@ -285,10 +285,10 @@ def finance_share(request):
 
 def pay_shifts_csv(request):
     """Per shift: paid, contact, travel, training, meeting and gap hours, for checking a pay run."""
-    import csv
     import io
 
     from homecare.lib.dates import LONDON
+    from homecare.lib.exports import csv_writer
     from reporting.money.pay import hours, shift_rows
 
     _require_provider_manager(request)
@@ -296,7 +296,7 @@ def pay_shifts_csv(request):
     rows = shift_rows(provider_id=request.user.organisation_id, first_day=start, last_day=end)
     refs = dict(Worker.objects.filter(provider=request.user.organisation).values_list("pk", "ref"))
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         ["shift", "worker", "kind", "start", "end", "paid", "contact", "travel", "training", "meeting", "gap"]
     )
@@ -311,4 +311,4 @@ def pay_shifts_csv(request):
             ]
             + [hours(r[k]) for k in ("paid_min", "contact_min", "travel_min", "training_min", "meeting_min", "gap_min")]
         )
-    return csv_response(out.getvalue(), f"shifts-{request.user.organisation.ref}-{start}-{end}.csv")
+    return csv_response(out.getvalue(), f"shifts-{request.user.organisation.ref}-{start}-{end}")

@@ -16,6 +16,7 @@ from commissioning.models import Role
 from commissioning.permissions import IsOrganisationMember, IsProvider, request_actor
 from commissioning.tenancy import get_for_user
 from homecare.api_errors import DomainError
+from homecare.lib.exports import attachment, safe_filename
 from reporting.returns import outputs, selectors, services
 from reporting.returns.serializers import (
     ErrorsSerializer,
@@ -116,7 +117,7 @@ class ReturnDetailApi(APIView):
         fmt = request.accepted_renderer.format
         if fmt == "csv":
             response = Response(outputs.return_csv(wr))
-            response["Content-Disposition"] = f'attachment; filename="{_filename(wr, "csv")}"'
+            response["Content-Disposition"] = attachment(_filename(wr, "csv"))
             return response
         if fmt == "pdf":
             if not wr.pdf:
@@ -124,7 +125,7 @@ class ReturnDetailApi(APIView):
                 raise DomainError("The PDF is being prepared; try again shortly.", status_code=404)
             with wr.pdf.open("rb") as f:
                 response = Response(f.read())
-            response["Content-Disposition"] = f'attachment; filename="{_filename(wr, "pdf")}"'
+            response["Content-Disposition"] = attachment(_filename(wr, "pdf"))
             return response
         return Response(outputs.return_json(wr))
 
@@ -167,4 +168,4 @@ class RunDetailApi(APIView):
 
 
 def _filename(wr, ext: str) -> str:
-    return f"return-{wr.provider.ref}-{wr.contract.ref}-{wr.week}-v{wr.version}.{ext}"
+    return safe_filename(f"return-{wr.provider.ref}-{wr.contract.ref}-{wr.week}-v{wr.version}", ext)

@@ -3,11 +3,11 @@ All of them read the stored figures: the API, the CSV and the command line give 
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from typing import Any
 
+from homecare.lib.exports import csv_writer
 from reporting.models.returns import WeeklyReturn
 
 KPI_TITLES = {
@@ -117,7 +117,7 @@ def _text(value: Any) -> str:
 
 def return_csv(wr: WeeklyReturn) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["figure", "lot", "value"])
     writer.writerows(csv_rows(wr))
     return out.getvalue()

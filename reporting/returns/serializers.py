@@ -3,12 +3,16 @@ is produced by reporting.returns.outputs.return_json; its serializer here docume
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from homecare.api_query import QuerySerializer
+from homecare.api_schema import ErrorsSerializer  # noqa: F401 - the API's one error body, used by api.py
 from homecare.lib.dates import iso_week, parse_iso_week
 from reporting.models.returns import ReturnRun, WeeklyReturn
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-W[0-9]{2}$", "example": "2025-W37"})
 class IsoWeekField(serializers.CharField):
     """'2025-W37' in, the Monday of that week out."""
 
@@ -20,16 +24,7 @@ class IsoWeekField(serializers.CharField):
             raise serializers.ValidationError("Enter an ISO week like 2025-W37.") from None
 
 
-class ErrorItemSerializer(serializers.Serializer):
-    path = serializers.CharField()
-    message = serializers.CharField()
-
-
-class ErrorsSerializer(serializers.Serializer):
-    errors = ErrorItemSerializer(many=True)
-
-
-class ReturnListQuerySerializer(serializers.Serializer):
+class ReturnListQuerySerializer(QuerySerializer):
     provider = serializers.CharField(required=False, help_text="Provider organisation ref")
     contract = serializers.CharField(required=False, help_text="Contract ref")
     lot = serializers.IntegerField(required=False, min_value=1, help_text="Lot number")

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -152,7 +154,7 @@ def weekly_return_submit(*, weekly_return_id: int, actor) -> WeeklyReturn:
     _drop_pdf(wr)  # it says "draft"
     wr.full_clean()
     wr.save()
-    _enqueue_pdf(wr.pk)
+    return_pdf_request(weekly_return_id=wr.pk)
     return wr
 
 
@@ -171,9 +173,23 @@ def _enqueue_pdf(weekly_return_id: int) -> None:
     transaction.on_commit(lambda: render_return_pdf.delay(weekly_return_id))
 
 
-def return_pdf_request(*, weekly_return_id: int) -> None:
-    """Ask the worker for a missing PDF (for returns computed outside a run, e.g. on the command line)."""
+def return_pdf_request(*, weekly_return_id: int) -> bool:
+    """Ask the worker for a missing PDF (for returns computed outside a run, e.g. on the command line).
+
+    Once per version of the return, whoever asks and however often: each GET of a return without its
+    PDF used to queue another WeasyPrint task, so a script polling the PDF could fill the queue. The
+    claim is a key in the shared cache (Redis) naming the row as it is now (id, status, computed_at:
+    a recomputed draft or a sign-off is new content and gets its own task); `cache.add` sets it only
+    if absent, atomically across web processes. It expires after the task time limit, so a task lost
+    with its queue is asked for again. Returns True when this call queued the task."""
+    row = WeeklyReturn.objects.filter(pk=weekly_return_id).values("pdf", "status", "computed_at").first()
+    if row is None or row["pdf"]:
+        return False
+    key = f"return-pdf:{weekly_return_id}:{row['status']}:{row['computed_at'].timestamp()}"
+    if not cache.add(key, 1, timeout=settings.CELERY_TASK_TIME_LIMIT):
+        return False
     _enqueue_pdf(weekly_return_id)
+    return True
 
 
 @transaction.atomic

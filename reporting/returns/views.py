@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +18,7 @@ from commissioning.models import Role
 from commissioning.tenancy import get_for_user
 from homecare.api_errors import DomainError
 from homecare.lib.dates import parse_iso_week
+from homecare.lib.exports import file_response, safe_filename
 from reporting.models.returns import ReturnRun, WeeklyReturn
 from reporting.returns import outputs, selectors, services
 
@@ -199,16 +200,14 @@ def return_pdf(request, pk: int):
     if not wr.pdf:
         services.return_pdf_request(weekly_return_id=wr.pk)
         return render(request, "reporting/returns/pdf_pending.html", {"wr": wr}, status=404)
-    return FileResponse(wr.pdf.open("rb"), content_type="application/pdf", filename=_filename(wr, "pdf"))
+    return FileResponse(wr.pdf.open("rb"), content_type="application/pdf", filename=safe_filename(_stem(wr), "pdf"))
 
 
 @login_required
 def return_csv(request, pk: int):
     wr = selectors.return_get(actor=request.user, return_id=pk)
     _require(request, VIEW_ROLES)
-    response = HttpResponse(outputs.return_csv(wr), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(wr, "csv")}"'
-    return response
+    return file_response(outputs.return_csv(wr), _stem(wr), "csv")
 
 
 @login_required
@@ -218,5 +217,5 @@ def return_json(request, pk: int):
     return JsonResponse(outputs.return_json(wr), json_dumps_params={"indent": 1})
 
 
-def _filename(wr: WeeklyReturn, ext: str) -> str:
-    return f"return-{wr.provider.ref}-{wr.contract.ref}-{wr.week}-v{wr.version}.{ext}"
+def _stem(wr: WeeklyReturn) -> str:
+    return f"return-{wr.provider.ref}-{wr.contract.ref}-{wr.week}-v{wr.version}"
