@@ -109,6 +109,8 @@ def person_get(*, actor, ref: str, provider: str | None = None) -> Person:
     """One person by ref. A commissioner may see two providers' people with the same ref: `provider`
     (its ref) then says which; without it the lookup is ambiguous (AmbiguousRef)."""
     _require_read(actor)
+    if "\x00" in ref:  # from a URL path: PostgreSQL cannot compare it, and no ref holds one
+        raise Http404
     qs = scope_for(actor, Person.objects.select_related("provider", "contract__neighbourhood")).filter(ref=ref)
     if provider:
         qs = qs.filter(provider__ref=provider)
@@ -128,6 +130,8 @@ class AmbiguousRef(Exception):
 
 def package_get(*, actor, ref: str, provider: str | None = None) -> Package:
     _require_read(actor)
+    if "\x00" in ref:
+        raise Http404
     qs = scope_for(actor, Package.objects.select_related("provider", "person__provider", "person__contract")).filter(
         ref=ref
     )

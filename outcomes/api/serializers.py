@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from homecare.api_query import QuerySerializer
+
 from outcomes.models import OutcomeAssessment, PackageChange, Review
 
 
@@ -57,7 +59,17 @@ class PackageChangeInputSerializer(serializers.Serializer):
         required=False, help_text="The provider's ref, when a commissioner sees two packages with this ref"
     )
     effective = serializers.DateField(required=False, help_text="From 7 days ago to 28 days ahead")
-    new_weekly_hours = serializers.DecimalField(max_digits=9, decimal_places=4, required=False)
+    new_weekly_hours = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=4,
+        required=False,
+        min_value=0,
+        max_value=168,
+        error_messages={
+            "min_value": "Weekly hours cannot be below 0.",
+            "max_value": "Weekly hours cannot be more than 168 (every hour of the week).",
+        },
+    )
     by = serializers.ChoiceField(
         choices=PackageChange.By.choices,
         required=False,
@@ -69,7 +81,7 @@ class PackageChangeInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PackageChangeQuerySerializer(serializers.Serializer):
+class PackageChangeQuerySerializer(QuerySerializer):
     package = serializers.CharField(required=False, help_text="Package ref")
     person = serializers.CharField(required=False, help_text="Person ref")
     status = serializers.ChoiceField(choices=PackageChange.Status.choices, required=False)
@@ -101,11 +113,22 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _score() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=5,
+        error_messages={"min_value": "The score must be from 1 to 5.", "max_value": "The score must be from 1 to 5."},
+        help_text="1 (not at all satisfied) to 5 (completely), as the person rates it",
+    )
+
+
 class ReviewCompleteInputSerializer(serializers.Serializer):
     completed = serializers.DateField(required=False)
-    wellbeing_independence = serializers.IntegerField(required=False, allow_null=True)
-    home = serializers.IntegerField(required=False, allow_null=True)
-    community = serializers.IntegerField(required=False, allow_null=True)
+    wellbeing_independence = _score()
+    home = _score()
+    community = _score()
     opted_out = serializers.BooleanField(required=False, default=False)
     progress = serializers.BooleanField(required=False, allow_null=True, default=None)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -129,9 +152,9 @@ class AssessmentInputSerializer(serializers.Serializer):
     person = serializers.CharField(required=False, help_text="The person's ref")
     provider = serializers.CharField(required=False, help_text="The provider's ref, when the person's ref is ambiguous")
     date = serializers.DateField(required=False)
-    wellbeing_independence = serializers.IntegerField(required=False, allow_null=True)
-    home = serializers.IntegerField(required=False, allow_null=True)
-    community = serializers.IntegerField(required=False, allow_null=True)
+    wellbeing_independence = _score()
+    home = _score()
+    community = _score()
 
 
 class LedgerStepSerializer(serializers.Serializer):

@@ -88,6 +88,18 @@ def _lookup(getter, actor, ref, provider, field: str):
         ) from None
 
 
+class ObjectFirst:
+    """The object is looked up before the method is judged: no such object (or another
+    organisation's) is a 404 whatever the method; only then is a method the view does not take a 405."""
+
+    def lookup(self, request, **kwargs):
+        raise NotImplementedError
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        self.lookup(request, **kwargs)
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
 class PackageChangeListApi(generics.ListAPIView):
     permission_classes = [CanRead]
     serializer_class = PackageChangeSerializer
@@ -163,8 +175,11 @@ class PackageChangeDetailApi(APIView):
         return Response(PackageChangeSerializer(selectors.change_get(actor=request_actor(request), pk=pk)).data)
 
 
-class PackageChangeSubmitApi(APIView):
+class PackageChangeSubmitApi(ObjectFirst, APIView):
     permission_classes = [CanRead]
+
+    def lookup(self, request, **kwargs):
+        return selectors.change_get(actor=request_actor(request), pk=kwargs["pk"])
 
     @extend_schema(
         operation_id="package_changes_submit",
@@ -182,8 +197,11 @@ class PackageChangeSubmitApi(APIView):
         return Response(PackageChangeSerializer(change).data)
 
 
-class PackageChangeDecisionApi(APIView):
+class PackageChangeDecisionApi(ObjectFirst, APIView):
     permission_classes = [CanRead]
+
+    def lookup(self, request, **kwargs):
+        return selectors.change_get(actor=request_actor(request), pk=kwargs["pk"])
 
     @extend_schema(
         operation_id="package_changes_decision",
@@ -260,8 +278,11 @@ class PersonApi(APIView):
         return Response(PersonSerializer(body).data)
 
 
-class ReviewCompleteApi(APIView):
+class ReviewCompleteApi(ObjectFirst, APIView):
     permission_classes = [CanRead]
+
+    def lookup(self, request, **kwargs):
+        return selectors.review_get(actor=request_actor(request), pk=kwargs["pk"])
 
     @extend_schema(
         operation_id="reviews_complete",
