@@ -7,7 +7,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from homecare.api_query import QuerySerializer
-
 from outcomes.models import OutcomeAssessment, PackageChange, Review
 
 
