@@ -1,0 +1,355 @@
+"""Solve a Problem: PyVRP for the routing, our own local search on top for synchronisation and lateness.
+
+PyVRP has no synchronisation. A two-carer visit is two clients with one pinned start (model.py), so any
+plan PyVRP returns is synchronised; what is left is choosing the starts:
+1. a relaxed solve, each part on its own window, says roughly when each part can be reached;
+2. each two-carer visit is pinned where both parts could be (the later arrival, inside its window);
+3. rounds of: PyVRP re-solves with those pins (warm started from the plan so far), then the pins are
+   tuned with the routes held fixed (many cheap tries, each re-timing only the two routes involved), and
+   a pin is occasionally moved at random; the best plan seen is kept (PYVRP_SHARE of the time);
+4. improve.py's local search takes the best plan and times the whole plan exactly on every move, so
+   starts float to wherever both workers can be, and lateness counts minute by minute.
+Without two-carer or late-allowed visits it is PyVRP alone (with a fleet reduction when shifts are
+interchangeable and cost something to use, as Solomon's vehicles). Every plan passes validate.py.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+import warnings
+from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
+import pyvrp
+from pyvrp import Route
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.PenaltyManager import PenaltyParams
+from pyvrp.search import NeighbourhoodParams
+from pyvrp.solve import SolveParams
+from pyvrp.stop import FirstFeasible, MaxRuntime, MultipleCriteria
+
+from rota.planner.improve import Improver
+from rota.planner.model import PRIZE, build, may_do
+from rota.planner.problem import Problem, Solution, Stop, Unassigned, Visit
+from rota.planner.schedule import plan_cost, route_starts
+from rota.planner.validate import Fault, validate
+
+# Fleet reduction (fewer_shifts): a first plan in FIRST_SHARE of the time, reductions until REDUCE_SHARE,
+# each at most ATTEMPT_SHARE (a fleet that cannot be had should not eat the time for polishing the one found).
+FIRST_SHARE, REDUCE_SHARE, ATTEMPT_SHARE = 0.15, 0.7, 0.45
+PYVRP_SHARE = 0.35  # of the time, for PyVRP's pinned rounds when visits need synchronising or can be late
+Raw = dict[str, list[tuple[Visit, int]]]  # shift id -> (visit, part) in PyVRP's order
+
+
+class _Penalties(PenaltyParams):
+    """PyVRP's usual starting penalties, but allowed to rise until lateness (time warp) costs more than
+    leaving a part out: otherwise PyVRP may hand back a late plan rather than one with a part unplanned."""
+
+    def midpoint_penalties(self, data):  # type: ignore[no-untyped-def]
+        start = PenaltyParams().midpoint_penalties(data)
+        return start[0], start[1], start[2]
+
+
+def _params(built_copies: int, parts: int) -> SolveParams:
+    # PyVRP's granular neighbourhood is the nearest 50 clients; copies of one part (lateness bands) share a
+    # place, so the nearest 50 would be a handful of patients. Widen it by the copies per part.
+    per_part = max(1.0, built_copies / max(parts, 1))
+    neighbours = NeighbourhoodParams(num_neighbours=max(1, min(built_copies - 1, round(50 * per_part))))
+    return SolveParams(penalty=_Penalties(max_penalty=PRIZE), neighbourhood=neighbours)
+
+
+def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solution:
+    """The best plan found within time_limit seconds; impossible visits come back unassigned with why."""
+    deadline = time.monotonic() + time_limit
+    unassigned = [Unassigned(v.id, why) for v in problem.visits if (why := impossible(problem, v))]
+    skip = {u.visit for u in unassigned}
+    todo = Problem(
+        problem.workers,
+        problem.shifts,
+        tuple(v for v in problem.visits if v.id not in skip),
+        problem.travel,
+        problem.settings,
+    )
+    search = _Search(todo, random.Random(seed), seed)
+    if any(v.carers > 1 or v.late_allowed for v in todo.visits):
+        best = search.synchronised(deadline)
+    elif problem.settings.shift_cost > 0 and _interchangeable(todo):
+        best = search.fewer_shifts(deadline)
+    else:
+        raw, _ = search.pyvrp({}, max(0.05, deadline - time.monotonic()), None)
+        best = search.materialise(raw, {})
+    best.unassigned = unassigned + best.unassigned
+    faults = validate(problem, best)
+    if faults:  # a bug, not a plan: say so loudly rather than hand the board a broken rota
+        raise InvalidPlan(faults)
+    return best
+
+
+class InvalidPlan(Exception):
+    """The solver's plan broke a hard rule (a bug in the planner): the faults say which."""
+
+    def __init__(self, faults: list[Fault]):
+        super().__init__(f"planner produced an invalid plan: {faults[:5]}")
+        self.faults = faults
+
+
+def impossible(problem: Problem, visit: Visit) -> str:
+    """Why no plan could hold this visit, from the problem alone ('' when some plan might)."""
+    shifts = problem.shifts
+    for k, part in enumerate(visit.parts):
+        if not any(part.skills <= problem.workers[s.worker].skills for s in shifts):
+            return "no worker on shift has the skills"
+        if not any(may_do(problem, s, visit, k) for s in shifts):
+            return "pinned worker has no shift"
+    latest = visit.latest if not visit.late_allowed else max(s.end for s in shifts) if shifts else visit.latest
+    fits = {
+        s.worker
+        for s in shifts
+        if s.start <= latest and max(s.start, visit.earliest) + max(p.minutes for p in visit.parts) <= s.end
+    }
+    if len(fits) < visit.carers:
+        return "no shift covers the visit's window" if not fits else "not enough workers on shift at that time"
+    return ""
+
+
+class _Search:
+    def __init__(self, problem: Problem, rng: random.Random, seed: int):
+        self.problem = problem
+        self.rng = rng
+        self.seed = seed
+        self.travel = {m: problem.travel.matrix(m) for m in {w.mode for w in problem.workers.values()}}
+        self.shifts = problem.shift_by_id()
+
+    def pyvrp(
+        self,
+        pins: Mapping[str, int],
+        seconds: float,
+        warm: Raw | None,
+        required: bool = False,
+        first_feasible: bool = False,
+    ) -> tuple[Raw, bool]:
+        """PyVRP's plan, and whether PyVRP found it feasible. required: every part must be planned (no
+        prizes: PyVRP's own search for full plans is better than its prize-collecting one)."""
+        built = build(self.problem, pins, required)
+        init = None
+        if warm is not None:
+            first_copy: dict[tuple[str, int], int] = {}
+            for i, c in enumerate(built.copies):
+                first_copy.setdefault((c.visit.id, c.part), i)
+            routes = []
+            for vt, shifts in enumerate(built.vehicle_shifts):
+                for shift in shifts:
+                    clients = [first_copy[(v.id, k)] for v, k in warm.get(shift.id, []) if (v.id, k) in first_copy]
+                    if clients:
+                        routes.append(Route(built.data, clients, vt))
+            init = pyvrp.Solution(built.data, routes)
+        self.seed += 1
+        with warnings.catch_warnings():
+            # PyVRP warns when a penalty maxes out; with every part optional that only means some part
+            # cannot be placed, which materialise() reports as unassigned.
+            warnings.simplefilter("ignore", PenaltyBoundWarning)
+            res = pyvrp.solve(
+                built.data,
+                MultipleCriteria([FirstFeasible(), MaxRuntime(seconds)]) if first_feasible else MaxRuntime(seconds),
+                seed=self.seed,
+                collect_stats=False,
+                display=False,
+                initial_solution=init,
+                params=_params(len(built.copies), sum(v.carers for v in self.problem.visits)),
+            )
+        raw: Raw = {}
+        used = [0] * len(built.vehicle_shifts)
+        for route in res.best.routes():
+            vt = route.vehicle_type()
+            shift = built.vehicle_shifts[vt][used[vt]]
+            used[vt] += 1
+            raw[shift.id] = [(built.copies[a.idx].visit, built.copies[a.idx].part) for a in route if a.is_client()]
+        return raw, res.best.is_feasible()
+
+    def times(self, shift_id: str, stops: list[tuple[Visit, int]], pins: Mapping[str, int]) -> list[int] | None:
+        shift = self.shifts[shift_id]
+        return route_starts(shift, stops, pins, self.travel[self.problem.workers[shift.worker].mode])
+
+    def materialise(self, raw: Raw, pins: Mapping[str, int]) -> Solution:
+        """Time every route, dropping stops a route cannot keep, then visits missing a part."""
+        timed: dict[str, list[Stop]] = {}
+        for shift_id, stops in raw.items():
+            stops = list(stops)
+            starts = self.times(shift_id, stops, pins)
+            while starts is None:  # PyVRP handed back a late route: drop stops until it keeps time
+                stops = _drop_one(stops, lambda s, sid=shift_id: self.times(sid, s, pins) is not None)
+                starts = self.times(shift_id, stops, pins)
+            timed[shift_id] = [Stop(v.id, k, t) for (v, k), t in zip(stops, starts, strict=True)]
+        parts: dict[str, int] = {}
+        for stops in timed.values():
+            for stop in stops:
+                parts[stop.visit] = parts.get(stop.visit, 0) + 1
+        visits = self.problem.visit_by_id()
+        partial = {vid for vid, n in parts.items() if n < visits[vid].carers}
+        routes = {sid: [x for x in stops if x.visit not in partial] for sid, stops in timed.items()}
+        routes = {sid: stops for sid, stops in routes.items() if stops}
+        unassigned = [
+            Unassigned(
+                v.id,
+                "no second worker free at the same start"
+                if v.id in partial and v.carers > 1
+                else "no room in any shift",
+            )
+            for v in self.problem.visits
+            if parts.get(v.id, 0) < v.carers
+        ]
+        return Solution(routes, unassigned)
+
+    def fewer_shifts(self, deadline: float) -> Solution:
+        """Interchangeable shifts that cost something to use (Solomon's vehicles): solve, then try with one
+        shift fewer, warm started without the shortest route and every part required (so PyVRP's penalties
+        steer it to a full plan, and it stops at the first), while that works and the reduction time lasts;
+        then polish the smallest fleet for the rest of the time."""
+        began = time.monotonic()
+        total = max(0.1, deadline - began)
+        raw, _ = self.pyvrp({}, total * FIRST_SHARE, None, required=True)
+        best = self.materialise(raw, {})
+        search: _Search = self
+        reduce_until = began + total * REDUCE_SHARE
+        fewest = _fewest_shifts(search.problem)
+        while not best.unassigned and time.monotonic() < reduce_until and len(best.routes) > fewest:
+            shifts = search.problem.shifts[: len(best.routes) - 1]
+            smaller = _Search(replace(search.problem, shifts=shifts), self.rng, self.seed + 7)
+            kept = sorted(raw.values(), key=len)[1:]
+            warm = {s.id: stops for s, stops in zip(shifts, kept, strict=True)}
+            seconds = min(reduce_until - time.monotonic(), total * ATTEMPT_SHARE)
+            trial_raw, feasible = smaller.pyvrp({}, seconds, warm, required=True, first_feasible=True)
+            trial = smaller.materialise(trial_raw, {})
+            if not feasible or trial.unassigned:
+                break
+            search, raw, best = smaller, trial_raw, trial
+        left = deadline - time.monotonic()
+        if left > 0.05:
+            final_raw, _ = search.pyvrp({}, left, raw, required=not best.unassigned)
+            final = search.materialise(final_raw, {})
+            if search.score(final) <= search.score(best):
+                best = final
+        return best
+
+    def score(self, solution: Solution) -> tuple[int, float]:
+        return len(solution.unassigned), plan_cost(self.problem, solution)
+
+    def synchronised(self, deadline: float) -> Solution:
+        """PyVRP with pinned starts for part of the time, then the exact local search for the rest."""
+        total = max(0.1, deadline - time.monotonic())
+        plan = self.pinned_rounds(time.monotonic() + total * PYVRP_SHARE)
+        return Improver(self.problem, self.rng).run(plan, deadline - time.monotonic())
+
+    def pinned_rounds(self, deadline: float) -> Solution:
+        total = max(0.1, deadline - time.monotonic())
+        relaxed, _ = self.pyvrp({}, total * 0.2, None)
+        pins = self.pins_from(relaxed)
+        raw = relaxed
+        best: tuple[tuple[int, float], Solution, dict[str, int], Raw] | None = None
+        while True:
+            left = deadline - time.monotonic()
+            if best is not None and left < 0.05:
+                break
+            raw, _ = self.pyvrp(pins, max(0.05, min(left, total * 0.1)), raw)
+            pins = self.tune(raw, pins)
+            sol = self.materialise(raw, pins)
+            key = self.score(sol)
+            if best is None or key < best[0]:
+                best = (key, sol, dict(pins), raw)
+            else:  # start the next round from the best plan, with one pin moved
+                pins, raw = dict(best[2]), best[3]
+            self.shake(pins)
+        assert best is not None
+        return best[1]
+
+    def pins_from(self, raw: Raw) -> dict[str, int]:
+        """Pin each two-carer visit where both parts, timed on their own, could be."""
+        starts: dict[str, dict[int, int]] = {}
+        for shift_id, stops in raw.items():
+            times = self.times(shift_id, stops, {})
+            if times is None:
+                continue
+            for (v, k), t in zip(stops, times, strict=True):
+                starts.setdefault(v.id, {})[k] = t
+        pins = {}
+        for v in self.problem.visits:
+            if v.carers > 1:
+                got = starts.get(v.id, {})
+                t = max(got.values()) if v.gap == (0, 0) and got else got.get(0, v.earliest)
+                pins[v.id] = self.clip(v, t)
+        return pins
+
+    def clip(self, v: Visit, t: int) -> int:
+        return max(v.earliest, t) if v.late_allowed else min(max(v.earliest, t), v.latest)
+
+    def tune(self, raw: Raw, pins: dict[str, int]) -> dict[str, int]:
+        """Move each pin along a grid over its window while the routes stay as they are; keep improvements."""
+        pins = dict(pins)
+        where: dict[str, list[str]] = {}
+        for shift_id, stops in raw.items():
+            for v, _ in stops:
+                where.setdefault(v.id, []).append(shift_id)
+        for v in self.problem.visits:
+            if v.carers < 2 or len(set(where.get(v.id, []))) < v.carers:
+                continue
+            shifts = sorted(set(where[v.id]))
+            here = {sid: raw[sid] for sid in shifts}
+            current = self._local_cost(here, pins)
+            width = max(1, v.latest - v.earliest)
+            for step in range(-24, 25):
+                t = self.clip(v, pins[v.id] + step * width // 24)
+                trial = {**pins, v.id: t}
+                cost = self._local_cost(here, trial)
+                if cost < current:
+                    current, pins = cost, trial
+        return pins
+
+    def _local_cost(self, routes: Raw, pins: Mapping[str, int]) -> float:
+        sol = Solution({})
+        for shift_id, stops in routes.items():
+            starts = self.times(shift_id, stops, pins)
+            if starts is None:
+                return float("inf")
+            sol.routes[shift_id] = [Stop(v.id, k, t) for (v, k), t in zip(stops, starts, strict=True)]
+        return plan_cost(self.problem, sol)
+
+    def shake(self, pins: dict[str, int]) -> None:
+        doubles = [v for v in self.problem.visits if v.carers > 1]
+        if not doubles:
+            return
+        v = self.rng.choice(doubles)
+        width = max(1, v.latest - v.earliest)
+        pins[v.id] = self.clip(v, pins[v.id] + self.rng.choice((-1, 1)) * self.rng.randint(1, 4) * width // 8)
+
+
+def _fewest_shifts(problem: Problem) -> int:
+    """A lower bound on the shifts any full plan uses, for interchangeable shifts: every part needs its
+    minutes plus at least its cheapest way in, and every shift holds at most its length (and its capacity)."""
+    shift = problem.shifts[0]
+    travel = problem.travel.matrix(problem.workers[shift.worker].mode)
+    places = [shift.home] + [v.place for v in problem.visits]
+    into = travel[np.ix_(places, places)].astype(float)
+    np.fill_diagonal(into, np.inf)
+    work = sum(into[:, k + 1].min() + sum(p.minutes for p in v.parts) for k, v in enumerate(problem.visits))
+    bound = math.ceil(work / max(1, shift.end - shift.start - shift.unpaid_break))
+    if shift.capacity:
+        bound = max(bound, math.ceil(sum(v.demand for v in problem.visits) / shift.capacity))
+    return max(1, bound)
+
+
+def _interchangeable(problem: Problem) -> bool:
+    """All shifts alike but for their names, and their workers too (so any route can go to any shift)."""
+    keys = {(s.start, s.end, s.home, s.finish_place, s.unpaid_break, s.capacity) for s in problem.shifts}
+    workers = {(w.skills, w.mode, w.hours_worked, w.contracted_hours) for w in problem.workers.values()}
+    return len(keys) == 1 and len(workers) == 1 and not any(v.pinned or v.seen for v in problem.visits)
+
+
+def _drop_one(stops: list[tuple[Visit, int]], keeps_time) -> list[tuple[Visit, int]]:
+    for i in range(len(stops)):
+        trial = stops[:i] + stops[i + 1 :]
+        if keeps_time(trial):
+            return trial
+    return stops[:-1]

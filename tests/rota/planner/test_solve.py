@@ -1,0 +1,100 @@
+"""The solver on hand-built days: double-ups, skills, pins, impossible visits, continuity. Tiny time limits."""
+
+from __future__ import annotations
+
+from rota.planner.problem import Part, Settings, Shift, Visit, Worker, visit
+from rota.planner.solve import solve
+from rota.planner.validate import validate
+from tests.rota.planner.helpers import day
+
+T = 0.3  # seconds per solve
+
+
+def test_a_double_up_gets_two_workers_starting_at_one_minute():
+    # Mrs Brown (place 1) needs two carers 09:00-10:00. Ann is 10 minutes away, Bob 20: both can be there by
+    # 08:20, so the earliest common start inside the window is 09:00 (540).
+    problem = day([visit("brown", 1, 540, 600, 30, carers=2)])
+    sol = solve(problem, time_limit=T)
+    a = sol.assignments(problem)["brown"]
+    assert sorted(a.workers) == ["ann", "bob"]
+    assert a.starts[0] == a.starts[1]
+    assert 540 <= a.start <= 600
+    assert validate(problem, sol) == []
+
+
+def test_a_double_up_that_only_one_worker_could_reach_is_unassigned():
+    # Only Ann is on shift: a two-carer visit cannot be staffed.
+    problem = day([visit("brown", 1, 540, 600, 30, carers=2)], shifts=[Shift("ann-am", "ann", 480, 780, home=0)])
+    sol = solve(problem, time_limit=T)
+    assert [(u.visit, u.reason) for u in sol.unassigned] == [("brown", "not enough workers on shift at that time")]
+
+
+def test_a_skill_is_never_given_to_a_worker_without_it():
+    # Mr Cole (place 2) needs "meds": Bob is nearer (10 min against 20) but only Ann has the skill.
+    problem = day([visit("cole", 2, 540, 600, 30, skills=frozenset({"meds"}))])
+    sol = solve(problem, time_limit=T)
+    assert sol.assignments(problem)["cole"].workers == ("ann",)
+
+
+def test_a_pinned_assignment_stays_even_when_another_worker_is_nearer():
+    # Mr Cole is nearer Bob (10 min) than Ann (20), but the coordinator pinned Ann.
+    problem = day([visit("cole", 2, 540, 600, 30, pinned=("ann",))])
+    sol = solve(problem, time_limit=T)
+    assert sol.assignments(problem)["cole"].workers == ("ann",)
+
+
+def test_an_impossible_visit_comes_back_unassigned_with_its_reason():
+    problem = day(
+        [
+            visit("cole", 2, 540, 600, 30, skills=frozenset({"peg feeding"})),  # nobody has it
+            visit("late", 1, 1200, 1260, 30),  # 20:00, every shift ends at 13:00
+            visit("brown", 1, 540, 600, 30),
+        ]
+    )
+    sol = solve(problem, time_limit=T)
+    reasons = {u.visit: u.reason for u in sol.unassigned}
+    assert reasons == {"cole": "no worker on shift has the skills", "late": "no shift covers the visit's window"}
+    assert "brown" in sol.assignments(problem)
+
+
+def test_continuity_outweighs_a_short_extra_journey():
+    # Mrs Brown (place 1) is 10 min from Ann's home and 20 from Bob's; she has seen Bob, not Ann. Round trips:
+    # Ann 20, Bob 40. At 30 minutes a stranger costs Ann 20 + 30 = 50 > 40, so Bob goes; at 10, Ann (30 < 40).
+    seen = {"bob": 3}
+    problem = day([visit("brown", 1, 540, 600, 30, seen=seen)], settings=Settings(continuity_cost=30))
+    assert solve(problem, time_limit=T).assignments(problem)["brown"].workers == ("bob",)
+    problem = day([visit("brown", 1, 540, 600, 30, seen=seen)], settings=Settings(continuity_cost=10))
+    assert solve(problem, time_limit=T).assignments(problem)["brown"].workers == ("ann",)
+
+
+def test_a_long_shift_keeps_its_unpaid_break_in_one_piece():
+    # Ann works 08:00-15:00 (7 h) with a 20-minute unpaid break; visits at her own home's neighbour leave
+    # room for it, and the validator finds one idle gap of at least 20 minutes.
+    shifts = [Shift("ann-day", "ann", 480, 900, home=0, unpaid_break=20)]
+    visits = [visit(f"v{i}", 1, 480 + 60 * i, 500 + 60 * i, 45) for i in range(6)]
+    problem = day(visits, workers=[Worker("ann")], shifts=shifts)
+    sol = solve(problem, time_limit=T)
+    assert sol.unassigned == []
+    assert validate(problem, sol) == []
+
+
+def test_a_late_allowed_visit_may_start_late_where_a_strict_one_may_not():
+    # Ann alone; both visits want 09:00 sharp. The strict one (place 1) must have it, so the late-allowed one
+    # (place 2, 10 minutes on) starts after it: 09:00 + 30 + 10 = 09:40, 40 minutes late.
+    strict = visit("brown", 1, 540, 540, 30)
+    flexible = Visit("cole", 2, 540, 540, (Part(30),), late_allowed=True)
+    problem = day([strict, flexible], workers=[Worker("ann")], shifts=[Shift("ann-am", "ann", 480, 780, home=0)])
+    sol = solve(problem, time_limit=T)
+    assert [(s.visit, s.start) for s in sol.routes["ann-am"]] == [("brown", 540), ("cole", 580)]
+
+
+def test_the_break_is_made_by_starting_later_when_the_earliest_times_leave_it_in_pieces():
+    # Ann 08:00-10:40 with a 20-minute break; two 60-minute visits at place 1 (10 minutes away), windows
+    # 08:10-10:00 and 09:15-10:00. At the earliest times the idle is 0 + 5 + 15 minutes, never 20 in one
+    # piece; starting as late as the shift's end allows (10:40 - 10 - 60 = 09:30, and 09:30 - 60 = 08:30)
+    # leaves 08:00-08:20 free at home before setting off.
+    shifts = [Shift("ann-am", "ann", 480, 640, home=0, unpaid_break=20)]
+    visits = [visit("v0", 1, 490, 600, 60), visit("v1", 1, 555, 600, 60)]
+    problem = day(visits, workers=[Worker("ann")], shifts=shifts)
+    sol = solve(problem, time_limit=T)
+    assert [(s.visit, s.start) for s in sol.routes["ann-am"]] == [("v0", 510), ("v1", 570)]
