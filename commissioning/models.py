@@ -5,13 +5,27 @@ from __future__ import annotations
 import pghistory
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from homecare.models import ProviderOwned, unique_ref
 
+SORT_CODE = RegexValidator(r"^\d{2}-\d{2}-\d{2}$", "Enter a sort code as six digits, like 12-34-56.")
+ACCOUNT_NUMBER = RegexValidator(r"^\d{8}$", "Enter an account number as eight digits.")
 
+
+# The audit trail (docs/decisions.md, "Audit trail"): every change to what an organisation is and
+# shares is kept with who made it and when.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    fields=["kind", "ref", "name", "on_cost_factor", "shares_finance_with_commissioners"],
+    model_name="OrganisationEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         COMMISSIONER = "commissioner", "Commissioner"
@@ -24,6 +38,19 @@ class Organisation(models.Model):
     on_cost_factor = models.DecimalField(max_digits=5, decimal_places=3, null=True, blank=True)
     # Providers only: whether commissioners may see the income-versus-cost view.
     shares_finance_with_commissioners = models.BooleanField(default=False)
+    # Printed on invoices (both parties) and optional: null is "not given". A bundle that leaves them
+    # out keeps what is stored.
+    address = models.TextField(null=True, blank=True, help_text="The postal address, one line per line.")
+    # As long as the bundle's text fields (300), so an import never fails on a column's width.
+    postcode = models.CharField(max_length=300, null=True, blank=True)
+    # Providers only: the account commissioners pay invoices into, printed on each invoice when given.
+    bank_account_name = models.CharField(max_length=300, null=True, blank=True)
+    bank_sort_code = models.CharField(
+        max_length=300, null=True, blank=True, validators=[SORT_CODE], help_text="Six digits, like 12-34-56."
+    )
+    bank_account_number = models.CharField(
+        max_length=300, null=True, blank=True, validators=[ACCOUNT_NUMBER], help_text="Eight digits."
+    )
 
     class Meta:
         constraints = [
@@ -40,6 +67,16 @@ class Organisation(models.Model):
     @property
     def is_provider(self) -> bool:
         return self.kind == self.Kind.PROVIDER
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The address as printed: its lines, then the postcode."""
+        lines = [line.strip() for line in (self.address or "").splitlines() if line.strip()]
+        return lines + ([self.postcode.strip()] if (self.postcode or "").strip() else [])
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_account_name and self.bank_sort_code and self.bank_account_number)
 
 
 class Role(models.TextChoices):
@@ -69,6 +106,15 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+# Who may do what: roles, the admin flags and whether the account is active (not passwords or logins).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    fields=["email", "organisation", "roles", "is_org_admin", "is_staff", "is_superuser", "is_active"],
+    model_name="UserEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class User(AbstractBaseUser, PermissionsMixin):
     """Logs in with an email address; belongs to one organisation with one or more roles."""
 
@@ -101,24 +147,52 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def needs_mfa(self) -> bool:
-        # Care workers log in on shared or basic phones: the brief exempts them.
-        return bool(self.roles) and set(self.roles) != {Role.CARE_WORKER}
+        """Everyone with access to people's data needs TOTP (when HOMECARE_REQUIRE_MFA is on): every
+        role, platform superusers and staff (who hold no role), organisation admins. Only a plain care
+        worker is exempt: they log in on shared or basic phones and see only their own shifts."""
+        plain_care_worker = set(self.roles) == {Role.CARE_WORKER}
+        return not (plain_care_worker and not (self.is_org_admin or self.is_staff or self.is_superuser))
 
 
+# Issue, revocation and any change of scope or expiry (not `last_used`, which changes on every call).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    fields=["organisation", "name", "prefix", "scope", "expires", "revoked", "created_by"],
+    model_name="ApiTokenEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class ApiToken(models.Model):
-    """A token for a REST client; it acts for its organisation. Shown once, stored hashed."""
+    """A token for a REST client; it acts for its organisation. Shown once, stored hashed.
+    A `read` token may only read (GET, HEAD, OPTIONS); a `write` token may also import bundles,
+    send ECM attendances and ask for recomputations. It stops working after `expires` (a date,
+    inclusive, London time) or once revoked."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    expires = models.DateField(null=True, blank=True)  # last day it works; None: never (older tokens)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(default=timezone.now)
     revoked = models.DateTimeField(null=True, blank=True)
     last_used = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, today) -> bool:
+        return self.expires is not None and today > self.expires
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
 
 
 class Neighbourhood(models.Model):
@@ -129,6 +203,11 @@ class Neighbourhood(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Payment terms when a contract names none: 30 days, the Public Contracts Regulations 2015 (reg. 113)
+# term for public bodies paying their suppliers.
+DEFAULT_PAYMENT_TERMS_DAYS = 30
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -150,6 +229,13 @@ class Contract(ProviderOwned):
     # Days from a completed provider-led review to the next one (122: three reviews a year, the
     # Outcomes Tool's reporting rhythm).
     review_interval_days = models.PositiveSmallIntegerField(default=122, db_default=122)
+    # Days from an invoice's date to the day it is due (the invoice prints both).
+    payment_terms_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_PAYMENT_TERMS_DAYS,
+        db_default=DEFAULT_PAYMENT_TERMS_DAYS,
+        validators=[MaxValueValidator(365)],
+        help_text="Days from an invoice's date to when it is due.",
+    )
 
     TENANT_CONTRACT_PATH = "pk"
 
@@ -162,6 +248,9 @@ class Contract(ProviderOwned):
             models.CheckConstraint(
                 condition=Q(review_interval_days__gte=1, review_interval_days__lte=730),
                 name="contract_review_interval_1_to_730_days",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_terms_days__lte=365), name="contract_payment_terms_at_most_a_year"
             ),
         ]
 
@@ -202,7 +291,7 @@ class Lot(models.Model):
     assessor_limit_hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     assessor_limit_share = models.DecimalField(**share)
 
-    TENANT_CONTRACT_PATH = "contract"
+    TENANT_COMMISSIONER_FIELD = "commissioner"
 
     class Meta:
         constraints = [
@@ -239,7 +328,7 @@ class LotRate(models.Model):
     effective_from = models.DateField()
     hourly_rate = models.DecimalField(max_digits=8, decimal_places=2)
 
-    TENANT_CONTRACT_PATH = "lot__contract"
+    TENANT_COMMISSIONER_FIELD = "lot__commissioner"
 
     class Meta:
         constraints = [
@@ -264,7 +353,7 @@ class Referral(ProviderOwned):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     decided = models.DateTimeField(null=True, blank=True)
 
-    TENANT_CONTRACT_PATH = "person__contract"
+    TENANT_LOT = ("person__contract", "person__lot")
 
     class Meta:
         constraints = [
@@ -285,7 +374,7 @@ class Spend(ProviderOwned):
     indirect_staffing = models.DecimalField(max_digits=12, decimal_places=2)
     total_spend = models.DecimalField(max_digits=12, decimal_places=2)
 
-    TENANT_CONTRACT_PATH = "contract"
+    # The provider's own spending: commissioners see it only as measure 15 of a return.
 
     class Meta:
         constraints = [

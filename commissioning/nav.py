@@ -5,4 +5,5 @@ from homecare import navigation
 # Organisation admins see these whatever their roles.
 navigation.register_org_admin("Users", "commissioning:user-list")
 navigation.register_org_admin("API tokens", "commissioning:token-list")
+navigation.register_org_admin("Audit trail", "commissioning:audit-trail")
 navigation.register_org_admin("System check", "commissioning:system-check")

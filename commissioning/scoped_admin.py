@@ -1,7 +1,10 @@
 """The Django admin, scoped and read-mostly. Every model is registered through `register_models`.
 
-- Access needs `is_staff` (the admin site itself is set up in homecare/admin.py).
-- Rows are scoped with commissioning.tenancy.scope_for: staff of a provider see only that provider's rows.
+- Access needs `is_staff` (the admin site itself is set up in homecare/admin.py), and belongs to the
+  platform's superusers and providers' staff: a commissioner's user is refused even with `is_staff`
+  (its pages and the API show it what it commissions; the admin's raw rows are a provider's view).
+- Rows are scoped with commissioning.tenancy.scope_for: staff of a provider see only that provider's rows;
+  another organisation's object is a 404, as everywhere else.
 - Only superusers write; everyone else reads. Audit events (pghistory) are read-only for everyone.
 """
 
@@ -10,12 +13,21 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import admin
 from django.db import models
+from django.http import Http404
 
-from commissioning.tenancy import scope_for
+from commissioning.tenancy import organisation_of, scope_for
 
 # Columns shown by default: these fields when the model has them, then its first few others.
 PREFERRED_COLUMNS = ("ref", "name", "provider", "contract", "organisation", "kind", "status")
 MAX_COLUMNS = 6
+
+
+def may_use_admin(user) -> bool:
+    """The admin site's own gate (homecare's admin site asks this through commissioning/admin.py)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    org = organisation_of(user)
+    return user.is_superuser or (org is not None and org.is_provider)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -26,10 +38,26 @@ class ScopedAdmin(admin.ModelAdmin):
         return scope_for(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
+        return may_use_admin(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_staff
+        return may_use_admin(request.user)
+
+    def get_list_filter(self, request):
+        # A filter on a relation lists only the values the (scoped) rows hold: Django's default lists
+        # every row of the related table, e.g. every organisation's name to a provider's staff.
+        filters = []
+        for item in super().get_list_filter(request):
+            field = self.model._meta.get_field(item) if isinstance(item, str) and "__" not in item else None
+            filters.append(
+                (item, admin.RelatedOnlyFieldListFilter) if field is not None and field.is_relation else item
+            )
+        return filters
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index with "doesn't exist"; another organisation's row is a 404 here
+        # as on every other page (nothing tells it apart from a row that does not exist).
+        raise Http404
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_superuser

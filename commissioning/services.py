@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.api.authentication import hash_key
-from commissioning.models import COMMISSIONER_ROLES, PROVIDER_ROLES, ApiToken, Organisation, User
+from commissioning.models import COMMISSIONER_ROLES, PROVIDER_ROLES, ApiToken, Organisation, Role, User
 
 # Enough entropy that the hash needs no salt or slow KDF (the key is random, not a password).
 TOKEN_BYTES = 32
@@ -86,17 +87,56 @@ def user_deactivate(*, actor: User, user: User) -> User:
     return user
 
 
+# A token lasts a year unless its issuer says otherwise; the list page shows when each one ends.
+TOKEN_DEFAULT_DAYS = 365
+# Only these roles issue tokens (an organisation-admin flag alone is not enough): a token reads or
+# writes everything its organisation can, with nobody at the keyboard.
+TOKEN_ISSUER_ROLES = frozenset({Role.PROVIDER_MANAGER, Role.COMMISSIONER_OFFICER})
+
+
+def can_issue_tokens(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_org_admin and user.organisation_id and user.has_role(*TOKEN_ISSUER_ROLES)
+    )
+
+
 @transaction.atomic
-def api_token_issue(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for the actor's organisation. Returns the row and the key, which is shown once:
-    only its SHA-256 (commissioning.api.authentication.hash_key) and its first characters are stored."""
-    organisation = _require_org_admin(actor)
+def api_token_issue(
+    *,
+    name: str,
+    organisation: Organisation | None = None,
+    scope: str = ApiToken.Scope.READ,
+    expires: date | None = None,
+    actor: User | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for `organisation`. Returns the row and the key, which is shown once: only its
+    SHA-256 (commissioning.api.authentication.hash_key) and its first characters are stored.
+    `actor` is the user issuing it on the page (an admin of that organisation with an issuer role;
+    the page also asks for a recent TOTP code); None for `manage.py issue_token` on the server.
+    `organisation` defaults to the actor's."""
+    if organisation is None:
+        if actor is None or actor.organisation_id is None:
+            raise PermissionDenied("A token belongs to an organisation.")
+        organisation = actor.organisation
+    if actor is not None:
+        if not can_issue_tokens(actor):
+            raise PermissionDenied(
+                "Only a provider manager or commissioner officer who is an organisation admin can do this."
+            )
+        if actor.organisation_id != organisation.pk:
+            raise PermissionDenied("Not your organisation.")
+    today = timezone.localdate()
+    expires = expires if expires is not None else today + timedelta(days=TOKEN_DEFAULT_DAYS)
+    if expires < today:
+        raise ValidationError({"expires": "The expiry date must be today or later."})
     key = secrets.token_urlsafe(TOKEN_BYTES)
     token = ApiToken(
         organisation=organisation,
         name=name.strip(),
         prefix=key[:TOKEN_PREFIX_LENGTH],
         key_hash=hash_key(key),
+        scope=scope,
+        expires=expires,
         created_by=actor,
     )
     token.full_clean()
@@ -113,3 +153,38 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
     return token
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    organisation: Organisation,
+    roles: Iterable[str],
+    password: str,
+    is_org_admin: bool = False,
+    name: str = "",
+) -> User:
+    """A user with a password, for `manage.py create_user`: a new installation's first admin of each
+    organisation (who then invites everyone else). The address counts as verified: whoever runs the
+    command on the server vouches for it."""
+    from django.contrib.auth.password_validation import validate_password
+
+    roles = sorted(set(roles))
+    if not roles:
+        raise ValidationError({"roles": "Give at least one role."})
+    invalid = set(roles) - roles_for(organisation)
+    if invalid:
+        raise ValidationError(
+            {"roles": f"Not a role of a {organisation.get_kind_display().lower()}: {', '.join(sorted(invalid))}."}
+        )
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "A user with this email address already exists."})
+    user = User(email=email, name=name.strip(), organisation=organisation, roles=roles, is_org_admin=is_org_admin)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    return user

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
+from urllib.parse import urlencode
 
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
 from celery.exceptions import TimeoutError as CeleryTimeout
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from commissioning import selectors, services
@@ -82,21 +89,70 @@ def user_deactivate(request, pk: int):
 @org_admin_required
 def token_list(request):
     tokens = selectors.organisation_tokens(actor=request.user)
-    return render(
-        request, "commissioning/token_list.html", {"tokens": tokens, "organisation": request.user.organisation}
-    )
+    context = {
+        "tokens": tokens,
+        "organisation": request.user.organisation,
+        "can_issue": services.can_issue_tokens(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "commissioning/token_list.html", context)
+
+
+# Issuing a token needs a TOTP code entered in the last 15 minutes (at login or on allauth's
+# reauthentication page), whatever HOMECARE_REQUIRE_MFA says: a token is a password that never logs out.
+TOKEN_TOTP_SECONDS = 15 * 60
+ISSUED_SESSION_KEY = "homecare_issued_token"
+
+
+def recent_totp(request, seconds: int = TOKEN_TOTP_SECONDS) -> bool:
+    """Whether this session entered a TOTP code in the last `seconds` (allauth records each step)."""
+    records = get_authentication_records(request, request.user)
+    cutoff = time.time() - seconds
+    return any(r.get("method") == "mfa" and r.get("type") == "totp" and r.get("at", 0) >= cutoff for r in records)
+
+
+def _token_issuer_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not services.can_issue_tokens(request.user):
+            raise PermissionDenied(
+                "Only a provider manager or commissioner officer who is an organisation admin can do this."
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_token_issuer_required
+def token_issue(request):
+    if not recent_totp(request):
+        if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+            # allauth asks for a code and comes back here (a POST is not lost: the form is shown again).
+            return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.path})}")
+        return render(request, "commissioning/token_needs_totp.html")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, key = services.api_token_issue(
+            organisation=request.user.organisation, actor=request.user, **form.cleaned_data
+        )
+        # Post, redirect, get: reloading the page that shows the key does not make another token.
+        request.session[ISSUED_SESSION_KEY] = {"id": token.pk, "key": key}
+        return redirect("commissioning:token-issued", pk=token.pk)
+    return render(request, "commissioning/token_issue.html", {"form": form})
 
 
 @org_admin_required
-def token_issue(request):
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        token, key = services.api_token_issue(actor=request.user, name=form.cleaned_data["name"])
-        # Rendered, not redirected: the key exists only in this response.
-        response = render(request, "commissioning/token_issued.html", {"token": token, "key": key})
-        response["Cache-Control"] = "no-store"
-        return response
-    return render(request, "commissioning/token_issue.html", {"form": form})
+def token_issued(request, pk: int):
+    """Shows a new token's key once: it is taken out of the session as the page is rendered."""
+    token = get_object_or_404(selectors.organisation_tokens(actor=request.user), pk=pk)
+    issued = request.session.get(ISSUED_SESSION_KEY) or {}
+    key = None
+    if issued.get("id") == token.pk:
+        key = issued["key"]
+        del request.session[ISSUED_SESSION_KEY]
+    response = render(request, "commissioning/token_issued.html", {"token": token, "key": key})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -158,3 +214,20 @@ def notification_read_all(request):
     n = notifications_mark_read(user=request.user)
     messages.success(request, f"{n} notification{'s' if n != 1 else ''} marked as read.")
     return redirect("commissioning:notification-list")
+
+
+AUDIT_PER_PAGE = 50
+
+
+@org_admin_required
+def audit_trail(request):
+    """Every tracked change to the organisation's own rows, newest first, in words."""
+    from commissioning import audit
+
+    page = Paginator(audit.trail(request.user.organisation), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    entries = audit.describe(page.object_list)
+    return render(
+        request,
+        "commissioning/audit_trail.html",
+        {"entries": entries, "page_obj": page, "organisation": request.user.organisation},
+    )

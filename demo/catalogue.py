@@ -136,3 +136,46 @@ CREDIT_REASONS = [
     "duplicate charge corrected",
     "late call goodwill credit",
 ]
+
+
+# Where invoices go: the commissioners' published offices.
+COMMISSIONER_ADDRESSES = {
+    "LCC": ("Adults and Health\nMerrion House\n110 Merrion Centre\nLeeds", "LS2 8BB"),
+    "LCH": ("Finance\nStockdale House\n8 Victoria Road\nLeeds", "LS6 1PF"),
+}
+# The providers are fictional, so are their offices: an invented street in a real Leeds district.
+PROVIDER_OFFICES = [
+    ("Unit 3, Lock Keeper's Yard\nHolbeck", "LS11 9QD"),
+    ("2 Mill Race Court\nStanningley", "LS28 6AT"),
+    ("14 Weavers Row\nKirkstall", "LS5 3HX"),
+    ("The Old Library, Brook Street\nHunslet", "LS10 2PN"),
+    ("7 Hollin Fold\nSeacroft", "LS14 6JB"),
+    ("Millstone House, Canal Side\nArmley", "LS12 1QF"),
+    ("22 Redhall Walk\nWortley", "LS12 4RD"),
+    ("1 Linton Mews\nWetherby", "LS22 6UP"),
+    ("Oakwood Chambers, Roundhay Parade\nOakwood", "LS8 2DG"),
+    ("5 Greenside Court\nPudsey", "LS28 8PT"),
+    ("9 Whinmoor Lane\nWhinmoor", "LS14 1AE"),
+    ("Templegate House, Halton Road\nHalton", "LS15 7RT"),
+    ("3 Chapel Lane Yard\nHeadingley", "LS6 3BW"),
+    ("11 Harewell Road\nChapel Allerton", "LS7 4NZ"),
+    ("Kippax Common Centre, High Street\nKippax", "LS25 7AB"),
+    ("4 Wharfe Bank\nOtley", "LS21 1HG"),
+    ("Morlands House, Queen Street\nMorley", "LS27 9DX"),
+    ("8 Beestonfold Road\nBeeston", "LS11 8LQ"),
+]
+# 30 days from the invoice: the time public bodies are required to pay undisputed invoices within.
+PAYMENT_TERMS_DAYS = 30
+# Bank details on the demo's invoices are examples, not accounts: sort code 00-00-00 is no bank's.
+EXAMPLE_SORT_CODE = "00-00-00"
+
+
+def provider_office(index: int, name: str) -> dict:
+    street, postcode = PROVIDER_OFFICES[index % len(PROVIDER_OFFICES)]
+    return {
+        "address": f"{street}\nLeeds",
+        "postcode": postcode,
+        "bank_account_name": name,
+        "bank_sort_code": EXAMPLE_SORT_CODE,
+        "bank_account_number": f"{index + 1:08d}",
+    }

@@ -161,10 +161,13 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
         self.provider_records()
 
     def organisations(self) -> None:
-        self.w.add("commissioners", {"ref": "LCC", "name": "Leeds City Council"})
-        self.w.add("commissioners", {"ref": "LCH", "name": "Leeds Community Healthcare NHS Trust"})
-        for ref, name in PROVIDER_NAMES[: self.sc.providers]:
-            self.w.add("providers", {"ref": ref, "name": name, "on_cost_factor": "1.25"})
+        for ref, name in (("LCC", "Leeds City Council"), ("LCH", "Leeds Community Healthcare NHS Trust")):
+            address, postcode = cat.COMMISSIONER_ADDRESSES[ref]
+            self.w.add("commissioners", {"ref": ref, "name": name, "address": address, "postcode": postcode})
+        for i, (ref, name) in enumerate(PROVIDER_NAMES[: self.sc.providers]):
+            self.w.add(
+                "providers", {"ref": ref, "name": name, "on_cost_factor": "1.25", **cat.provider_office(i, name)}
+            )
 
     def contract(self, ai: int, pidx: int, model: str, share: float) -> None:
         sc, area = self.sc, self.sc.areas[ai]
@@ -212,6 +215,7 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
                 "start": self.day_str(0),
                 "end": None,
                 "settlement": "four_weekly",
+                "payment_terms_days": cat.PAYMENT_TERMS_DAYS,
                 "lots": [
                     cat.lot_terms(1, model, rates[1], f"{round(weekly * (1 - lot2), -1):.0f}"),
                     cat.lot_terms(2, model, rates[2], f"{round(weekly * lot2, -1):.0f}"),

@@ -21,27 +21,30 @@ DEMO_ROLE_EMAIL = {
 
 
 def _demo_user(organisation: Organisation, role: Role, *, is_org_admin: bool) -> User:
+    """The demo login for a role, created with the demo password if it does not exist. An existing
+    user with that address is left exactly as it is: its password is never reset (whoever changed it
+    meant it), nor its roles."""
     email = f"{DEMO_ROLE_EMAIL[role]}@{organisation.ref.lower()}.example"
-    user, _ = User.objects.update_or_create(
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user
+    user = User(
         email=email,
-        defaults={
-            "name": f"Demo {role.label.lower()} ({organisation.ref})",
-            "organisation": organisation,
-            "roles": [role.value],
-            "is_org_admin": is_org_admin,
-            "is_active": True,
-        },
+        name=f"Demo {role.label.lower()} ({organisation.ref})",
+        organisation=organisation,
+        roles=[role.value],
+        is_org_admin=is_org_admin,
     )
     user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
-    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
 
 @transaction.atomic
 def demo_users_ensure() -> list[User]:
     """One demo login per role: for the first provider (by ref) and for every commissioner.
-    Safe to run on every start: it updates the same users."""
+    Safe to run on every start: it creates only the logins that are missing."""
     users: list[User] = []
     provider = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER).order_by("ref").first()
     if provider is not None:

@@ -4,7 +4,16 @@ server-side cursor hands it over in batches, so memory stays flat for a city.
 Date filter (`date_from`/`date_to`, inclusive, local dates): applies to dated records only, by the
 field `dated_by` in lists.py (visits by planned_start, shifts by start, referrals by received,
 package changes by effective, reviews by due, ...). Undated records (contracts, teams, workers,
-people, packages) are always exported whole, so the bundle is self-contained and imports."""
+people, packages) are always exported whole, so the bundle is self-contained and imports.
+
+A commissioner's export (`actor` a commissioner's user or token) holds only what tenancy lets it
+read (commissioning/tenancy.py; docs/decisions.md): the contracts it commissions a lot of with only
+its own lots' terms, and the people of its lots with their packages, changes, reviews, referrals,
+stays, assessments, visits and credits. Each list's rows are cut by the ids `scope_for` gives, so the
+export cannot drift from the pages. No workforce list (teams, workers, shifts, absences, training,
+staff surveys), no provider-wide list (people surveys, events, spend), attendances without the
+worker, and the provider without its on-cost factor. Such a bundle is for reading: it does not
+import (its attendances name no worker)."""
 
 from __future__ import annotations
 
@@ -12,7 +21,10 @@ import json
 from collections.abc import Iterator
 from datetime import date
 
+from django.apps import apps
 from django.db import connection
+
+from commissioning.tenancy import is_commissioner, scope_for
 
 from .lists import BY_NAME, LISTS, F, L
 from .schema import FORMAT
@@ -56,10 +68,16 @@ def _value(f: F, alias: str) -> str:
     return col
 
 
-def _select(lst: L, alias: str = "t") -> tuple[list[str], list[str]]:
+# Fields a commissioner's export leaves out: which care worker attended is the provider's business.
+_WORKER_FIELDS = {"attendances": {"worker", "external_id"}}
+
+
+def _select(lst: L, alias: str = "t", omit: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
     """(json_build_object arguments, joins) for one list's records."""
     args, joins = [], []
     for n, f in enumerate(lst.fields):
+        if f.name in omit:
+            continue
         if f.name == "provider":
             args += ["'provider'", "o.ref"]
         elif f.kind == "ref" and f.target:
@@ -74,7 +92,7 @@ def _select(lst: L, alias: str = "t") -> tuple[list[str], list[str]]:
     return args, joins
 
 
-def _lots_json() -> str:
+def _lots_json(lots_where: str) -> str:
     lst = BY_NAME["lots"]
     args = []
     for f in lst.fields:
@@ -92,59 +110,57 @@ def _lots_json() -> str:
             args += [f"'{f.name}'", _value(f, "l")]
     lots = (
         f"(SELECT coalesce(json_agg(json_build_object({', '.join(args)}) ORDER BY l.number), '[]') "
-        f"FROM commissioning_lot l WHERE l.contract_id = t.id)"
+        f"FROM commissioning_lot l WHERE l.contract_id = t.id{lots_where})"
     )
     changes = (
         "(SELECT coalesce(json_agg(json_build_object('lot', l.number, 'from', to_char(r.effective_from, 'YYYY-MM-DD'), "
         "'hourly_rate', trim_scale(r.hourly_rate)::text) ORDER BY l.number, r.effective_from), '[]') "
-        "FROM commissioning_lotrate r JOIN commissioning_lot l ON l.id = r.lot_id WHERE l.contract_id = t.id "
+        f"FROM commissioning_lotrate r JOIN commissioning_lot l ON l.id = r.lot_id WHERE l.contract_id = t.id{lots_where} "
         "AND r.effective_from > (SELECT min(effective_from) FROM commissioning_lotrate r2 WHERE r2.lot_id = l.id))"
     )
     return f"'lots', {lots}, 'rate_changes', {changes}"
 
 
-def _attendances_json() -> str:
-    args, joins = _select(BY_NAME["attendances"], "a")
+def _attendances_json(omit: frozenset[str]) -> str:
+    args, joins = _select(BY_NAME["attendances"], "a", omit)
+    order = "a.check_in, a.id" if "worker" in omit else "j0.ref"  # j0: the worker, the first field
     return (
-        f"'attendances', (SELECT coalesce(json_agg(json_build_object({', '.join(args)}) ORDER BY j0.ref), '[]') "
+        f"'attendances', (SELECT coalesce(json_agg(json_build_object({', '.join(args)}) ORDER BY {order}), '[]') "
         f"FROM rota_attendance a {' '.join(joins)} WHERE a.visit_id = t.id)"
     )
 
 
-# Which contracts a record hangs off, for a commissioner's export (None: not contract-bound).
-_CONTRACT_OF = {
-    "contracts": "t.id",
-    "people": "t.contract_id",
-    "credits": "t.contract_id",
-    "spend": "t.contract_id",
-    "packages": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
-    "referrals": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
-    "hospital_stays": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
-    "visits": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
-    "outcome_assessments": "(SELECT contract_id FROM outcomes_person WHERE id = t.person_id)",
-    "package_changes": "(SELECT p.contract_id FROM outcomes_package k JOIN outcomes_person p ON p.id = k.person_id "
-    "WHERE k.id = t.package_id)",
-    "reviews": "(SELECT p.contract_id FROM outcomes_package k JOIN outcomes_person p ON p.id = k.person_id "
-    "WHERE k.id = t.package_id)",
-}
+def _scope_sql(actor, table: str) -> str | None:
+    """The ids of `table` that tenancy lets `actor` read, as SQL with its values bound; None when it may
+    read none of them (a list the export then leaves empty)."""
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    qs = scope_for(actor, model._default_manager.all())
+    if qs.query.is_empty():
+        return None
+    sql, params = qs.values("pk").query.sql_with_params()
+    # Bound here so the statement keeps its own named parameters; '%' doubled for them.
+    return connection.ops.compose_sql(sql, params).replace("%", "%%")
 
 
-def _list_sql(lst: L, commissioner_id: int | None, dated: bool) -> str:
-    args, joins = _select(lst)
+def _list_sql(lst: L, actor, dated: bool) -> str | None:
+    commissioner = is_commissioner(actor)
+    omit = frozenset(_WORKER_FIELDS.get(lst.name, set()) if commissioner else ())
+    args, joins = _select(lst, omit=omit)
     if lst.name == "contracts":
-        args.append(_lots_json())
+        args.append(_lots_json(" AND l.commissioner_id = %(commissioner)s" if commissioner else ""))
     if lst.name == "visits":
-        args.append(_attendances_json())
+        args.append(_attendances_json(frozenset(_WORKER_FIELDS["attendances"]) if commissioner else frozenset()))
     where = ["t.provider_id = %(provider)s"]
     if dated and lst.dated_by:
         f = lst.fmap[lst.dated_by]
         col = f't."{f.col}"'
         day = f"({col} AT TIME ZONE %(tz)s)::date" if f.kind == "datetime" else col
         where.append(f"{day} BETWEEN %(from)s AND %(to)s")
-    if commissioner_id is not None and lst.name in _CONTRACT_OF:
-        where.append(
-            f"{_CONTRACT_OF[lst.name]} IN (SELECT contract_id FROM commissioning_lot WHERE commissioner_id = %(commissioner)s)"
-        )
+    if commissioner:
+        ids = _scope_sql(actor, lst.table)
+        if ids is None:
+            return None
+        where.append(f"t.id IN ({ids})")
     return (
         f"SELECT json_build_object({', '.join(args)})::text FROM {lst.table} t "
         f"JOIN commissioning_organisation o ON o.id = t.provider_id {' '.join(joins)} "
@@ -152,19 +168,31 @@ def _list_sql(lst: L, commissioner_id: int | None, dated: bool) -> str:
     )
 
 
-def _header_lists(provider_id: int, commissioner_id: int | None) -> dict[str, str]:
+ADDRESS = "'address', address, 'postcode', postcode"
+BANK = "'bank_account_name', bank_account_name, 'bank_sort_code', bank_sort_code, 'bank_account_number', bank_account_number"
+
+
+def _header_lists(provider_id: int, commissioner: bool) -> dict[str, str]:
     lots = "SELECT l.commissioner_id FROM commissioning_lot l WHERE l.provider_id = %(provider)s"
-    if commissioner_id is not None:
+    on_cost = "trim_scale(on_cost_factor)::text"
+    places = (
+        "SELECT neighbourhood_id FROM commissioning_contract WHERE provider_id = %(provider)s "
+        "UNION SELECT neighbourhood_id FROM workforce_team WHERE provider_id = %(provider)s"
+    )
+    if commissioner:
         lots += " AND l.commissioner_id = %(commissioner)s"
+        on_cost = "NULL"  # the provider's costs are its own (shared, if at all, on the finance page)
+        places = (
+            "SELECT c.neighbourhood_id FROM commissioning_contract c JOIN commissioning_lot l ON l.contract_id = c.id "
+            "WHERE c.provider_id = %(provider)s AND l.commissioner_id = %(commissioner)s"
+        )
     return {
-        "commissioners": "SELECT json_build_object('ref', ref, 'name', name)::text FROM commissioning_organisation "
-        f"WHERE id IN ({lots}) ORDER BY ref",
-        "providers": "SELECT json_build_object('ref', ref, 'name', name, 'on_cost_factor', "
-        "trim_scale(on_cost_factor)::text)::text FROM commissioning_organisation WHERE id = %(provider)s",
+        "commissioners": f"SELECT json_build_object('ref', ref, 'name', name, {ADDRESS})::text "
+        f"FROM commissioning_organisation WHERE id IN ({lots}) ORDER BY ref",
+        "providers": f"SELECT json_build_object('ref', ref, 'name', name, 'on_cost_factor', {on_cost}, {ADDRESS}, {BANK})::text "
+        "FROM commissioning_organisation WHERE id = %(provider)s",
         "neighbourhoods": "SELECT json_build_object('ref', ref, 'name', name, 'wards', wards, 'lsoas', lsoas)::text "
-        "FROM commissioning_neighbourhood WHERE id IN (SELECT neighbourhood_id FROM commissioning_contract "
-        "WHERE provider_id = %(provider)s UNION SELECT neighbourhood_id FROM workforce_team "
-        "WHERE provider_id = %(provider)s) ORDER BY ref",
+        f"FROM commissioning_neighbourhood WHERE id IN ({places}) ORDER BY ref",
     }
 
 
@@ -173,24 +201,29 @@ def export_bundle(
     provider_id: int,
     date_from: date | None = None,
     date_to: date | None = None,
-    commissioner_id: int | None = None,
+    actor=None,
 ) -> Iterator[str]:
-    """Yield the bundle's text in pieces. Callers check who may export what (see api.py/command)."""
+    """Yield the bundle's text in pieces, as `actor` may read it (None: everything, for the command
+    line). Callers check who may export which provider (see api.py/command)."""
+    commissioner = is_commissioner(actor)
     params = {
         "provider": provider_id,
         "tz": TIMEZONE,
         "from": date_from or date.min,
         "to": date_to or date.max,
-        "commissioner": commissioner_id,
+        "commissioner": actor.organisation.pk if commissioner else None,
     }
     dated = date_from is not None or date_to is not None
     yield f'{{"format": {json.dumps(FORMAT)}, "timezone": {json.dumps(TIMEZONE)}'
-    headers = _header_lists(provider_id, commissioner_id)
+    headers = _header_lists(provider_id, commissioner)
     for lst in LISTS:
         if lst.parent:
             continue
-        sql = headers.get(lst.name) or _list_sql(lst, commissioner_id, dated)
+        sql = headers.get(lst.name) or _list_sql(lst, actor, dated)
         yield f',\n"{lst.name}": ['
+        if sql is None:
+            yield "]"
+            continue
         first = True
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)

@@ -55,11 +55,16 @@ def _ref(required=True):
     return F("ref", "ref", required=required)
 
 
+# Optional additions to the format, printed on invoices: where an organisation is (both parties)
+# and where a provider is paid. An import that leaves them out keeps what is stored.
+ADDRESS = (F("address", "str"), F("postcode", "str"))
+BANK = (F("bank_account_name", "str"), F("bank_sort_code", "str"), F("bank_account_number", "str"))
+
 LISTS: tuple[L, ...] = (
-    L("commissioners", (_ref(), F("name", "str", True)), "commissioning_organisation"),
+    L("commissioners", (_ref(), F("name", "str", True), *ADDRESS), "commissioning_organisation"),
     L(
         "providers",
-        (_ref(), F("name", "str", True), F("on_cost_factor", "decimal", pattern=FACTOR)),
+        (_ref(), F("name", "str", True), F("on_cost_factor", "decimal", pattern=FACTOR), *ADDRESS, *BANK),
         "commissioning_organisation",
     ),
     L(
@@ -79,6 +84,8 @@ LISTS: tuple[L, ...] = (
             F("settlement", "enum", True, enum=("four_weekly", "monthly")),
             # Optional addition: days from a completed provider-led review to the next one.
             F("review_interval_days", "int", minimum=1, maximum=730, default=122),
+            # Optional addition: days from an invoice's date to its due date.
+            F("payment_terms_days", "int", minimum=0, maximum=365, default=30),
         ),
         "commissioning_contract",
         owner=("direct", "provider"),

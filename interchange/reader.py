@@ -200,7 +200,8 @@ def _converter(f: F) -> Callable[[Any], Any]:
         def conv(v):
             if v is None:
                 return missing()
-            if type(v) is not str or len(v) > limit or (kind == "ref" and not v):
+            # PostgreSQL text cannot hold NUL: refused here, listed, rather than failing the copy.
+            if type(v) is not str or len(v) > limit or (kind == "ref" and not v) or "\x00" in v:
                 raise Invalid
             return v
     elif kind == "enum":
@@ -263,7 +264,7 @@ def _converter(f: F) -> Callable[[Any], Any]:
         def conv(v):
             if v is None:
                 return missing()
-            if type(v) is not list or any(type(x) is not str or len(x) > 200 for x in v):
+            if type(v) is not list or any(type(x) is not str or len(x) > 200 or "\x00" in x for x in v):
                 raise Invalid
             return v
     elif kind == "home":
@@ -300,7 +301,7 @@ def _field_code(n: int, f: F) -> tuple[list[str], dict[str, Any]]:
         lines += [f"    if {v} is None:", f"        {v} = d{n}"]
     kind = f.kind
     if kind in ("ref", "str"):
-        bad = f"type({v}) is not str or len({v}) > {100 if kind == 'ref' else 300}" + (
+        bad = f"type({v}) is not str or len({v}) > {100 if kind == 'ref' else 300} or '\\x00' in {v}" + (
             f" or not {v}" if kind == "ref" else ""
         )
         lines += [f"    elif {bad}:", "        raise Invalid"]
@@ -402,6 +403,13 @@ def schema_errors(list_name: str, record: Any, path: str) -> list[dict]:
                     errors.append({"path": f"{path}{suffix}.{name}", "message": "is required"})
             continue
         errors.append({"path": path + suffix, "message": message})
+    if not errors and isinstance(record, dict):
+        # JSON allows a NUL character in a string; PostgreSQL text does not.
+        errors += [
+            {"path": f"{path}.{k}", "message": "holds a NUL character, which cannot be stored"}
+            for k, v in record.items()
+            if isinstance(v, str) and "\x00" in v
+        ]
     if not errors:
         # The fast check and the schema agree except on calendar validity of datetimes.
         errors.append({"path": path, "message": "a date or datetime is not a real calendar date"})

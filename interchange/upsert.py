@@ -10,6 +10,7 @@ from .lists import BY_NAME, LISTS, L
 from .staging import ID_LISTS, q, stg
 
 ORG = "commissioning_organisation"
+ORG_OPTIONAL = ("address", "postcode", "bank_account_name", "bank_sort_code", "bank_account_number")
 PROVIDER_JOIN = f"JOIN {ORG} o ON o.kind = 'provider' AND o.ref = s.prov"
 
 # The ref target's table, for foreign keys resolved by (provider, ref).
@@ -136,7 +137,20 @@ def organisations(kind: str) -> Step:
     if kind == "provider":
         cols.append("on_cost_factor")
         exprs.append("s.on_cost_factor")
-    return _statement(ORG, cols, exprs, [], stg(lst), "kind, ref", {"shares_finance_with_commissioners": "false"})
+    # Addresses and bank details are optional: a bundle without them keeps what is stored.
+    kept = [f.name for f in lst.fields if f.name in ORG_OPTIONAL]
+    cols += kept
+    exprs += [f"s.{q(name)}" for name in kept]
+    return _statement(
+        ORG,
+        cols,
+        exprs,
+        [],
+        stg(lst),
+        "kind, ref",
+        {"shares_finance_with_commissioners": "false"},
+        keep_when_null=frozenset(kept),
+    )
 
 
 def neighbourhoods() -> Step:

@@ -19,7 +19,7 @@ class Person(ProviderOwned):
     home_lon = models.FloatField(null=True, blank=True)
     outcomes_opt_out = models.BooleanField(default=False)
 
-    TENANT_CONTRACT_PATH = "contract"
+    TENANT_LOT = ("contract", "lot")
 
     class Meta:
         constraints = [unique_ref("person")]
@@ -34,7 +34,7 @@ class Package(ProviderOwned):
     planned_weekly_hours = models.DecimalField(max_digits=7, decimal_places=2)
     review_due = models.DateField(null=True, blank=True)
 
-    TENANT_CONTRACT_PATH = "person__contract"
+    TENANT_LOT = ("person__contract", "person__lot")
 
     class Meta:
         constraints = [
@@ -102,7 +102,7 @@ class PackageChange(ProviderOwned):
     )
     decision_reason = models.TextField(blank=True, default="", db_default="")
 
-    TENANT_CONTRACT_PATH = "package__person__contract"
+    TENANT_LOT = ("package__person__contract", "package__person__lot")
 
     class Status(models.TextChoices):
         """The workflow's states, read from the bundle's fields (docs/assessor-workflow.md)."""
@@ -176,7 +176,7 @@ class Review(ProviderOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    TENANT_CONTRACT_PATH = "package__person__contract"
+    TENANT_LOT = ("package__person__contract", "package__person__lot")
 
     class Meta:
         constraints = [unique_ref("review")]
@@ -192,7 +192,7 @@ class HospitalStay(ProviderOwned):
     admitted = models.DateTimeField()
     discharged = models.DateTimeField(null=True, blank=True)
 
-    TENANT_CONTRACT_PATH = "person__contract"
+    TENANT_LOT = ("person__contract", "person__lot")
 
     class Meta:
         constraints = [
@@ -218,7 +218,7 @@ class OutcomeAssessment(ProviderOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    TENANT_CONTRACT_PATH = "person__contract"
+    TENANT_LOT = ("person__contract", "person__lot")
 
     @property
     def total(self) -> int:
@@ -263,6 +263,13 @@ class Event(ProviderOwned):
         constraints = [unique_ref("event")]
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="CreditEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class Credit(ProviderOwned):
     """A refund or credit to the commissioner of a lot; appears on that lot's invoice."""
 
@@ -272,7 +279,7 @@ class Credit(ProviderOwned):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     reason = models.CharField(max_length=300)
 
-    TENANT_CONTRACT_PATH = "contract"
+    TENANT_LOT = ("contract", "lot")
 
     class Meta:
         constraints = [

@@ -60,6 +60,15 @@ class Shift(ProviderOwned):
         ]
 
 
+# A visit's status (completed, missed, cancelled, ...): who changed it, from what to what. Updates
+# only, with the old value in "before_status": millions of visits are inserted by imports.
+@pghistory.track(
+    pghistory.UpdateEvent("status"),
+    pghistory.UpdateEvent("before_status", row="OLD"),
+    fields=["provider", "ref", "status"],
+    model_name="VisitStatusEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class Visit(ProviderOwned):
     # No index of its own: (provider, planned_start) and (provider, ref) start with it.
     provider = models.ForeignKey(
@@ -87,7 +96,7 @@ class Visit(ProviderOwned):
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.SCHEDULED)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
-    TENANT_CONTRACT_PATH = "person__contract"
+    TENANT_LOT = ("person__contract", "person__lot")
 
     class Meta:
         constraints = [
@@ -130,7 +139,7 @@ class Attendance(models.Model):
     # The ECM system's own id for this record, so a resent batch updates rather than duplicates.
     external_id = models.CharField(max_length=100, null=True, blank=True)
 
-    TENANT_CONTRACT_PATH = "visit__person__contract"
+    TENANT_LOT = ("visit__person__contract", "visit__person__lot")
 
     class Meta:
         constraints = [

@@ -48,7 +48,7 @@ def test_there_are_api_urls_to_try():
 
 
 @pytest.mark.parametrize("key", API_URLS)
-def test_deeply_nested_json_is_a_400_with_the_error_body(key, fx):
+def test_deeply_nested_json_is_a_400_with_the_error_body(key, fx, db):
     route = URLS[key].route
     for persona, client in _token_clients(fx).items():
         for method in WRITE_METHODS:
@@ -60,10 +60,12 @@ def test_deeply_nested_json_is_a_400_with_the_error_body(key, fx):
 
 
 @pytest.mark.parametrize("key", API_URLS)
-def test_an_id_that_is_not_an_integer_is_a_json_404(key, fx):
+def test_an_id_that_is_not_an_integer_is_a_json_404(key, fx, db):
     route = URLS[key].route
     if not CONVERTER.search(route):
         pytest.skip("takes no id")
+    if "(?P<" in route:
+        pytest.skip("a regular expression route: the ids it takes are its pattern's (tested in the returns API)")
     for persona, client in _token_clients(fx).items():
         for bad in ("abc", "-1", "1.5", "%00", "1e3", "９", "99999999999999999999999"):
             path = _path(route, bad)
@@ -81,7 +83,7 @@ def test_unknown_api_paths_and_methods_answer_in_json():
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
 
 
-def test_nesting_inside_an_ecm_batch_is_refused_whole(fx):
+def test_nesting_inside_an_ecm_batch_is_refused_whole(fx, db):
     client = _token_clients(fx)["provider_token"]
     body = b'{"attendances": ' + b"[" * 5_000 + b"]" * 5_000 + b"}"
     errors = _assert_json_error(
@@ -90,7 +92,7 @@ def test_nesting_inside_an_ecm_batch_is_refused_whole(fx):
     assert "nested deeper than 32 levels" in errors[0]["message"]
 
 
-def test_json_that_python_cannot_write_back_is_refused(fx):
+def test_json_that_python_cannot_write_back_is_refused(fx, db):
     client = _token_clients(fx)["provider_token"]
     for body in (
         b'{"contract": NaN}',
@@ -106,7 +108,7 @@ def test_json_that_python_cannot_write_back_is_refused(fx):
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10_000)
-def test_a_json_body_over_the_limit_is_a_413_naming_the_setting(fx):
+def test_a_json_body_over_the_limit_is_a_413_naming_the_setting(fx, db):
     client = _token_clients(fx)["provider_token"]
     body = b'{"contract": "' + b"x" * 20_000 + b'", "week": "2025-W37"}'
     errors = _assert_json_error(
@@ -121,7 +123,7 @@ def test_a_json_body_over_the_limit_is_a_413_naming_the_setting(fx):
     _assert_json_error(response, statuses={413, 415})
 
 
-def test_a_body_that_is_not_json_is_a_415_in_json(fx):
+def test_a_body_that_is_not_json_is_a_415_in_json(fx, db):
     client = _token_clients(fx)["provider_token"]
     response = client.post("/api/v1/returns/recompute", "contract=C-P1", content_type="text/plain")
     _assert_json_error(response, statuses={415})
@@ -129,7 +131,7 @@ def test_a_body_that_is_not_json_is_a_415_in_json(fx):
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10_000)
 @pytest.mark.parametrize("key", API_URLS)
-def test_a_body_over_the_limit_gets_the_json_error_on_every_api_url(key, fx):
+def test_a_body_over_the_limit_gets_the_json_error_on_every_api_url(key, fx, db):
     route = URLS[key].route
     big = b'{"x": "' + b"y" * 20_000 + b'"}'
     for persona, client in _token_clients(fx).items():

@@ -19,7 +19,7 @@ BODY = {"attendances": []}
 
 def _client(org, name: str) -> Client:
     key = f"rate-{name}-0123456789abcdef"
-    ApiToken.objects.create(organisation=org, name=name, prefix=key[:12], key_hash=hash_key(key))
+    ApiToken.objects.create(organisation=org, name=name, prefix=key[:12], key_hash=hash_key(key), scope="write")
     return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 

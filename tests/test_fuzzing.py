@@ -189,7 +189,7 @@ def hostile_batches(draw) -> dict:
 
 def _token(org, name: str) -> Client:
     key = f"fuzz-{name}-0123456789abcdef"
-    ApiToken.objects.create(organisation=org, name=name, prefix=key[:12], key_hash=hash_key(key))
+    ApiToken.objects.create(organisation=org, name=name, prefix=key[:12], key_hash=hash_key(key), scope="write")
     return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 

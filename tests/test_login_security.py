@@ -15,7 +15,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 
-from commissioning.models import Role
+from commissioning.models import Role, User
 from tests.conftest import PASSWORD, make_user
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -123,5 +123,37 @@ def test_with_mfa_required_a_session_without_totp_cannot_use_the_api(client, man
 def test_with_mfa_required_an_api_token_still_works(client, manager, require_mfa):
     from commissioning.services import api_token_issue
 
-    _, key = api_token_issue(actor=manager, name="ecm")
+    _, key = api_token_issue(organisation=manager.organisation, name="ecm")
     assert client.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+def test_with_mfa_required_a_superuser_without_roles_must_set_up_totp(client, require_mfa, db):
+    """A platform superuser as createsuperuser makes one (no roles) reaches every tenant's admin: not
+    with a password alone."""
+    root = verified(User.objects.create_superuser("root@platform.example", PASSWORD))
+    log_in(client, root.email)
+    for path in ("/", "/admin/", "/admin/commissioning/organisation/"):
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (302, reverse("mfa_activate_totp")), path
+    assert client.get("/api/v1/returns/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "roles, flags, needs",
+    [
+        ([Role.CARE_WORKER], {}, False),
+        ([Role.CARE_WORKER], {"is_org_admin": True}, True),
+        ([Role.CARE_WORKER], {"is_staff": True}, True),
+        ([Role.CARE_WORKER, Role.COORDINATOR], {}, True),
+        ([], {}, True),
+        ([Role.SOCIAL_WORKER], {}, True),
+    ],
+)
+def test_everyone_but_a_plain_care_worker_needs_totp(provider, roles, flags, needs):
+    assert make_user(provider, *roles, email="someone@p1.example", **flags).needs_mfa is needs
+
+
+def test_with_mfa_required_a_care_worker_who_is_an_org_admin_must_set_up_totp(client, provider, require_mfa):
+    carer = verified(make_user(provider, Role.CARE_WORKER, is_org_admin=True))
+    log_in(client, carer.email)
+    assert client.get("/")["Location"] == reverse("mfa_activate_totp")

@@ -31,7 +31,9 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "3"))
 
 def _token(org, name: str) -> str:
     key = f"st-{name[:4]}-0123456789abcdef"
-    ApiToken.objects.create(organisation=org, name=name, prefix=key[:12], key_hash=hash_key(key))
+    # The provider's token writes (ECM, imports, recompute) so every operation is reached; the council's reads.
+    scope = "write" if org.is_provider else "read"
+    ApiToken.objects.create(organisation=org, name=name, prefix=key[:12], key_hash=hash_key(key), scope=scope)
     return key
 
 

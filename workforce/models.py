@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +18,15 @@ class Team(ProviderOwned):
         constraints = [unique_ref("team")]
 
 
+# Pay: the rate, the contract type and the guaranteed hours. "before_pay" keeps the old values (there
+# is no insert event to compare with: a city's first load writes thousands of workers at once).
+@pghistory.track(
+    pghistory.UpdateEvent("pay"),
+    pghistory.UpdateEvent("before_pay", row="OLD"),
+    fields=["provider", "ref", "pay_rate", "contract_type", "contracted_weekly_hours"],
+    model_name="WorkerPayEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class Worker(ProviderOwned):
     class ContractType(models.TextChoices):
         ZERO_HOURS = "zero_hours"

@@ -113,8 +113,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "homecare"
-# When on, every role except care workers must set up TOTP before using the platform.
+# When on, every user but plain care workers must set up TOTP before using the platform.
 HOMECARE_REQUIRE_MFA = env.bool("HOMECARE_REQUIRE_MFA", default=False)
+# Set by docker-compose for the web service behind its proxy (production.py trusts X-Forwarded-Proto then).
+HOMECARE_BEHIND_PROXY = env.bool("HOMECARE_BEHIND_PROXY", default=False)
+# True only in production settings: the demo commands refuse to run there.
+HOMECARE_PRODUCTION = False
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="homecare <noreply@localhost>")
@@ -224,9 +228,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
-}
+
+# One line per event on standard error. A 403 or 404 (django.request) and a refused request
+# (django.security) log one line, no traceback (homecare/logfilters.py); 5xx keep theirs. Django's
+# own loggers write through the same handler, so nothing is printed twice in DEBUG.
+def logging_config(level: str) -> dict:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"one_line_client_errors": {"()": "homecare.logfilters.OneLineClientErrors"}},
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "filters": ["one_line_client_errors"],
+            }
+        },
+        "loggers": {"django": {"handlers": ["console"], "level": level, "propagate": False}},
+        "root": {"handlers": ["console"], "level": level},
+    }
+
+
+LOGGING = logging_config(env("DJANGO_LOG_LEVEL", default="WARNING"))

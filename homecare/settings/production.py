@@ -2,7 +2,8 @@
 (see docs/deploy.md for the list)."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SPECTACULAR_SETTINGS, env
+from .base import DATABASES, HOMECARE_BEHIND_PROXY, SPECTACULAR_SETTINGS, env, logging_config
+from .safety import refuse_unsafe
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # required: no default in production
@@ -10,8 +11,15 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")  # required
 HOMECARE_REQUIRE_MFA = env.bool("HOMECARE_REQUIRE_MFA", default=True)
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
-# HTTPS only, behind a proxy that terminates TLS and sets X-Forwarded-Proto.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+refuse_unsafe(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
+# Demo commands (seed_demo, demo_logins, demo_reports) refuse to run under these settings.
+HOMECARE_PRODUCTION = True
+
+# HTTPS only. X-Forwarded-Proto is trusted only behind the proxy docker-compose puts in front (Caddy
+# terminates TLS and sets the header itself, whatever a client sent); gunicorn is not published.
+# Anywhere else a client could claim "https" with a header of its own.
+if HOMECARE_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # /health/ is called by the load balancer over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
@@ -43,9 +51,5 @@ EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=True)
 # checked by the test suite, not a deployment one: keep them out of `check --deploy`.
 SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "ENABLE_DJANGO_DEPLOY_CHECK": False}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-}
+# Base's logging (a 4xx on one line), at INFO unless DJANGO_LOG_LEVEL says otherwise.
+LOGGING = logging_config(env("DJANGO_LOG_LEVEL", default="INFO"))

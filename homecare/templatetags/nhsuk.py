@@ -50,3 +50,19 @@ def nhsuk_widget(field, extra_class: str = ""):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def page_numbers(page) -> list[int | None]:
+    """The page numbers NHS.UK pagination shows: the first, the last, the current page and its
+    neighbours; None where pages are skipped (an ellipsis). 1 … 4 [5] 6 … 23."""
+    last, current = page.paginator.num_pages, page.number
+    shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - out[-1] == 2:  # a gap of one page: show the page, not an ellipsis
+            out.append(n - 1)
+        elif out and n - out[-1] > 2:
+            out.append(None)
+        out.append(n)
+    return out

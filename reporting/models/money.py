@@ -3,12 +3,32 @@ database trigger refuses it); a correction is a credit note referring to it."""
 
 from __future__ import annotations
 
+import pghistory
 import pgtrigger
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 
+# Every issue and every credit note (a credit note is inserted already issued).
+@pghistory.track(
+    pghistory.UpdateEvent("issued", condition=pgtrigger.Q(old__status="draft", new__status="issued")),
+    pghistory.InsertEvent("credit_note", condition=pgtrigger.Q(new__kind="credit_note")),
+    fields=[
+        "provider",
+        "contract",
+        "lot",
+        "commissioner",
+        "kind",
+        "credit_for",
+        "number",
+        "status",
+        "total",
+        "issued_by",
+    ],
+    model_name="InvoiceEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class Invoice(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft"
@@ -37,9 +57,9 @@ class Invoice(models.Model):
     )
     pdf = models.FileField(upload_to="invoices/", blank=True)
 
-    # Commissioners see only invoices addressed to them (not every lot of a shared contract).
-    TENANT_CONTRACT_PATH = "contract"
+    # Commissioners see only issued invoices addressed to them (not every lot of a shared contract).
     TENANT_COMMISSIONER_FIELD = "commissioner"
+    TENANT_COMMISSIONER_SEES = Q(status="issued")
 
     class Meta:
         constraints = [
@@ -97,8 +117,8 @@ class InvoiceDetail(models.Model):
     minutes = models.DecimalField(max_digits=12, decimal_places=4, null=True)
     amount = models.DecimalField(max_digits=14, decimal_places=4)
 
-    TENANT_CONTRACT_PATH = "invoice__contract"
     TENANT_COMMISSIONER_FIELD = "invoice__commissioner"
+    TENANT_COMMISSIONER_SEES = Q(invoice__status="issued")
 
     class Meta:
         triggers = [

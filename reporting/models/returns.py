@@ -3,12 +3,20 @@
 
 from __future__ import annotations
 
+import pghistory
 import pgtrigger
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 
+# Every sign-off: who submitted which version of which week (the figures themselves are frozen).
+@pghistory.track(
+    pghistory.UpdateEvent("signed_off", condition=pgtrigger.Q(old__status="draft", new__status="submitted")),
+    fields=["provider", "contract", "week", "version", "status", "submitted_by"],
+    model_name="WeeklyReturnEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class WeeklyReturn(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft"
@@ -29,7 +37,9 @@ class WeeklyReturn(models.Model):
     )
     pdf = models.FileField(upload_to="returns/", blank=True)
 
+    # Commissioners of a lot of the contract read what the provider has signed off, never drafts.
     TENANT_CONTRACT_PATH = "contract"
+    TENANT_COMMISSIONER_SEES = Q(status="submitted")
 
     class Meta:
         constraints = [
@@ -86,4 +96,4 @@ class ReturnRun(models.Model):
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(auto_now=True)
 
-    TENANT_CONTRACT_PATH = "contract"
+    # The provider's own work on its drafts: commissioners see no runs (no TENANT_* path).

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commissioning.permissions import IsOrganisationMember, request_actor
+from commissioning.tenancy import is_commissioner
 from homecare.api_query import QuerySerializer
 from homecare.lib.exports import file_response
 from reporting.models.money import Invoice
@@ -109,7 +110,8 @@ class InvoiceDetailCsvApi(APIView):
     @extend_schema(operation_id="invoices_detail_csv", responses=CSV, summary="The visit-level detail as CSV")
     def get(self, request, pk: int):
         invoice = selectors.invoice_get(actor=request_actor(request), pk=pk)
-        return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail")
+        csv = outputs.detail_csv(invoice, name_workers=not is_commissioner(request_actor(request)))
+        return csv_response(csv, f"{outputs.file_stem(invoice)}-detail")
 
 
 class InvoicePdfApi(APIView):

@@ -2,7 +2,9 @@
 invoiced against the direct staffing cost of the block pay behind it.
 
 - Income: per lot, the issued invoice plus its credit notes; where a lot has no issued invoice yet,
-  its draft (the row says so); where it has neither, nothing (the row says that too).
+  its draft (the row says so); where it has neither, nothing (the row says that too). A commissioner
+  sees only what tenancy shows it: the issued invoices of its own lots (never a draft, never another
+  commissioner's lot), so its income is partial and the page leaves out income less cost.
 - Direct staffing cost: gross block pay (including guaranteed-hours top-ups) of the provider's
   workers in teams of the contract's neighbourhood, over the same dates, x the provider's on-cost
   factor (1 when none is set).
@@ -20,8 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-
-from django.db.models import Q
 
 from commissioning.models import Contract, LotRate
 from reporting.models.money import Invoice
@@ -48,6 +48,9 @@ class Finance:
     contact_min: Decimal
     travel_min: Decimal
     rate: Decimal | None
+    # False for a commissioner: income counts its own lots only, so a margin against the whole
+    # contract's staffing cost would mean nothing.
+    whole_contract: bool = True
 
     @property
     def direct_cost(self) -> Decimal:
@@ -84,15 +87,23 @@ class Finance:
         return _q(self.gross_pay * self.on_cost_factor / (self.paid_min / 60 * self.rate), "0.001")
 
 
-def contract_finance(*, contract: Contract, day: date) -> Finance:
-    """The figures of `contract` for the settlement period holding `day`."""
+def contract_finance(*, contract: Contract, day: date, actor=None) -> Finance:
+    """The figures of `contract` for the settlement period holding `day`, as `actor` may see them
+    (None: everything, for the provider's own commands)."""
+    from commissioning.tenancy import is_commissioner, scope_for
+
+    def scoped(qs):
+        return qs if actor is None else scope_for(actor, qs)
+
     start, end = period_containing(contract, day)
     invoices = list(
-        Invoice.objects.filter(contract=contract, period_start=start).values("lot_id", "kind", "status", "total")
+        scoped(Invoice.objects.filter(contract=contract, period_start=start)).values(
+            "lot_id", "kind", "status", "total"
+        )
     )
     income = Decimal("0.00")
     drafts = missing = 0
-    lot_ids = list(contract.lots.order_by("number").values_list("pk", flat=True))
+    lot_ids = list(scoped(contract.lots.all()).order_by("number").values_list("pk", flat=True))
     for lot_id in lot_ids:
         mine = [i for i in invoices if i["lot_id"] == lot_id]
         issued = [i["total"] for i in mine if i["status"] == "issued"]
@@ -108,7 +119,8 @@ def contract_finance(*, contract: Contract, day: date) -> Finance:
         part
         for part in (
             f"{drafts} lot(s) from a draft" if drafts else "",
-            f"{missing} lot(s) not yet computed" if missing else "",
+            # A commissioner cannot tell a draft from nothing: drafts are not its to see.
+            f"{missing} lot(s) not yet {'issued' if is_commissioner(actor) else 'computed'}" if missing else "",
         )
         if part
     )
@@ -135,16 +147,16 @@ def contract_finance(*, contract: Contract, day: date) -> Finance:
         contact_min=run.total("contact_min"),
         travel_min=run.total("travel_min"),
         rate=rate,
+        whole_contract=not is_commissioner(actor),
     )
 
 
 def visible_contracts(actor):
     """Contracts whose finance `actor` may see: a provider its own; a commissioner those it
     commissions a lot of, only where the provider shares its finance with commissioners."""
-    from commissioning.tenancy import organisation_of, scope_for
+    from commissioning.tenancy import is_commissioner, scope_for
 
     qs = scope_for(actor, Contract.objects.select_related("provider", "neighbourhood")).order_by("ref")
-    org = organisation_of(actor)
-    if org is not None and not org.is_provider and not getattr(actor, "is_superuser", False):
-        qs = qs.filter(Q(provider__shares_finance_with_commissioners=True)).distinct()
+    if is_commissioner(actor):
+        qs = qs.filter(provider__shares_finance_with_commissioners=True)
     return qs

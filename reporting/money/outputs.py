@@ -108,12 +108,29 @@ def _stored_rows(invoice: Invoice):
         ]
 
 
-def detail_csv(invoice: Invoice) -> str:
+def detail_csv(invoice: Invoice, *, name_workers: bool = True) -> str:
+    """`name_workers=False` for commissioners: each visit's carers are "carer 1", "carer 2" (enough to
+    check a two-handed visit) instead of the provider's worker refs (docs/decisions.md: a commissioner
+    sees workforce figures as aggregates, never by worker)."""
+    rows = detail_rows(invoice)
+    if not name_workers:
+        rows = _carers_by_visit(rows)
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerow(DETAIL_COLUMNS)
-    writer.writerows(detail_rows(invoice))
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def _carers_by_visit(rows):
+    visit_at, worker_at = DETAIL_COLUMNS.index("visit"), DETAIL_COLUMNS.index("worker")
+    numbers: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row[worker_at]:
+            key = (row[visit_at], row[worker_at])
+            numbers.setdefault(key, sum(1 for v, _ in numbers if v == row[visit_at]) + 1)
+            row[worker_at] = f"carer {numbers[key]}"
+    return rows
 
 
 def file_stem(invoice: Invoice) -> str:

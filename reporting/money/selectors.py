@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from commissioning.models import Lot, Role
-from commissioning.tenancy import get_for_user, organisation_of, scope_for
+from commissioning.tenancy import get_for_user, scope_for
 from reporting.models.money import Invoice
 
 VIEW_ROLES = {Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.COMMISSIONER_OFFICER}
 
 
 def _visible(actor) -> QuerySet[Invoice]:
-    qs = scope_for(actor, Invoice.objects.select_related("provider", "commissioner", "contract", "lot", "credit_for"))
-    org = organisation_of(actor)
-    if org is not None and not org.is_provider:
-        qs = qs.filter(status=Invoice.Status.ISSUED)  # a draft is the provider's working copy
-    return qs
+    # Commissioners: issued invoices addressed to them only (declared on Invoice, applied by tenancy).
+    return scope_for(actor, Invoice.objects.select_related("provider", "commissioner", "contract", "lot", "credit_for"))
 
 
 def invoice_list(
@@ -46,6 +43,17 @@ def invoice_list(
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-period_start", "provider__ref", "contract__ref", "lot__number", "kind", "number")
+
+
+def invoice_span(*, actor) -> tuple[date, date] | None:
+    """The first and last day the actor's invoices cover, for the filters' hints; None without any."""
+    span = _visible(actor).aggregate(first=Min("period_start"), last=Max("period_end"))
+    return (span["first"], span["last"]) if span["first"] else None
+
+
+def invoice_contracts(*, actor) -> list[str]:
+    """The refs of the contracts the actor has invoices under, for the contract filter."""
+    return sorted(set(_visible(actor).values_list("contract__ref", flat=True)))
 
 
 def invoice_get(*, actor, pk: int) -> Invoice:

@@ -15,7 +15,10 @@ from django.utils import timezone
 
 from commissioning.models import Lot, Organisation, Role
 from homecare.api_errors import DomainError
+from homecare.lib.dates import LONDON
+from homecare.lib.words import money as money_text
 from reporting.models.money import Invoice, InvoiceNumber
+from reporting.money.display import terms_fields
 from reporting.money.invoice_compute import DetailQuery, compute_invoice, money
 
 NUMBER_DIGITS = 6
@@ -97,12 +100,14 @@ def invoice_issue(*, invoice_id: int, actor) -> Invoice:
     # and store the visit-level rows behind its lines (one INSERT ... SELECT) before freezing.
     invoice, details = _compute_draft(invoice.lot_id, invoice.period_start)
     details.insert_into(invoice.pk, invoice.provider_id)
-    invoice = Invoice.objects.select_for_update().select_related("provider").get(pk=invoice.pk)
+    invoice = Invoice.objects.select_for_update().select_related("provider", "contract").get(pk=invoice.pk)
     invoice.number = _next_number(invoice.provider)
     invoice.status = Invoice.Status.ISSUED
     invoice.issued_at = timezone.now()
     invoice.issued_by = actor if getattr(actor, "pk", None) and not hasattr(actor, "token") else None
-    invoice.data = {**invoice.data, "number": invoice.number, "status": "issued"}
+    # The invoice keeps the date, terms and due date it was issued with, whatever the contract says later.
+    terms = terms_fields(contract=invoice.contract, issued=invoice.issued_at.astimezone(LONDON).date())
+    invoice.data = {**invoice.data, "number": invoice.number, "status": "issued", **terms}
     invoice.save()
     _enqueue_pdf(invoice.pk)
     return invoice
@@ -145,9 +150,15 @@ def credit_note_issue(*, invoice_id: int, reason: str, actor, amount=None, lines
     credited = sum((c.total for c in invoice.credit_notes.all()), Decimal("0.00"))
     if invoice.total + credited + total < 0:
         raise DomainError(
-            [{"path": "amount", "message": f"more than the {invoice.total + credited} left on {invoice.number}"}]
+            [
+                {
+                    "path": "amount",
+                    "message": f"more than the {money_text(invoice.total + credited)} left on {invoice.number}",
+                }
+            ]
         )
     number = _next_number(invoice.provider)
+    issued_at = timezone.now()
     data = {
         "number": number,
         "kind": "credit_note",
@@ -163,6 +174,7 @@ def credit_note_issue(*, invoice_id: int, reason: str, actor, amount=None, lines
         "lines": credit_lines,
         "total": str(total),
         "exceptions": [],
+        "issue_date": issued_at.astimezone(LONDON).date().isoformat(),
     }
     note = Invoice(
         provider=invoice.provider,
@@ -177,7 +189,7 @@ def credit_note_issue(*, invoice_id: int, reason: str, actor, amount=None, lines
         number=number,
         data=data,
         total=total,
-        issued_at=timezone.now(),
+        issued_at=issued_at,
         issued_by=actor if getattr(actor, "pk", None) and not hasattr(actor, "token") else None,
     )
     note.full_clean(exclude=["data"])
@@ -186,17 +198,31 @@ def credit_note_issue(*, invoice_id: int, reason: str, actor, amount=None, lines
     return note
 
 
-def invoice_store_pdf(*, invoice_id: int, content: bytes) -> Invoice:
-    """Store the rendered PDF once (the trigger accepts exactly this change on an issued invoice)."""
+def invoice_store_pdf(*, invoice_id: int, content: bytes, rendered_from: Invoice | None = None) -> Invoice:
+    """Store the rendered PDF once (the trigger accepts exactly this change on an issued invoice).
+    `rendered_from`: the invoice as it was rendered (default: as it is now)."""
     from django.core.files.base import ContentFile
 
     invoice = Invoice.objects.get(pk=invoice_id)
+    rendered_from = rendered_from or invoice
     if invoice.pdf:
         return invoice
     name = f"{invoice.number or f'draft-{invoice.pk}'}.pdf"
     invoice.pdf.save(name, ContentFile(content), save=False)
-    Invoice.objects.filter(pk=invoice.pk, pdf="").update(pdf=invoice.pdf.name)
+    # Attached only if nothing moved meanwhile: a draft recomputed (or issued) since it was rendered
+    # keeps no stale PDF.
+    stored = Invoice.objects.filter(
+        pk=invoice.pk, pdf="", computed_at=rendered_from.computed_at, status=rendered_from.status
+    ).update(pdf=invoice.pdf.name)
+    if not stored:
+        invoice.pdf.storage.delete(invoice.pdf.name)
     return invoice
+
+
+def invoice_pdf_request(*, invoice_id: int) -> None:
+    """Ask the worker for the PDF of an invoice that has none yet (a draft's preview, or an issued
+    invoice whose rendering is still queued). Rendering twice is harmless: the first one stored wins."""
+    _enqueue_pdf(invoice_id)
 
 
 def organisation_share_finance(*, organisation_id: int, share: bool, actor) -> Organisation:

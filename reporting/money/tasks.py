@@ -60,6 +60,7 @@ def render_invoice_pdf(invoice_id: int) -> bool:
     """WeasyPrint in the worker; the stored file is what requests serve."""
     from homecare.lib.pdf import render_pdf
     from reporting.models.money import Invoice
+    from reporting.money.display import context
     from reporting.money.services import invoice_store_pdf
 
     invoice = (
@@ -67,7 +68,7 @@ def render_invoice_pdf(invoice_id: int) -> bool:
     )
     if invoice is None or invoice.pdf:
         return False
-    content = render_pdf("reporting/money/invoice_pdf.html", {"invoice": invoice, "data": invoice.data})
+    content = render_pdf("reporting/money/invoice_pdf.html", context(invoice))
     with transaction.atomic():
-        invoice_store_pdf(invoice_id=invoice.pk, content=content)
+        invoice_store_pdf(invoice_id=invoice.pk, content=content, rendered_from=invoice)
     return True

@@ -5,22 +5,26 @@ another organisation's invoice is a 404 (looked up before any role check, so it 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning.models import Role
-from commissioning.tenancy import get_for_user
+from commissioning.tenancy import get_for_user, is_commissioner
 from homecare.api_errors import DomainError
 from reporting.models.money import Invoice
-from reporting.money import outputs, selectors, services
+from reporting.money import display, outputs, selectors, services
 from reporting.money.api import csv_response, pdf_response
 from workforce.models import Worker
 
 MANAGER = {Role.PROVIDER_MANAGER}
+INVOICES_PER_PAGE = 50
+WORKERS_PER_PAGE = 50
 
 
 def require_roles(request, roles) -> None:
@@ -50,18 +54,27 @@ def invoice_list(request):
         lot=lot,
         period=period,
         status=g.get("status") if g.get("status") in Invoice.Status.values else None,
-    )[:200]
+    )
+    page = Paginator(invoices, INVOICES_PER_PAGE).get_page(g.get("page"))
+    others = g.copy()
+    others.pop("page", None)  # the pages keep the filters
     org = request.user.organisation
     can_compute = bool(org and org.is_provider and set(request.user.roles or []) & MANAGER)
+    span = selectors.invoice_span(actor=request.user)
     return render(
         request,
         "reporting/money/invoice_list.html",
         {
-            "invoices": invoices,
+            "invoices": page.object_list,
+            "page_obj": page,
+            "page_query": others.urlencode(),
             "filters": g,
             "statuses": Invoice.Status.choices,
             "can_compute": can_compute,
             "lots": selectors.lots_for_provider(actor=request.user) if can_compute else [],
+            "contracts": selectors.invoice_contracts(actor=request.user),
+            "span": span,
+            "next_period": span[1] + timedelta(days=1) if span else None,
         },
     )
 
@@ -93,8 +106,7 @@ def invoice_detail(request, pk: int):
         request,
         "reporting/money/invoice_detail.html",
         {
-            "invoice": invoice,
-            "data": invoice.data,
+            **display.context(invoice),
             "credit_notes": selectors.invoice_list(actor=request.user).filter(credit_for=invoice),
             "can_issue": can_manage and invoice.status == Invoice.Status.DRAFT,
             "can_credit": can_manage and invoice.status == Invoice.Status.ISSUED and invoice.kind == "invoice",
@@ -132,10 +144,18 @@ def invoice_credit_note(request, pk: int):
         else:
             messages.success(request, f"Credit note {note.number} issued against {invoice.number}.")
             return redirect("reporting:invoice_detail", pk=note.pk)
+    credited = sum((c.total for c in invoice.credit_notes.all()), Decimal("0.00"))
     return render(
         request,
         "reporting/money/credit_note_form.html",
-        {"invoice": invoice, "errors": errors, "form": request.POST},
+        {
+            "invoice": invoice,
+            "remaining": invoice.total + credited,
+            "errors": errors,
+            "reason_errors": [e["message"] for e in errors if e.get("path") == "reason"],
+            "amount_errors": [e["message"] for e in errors if e.get("path") != "reason"],
+            "form": request.POST,
+        },
         status=400 if errors else 200,
     )
 
@@ -155,12 +175,18 @@ def invoice_lines_csv(request, pk: int):
 def invoice_detail_csv(request, pk: int):
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
     require_roles(request, selectors.VIEW_ROLES)
-    return csv_response(outputs.detail_csv(invoice), f"{outputs.file_stem(invoice)}-detail")
+    csv = outputs.detail_csv(invoice, name_workers=not is_commissioner(request.user))
+    return csv_response(csv, f"{outputs.file_stem(invoice)}-detail")
 
 
 def invoice_pdf(request, pk: int):
+    """The stored PDF; until the worker has rendered it (a draft's preview is rendered when first asked
+    for), a page saying it is being prepared."""
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
     require_roles(request, selectors.VIEW_ROLES)
+    if not invoice.pdf:
+        services.invoice_pdf_request(invoice_id=invoice.pk)
+        return render(request, "reporting/money/pdf_pending.html", {"invoice": invoice}, status=404)
     return pdf_response(invoice)
 
 
@@ -213,12 +239,17 @@ def pay_run_page(request):
         }
         for w in run.workers
     ]
+    page = Paginator(rows, WORKERS_PER_PAGE).get_page(request.GET.get("page"))
+    others = request.GET.copy()
+    others.pop("page", None)
     return render(
         request,
         "reporting/money/pay_run.html",
         {
             "run": run,
-            "rows": rows,
+            "rows": page.object_list,
+            "page_obj": page,
+            "page_query": others.urlencode(),
             "start": start,
             "end": end,
             "previous": start - timedelta(days=28),
@@ -258,7 +289,11 @@ def finance_page(request):
         day = date.fromisoformat(request.GET["date"])
     except (KeyError, ValueError):
         day = timezone.now().astimezone(LONDON).date() - timedelta(days=1)
-    rows = [contract_finance(contract=c, day=day) for c in visible_contracts(request.user) if c.start <= day]
+    rows = [
+        contract_finance(contract=c, day=day, actor=request.user)
+        for c in visible_contracts(request.user)
+        if c.start <= day
+    ]
     org = request.user.organisation
     return render(
         request,
@@ -268,6 +303,7 @@ def finance_page(request):
             "day": day,
             "is_manager": is_provider_manager(request.user),
             "shares": bool(org and org.shares_finance_with_commissioners),
+            "span": selectors.invoice_span(actor=request.user),
         },
     )
 

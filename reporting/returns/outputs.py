@@ -1,5 +1,6 @@
-"""The return's outputs: JSON in the spec's shape, a flat CSV, and what the HTML page and PDF show.
-All of them read the stored figures: the API, the CSV and the command line give the same numbers."""
+"""The return's outputs for machines: JSON in the spec's shape and a flat CSV, with the stored names.
+Both read the stored figures: the API, the CSV and the command line give the same numbers. What
+the page and the PDF show, in words, is reporting/returns/display.py."""
 
 from __future__ import annotations
 
@@ -121,80 +122,3 @@ def return_csv(wr: WeeklyReturn) -> str:
     writer.writerow(["figure", "lot", "value"])
     writer.writerows(csv_rows(wr))
     return out.getvalue()
-
-
-def kpi_rows(wr: WeeklyReturn) -> list[dict]:
-    kpis = wr.figures.get("kpis", {})
-    return [
-        {"number": n, "title": KPI_TITLES.get(n, f"KPI {n}"), "path": f"kpis.{n}", **kpis[n]}
-        for n in sorted(kpis, key=_number_key)
-    ]
-
-
-def measure_rows(wr: WeeklyReturn) -> list[dict]:
-    """Each measure as display rows: its lots (or one row "all") with (label, value, figure path) cells."""
-    measures = wr.figures.get("measures", {})
-    out = []
-    for n in sorted(measures, key=_number_key):
-        m = measures[n] if isinstance(measures[n], dict) else {"value": measures[n]}
-        due = m.get("due")
-        lots = [(k, v) for k, v in m.items() if LOT_KEY.match(str(k))]
-        plain = {k: v for k, v in m.items() if k != "due" and not LOT_KEY.match(str(k))}
-        groups = []
-        for lot_key, values in lots:
-            groups.append({"lot": LOT_KEY.match(lot_key).group(1), "cells": _cells(values, f"measures.{n}.{lot_key}")})
-        if plain:
-            groups.append({"lot": "", "cells": _cells(plain, f"measures.{n}")})
-        out.append({"number": n, "title": MEASURE_TITLES.get(n, f"Measure {n}"), "due": due, "groups": groups})
-    return out
-
-
-def _cells(values: Any, path: str, prefix: str = "") -> list[dict]:
-    """Display cells (label, value, figure path). Nested objects are flattened into their own cells;
-    lists (measure 9's cases, measure 10's weekly series) become one readable text."""
-    if not isinstance(values, dict):
-        return [
-            {
-                "label": prefix,
-                "value": values,
-                "path": path,
-                "is_list": isinstance(values, list),
-                "text": _list_text(values),
-            }
-        ]
-    cells = []
-    for k, v in values.items():
-        label = f"{prefix} {k}".strip().replace("_", " ")
-        if isinstance(v, dict):
-            cells.extend(_cells(v, f"{path}.{k}", label))
-        else:
-            cells.append(
-                {
-                    "label": label,
-                    "value": v,
-                    "path": f"{path}.{k}",
-                    "is_list": isinstance(v, list),
-                    "text": _list_text(v),
-                }
-            )
-    return cells
-
-
-def _list_text(value: Any) -> str:
-    if not isinstance(value, list):
-        return ""
-    if not value:
-        return "none"
-    # JSONB does not keep key order: name the referral (or the week) first.
-    first = ("referral", "week_ending")
-    items = [
-        " ".join(str(item[k]) for k in sorted(item, key=lambda k: k not in first))
-        if isinstance(item, dict)
-        else str(item)
-        for item in value
-    ]
-    return "; ".join(items)
-
-
-def pdf_context(wr: WeeklyReturn) -> dict:
-    return {"wr": wr, "data": return_json(wr), "kpis": kpi_rows(wr), "measures": measure_rows(wr)}

@@ -225,7 +225,7 @@ def weekly_return_render_pdf(*, weekly_return_id: int) -> bool:
     """Render and store the PDF if it is missing (worker only: WeasyPrint is slow). Safe to run twice:
     a PDF already stored is kept. Returns True when it stored one."""
     from homecare.lib.pdf import render_pdf
-    from reporting.returns.outputs import pdf_context
+    from reporting.returns.display import pdf_context
 
     wr = WeeklyReturn.objects.select_related("contract", "provider").filter(pk=weekly_return_id).first()
     if wr is None or wr.pdf:

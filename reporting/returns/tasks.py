@@ -6,6 +6,7 @@ Only transient database errors are retried, with exponential backoff."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from celery import shared_task
@@ -13,7 +14,11 @@ from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from homecare.api_errors import DomainError
 from homecare.lib.dates import LONDON
+
+logger = logging.getLogger(__name__)
+FAILED_MESSAGE = "The figures could not be computed. The error is in the worker's log (run {run_id})."
 
 __all__ = ["compute_last_week_drafts", "compute_week_draft", "compute_return", "render_return_pdf"]
 
@@ -84,9 +89,11 @@ def compute_return(self, run_id: int) -> int | None:
             return_run_progress(run_id=run_id, state=ReturnRun.State.QUEUED, progress=0, message="Retrying shortly")
         raise
     except Exception as exc:
-        return_run_progress(
-            run_id=run_id, state=ReturnRun.State.FAILED, progress=100, message=f"{exc.__class__.__name__}: {exc}"[:500]
-        )
+        # The page shows a plain message; the exception itself (which may quote data or SQL) goes to
+        # the worker's log, under the run's number.
+        logger.exception("return run %s failed", run_id)
+        message = str(exc)[:500] if isinstance(exc, DomainError) else FAILED_MESSAGE.format(run_id=run_id)
+        return_run_progress(run_id=run_id, state=ReturnRun.State.FAILED, progress=100, message=message)
         raise
     return_run_progress(run_id=run_id, state=ReturnRun.State.DONE, progress=100, message="Done", result_id=wr.pk)
     return wr.pk

@@ -5,6 +5,8 @@ another organisation's return is a 404 before any role check could answer 403.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,15 +14,17 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning.models import Role
 from commissioning.tenancy import get_for_user
 from homecare.api_errors import DomainError
-from homecare.lib.dates import parse_iso_week
+from homecare.lib.dates import LONDON, iso_week, parse_iso_week
 from homecare.lib.exports import file_response, safe_filename
 from reporting.models.returns import ReturnRun, WeeklyReturn
-from reporting.returns import outputs, selectors, services
+from reporting.returns import display, outputs, selectors, services
+from reporting.returns import records_display as rd
 
 VIEW_ROLES = {Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.COMMISSIONER_OFFICER}
 RECOMPUTE_ROLES = {Role.PROVIDER_MANAGER, Role.COORDINATOR}
@@ -73,6 +77,8 @@ def return_list(request):
             "filters": g,
             "statuses": WeeklyReturn.Status.choices,
             "can_compute": can_compute,
+            "weeks": selectors.return_weeks(actor=request.user),
+            "this_week": iso_week(timezone.now().astimezone(LONDON).date()),
         },
     )
 
@@ -86,8 +92,10 @@ def return_detail(request, pk: int):
         "reporting/returns/detail.html",
         {
             "wr": wr,
-            "kpis": outputs.kpi_rows(wr),
-            "measures": outputs.measure_rows(wr),
+            "kpis": display.kpi_rows(wr),
+            **display.measures_by_due(wr),
+            "changes": display.change_rows(wr.changes),
+            "week_end": wr.week_start + timedelta(days=6),
             "versions": selectors.return_versions(actor=request.user, weekly_return=wr),
             "can_sign_off": wr.status == WeeklyReturn.Status.DRAFT and services.can_sign_off(request.user, wr),
             "can_recompute": services.can_recompute(request.user, wr.contract)
@@ -101,20 +109,40 @@ def return_records(request, pk: int, figure: str):
     """The records behind one figure, so a manager can check it before signing off."""
     wr = selectors.return_get(actor=request.user, return_id=pk)
     _require(request, VIEW_ROLES)
+    withheld = False
     try:
-        from reporting.returns.compute import figure_records
-    except ImportError:  # the records behind figures are not published yet
-        figure_records = None
-    try:
-        records = figure_records(contract_id=wr.contract_id, week_start=wr.week_start, figure=_records_key(figure))
-    except (TypeError, KeyError, ValueError, LookupError):
+        records, withheld = selectors.figure_records(actor=request.user, weekly_return=wr, figure=_records_key(figure))
+    except (KeyError, ValueError, LookupError):
         records = None
-    columns = list(records[0].keys()) if records else []
-    rows = [[r.get(c) for c in columns] for r in records or []]
+    g = request.GET
+    shown = rd.filter_records(records or [], show=g.get("show", ""), lot=g.get("lot", ""))
+    page = Paginator(shown, rd.RECORDS_PER_PAGE).get_page(g.get("page"))
+    others = g.copy()
+    others.pop("page", None)  # the pages keep the filters
+    columns = rd.columns(records or [])
+    section, _, rest = figure.partition(".")
+    number = rest.split(".", 1)[0]
+    titles = outputs.KPI_TITLES if section == "kpis" else outputs.MEASURE_TITLES
     return render(
         request,
         "reporting/returns/records.html",
-        {"wr": wr, "figure": figure, "columns": columns, "rows": rows, "unknown": records is None},
+        {
+            "wr": wr,
+            "figure": figure,
+            "heading": f"{'KPI' if section == 'kpis' else 'Measure'} {number}: {titles.get(number, '')}".rstrip(": "),
+            "figure_label": display.figure_label(figure) if figure.count(".") > 1 else "",
+            "columns": columns,
+            "rows": rd.rows(page.object_list, columns),
+            "total": len(records or []),
+            "shown": len(shown),
+            "page_obj": page,
+            "page_query": others.urlencode(),
+            "filters": g,
+            "show_choices": rd.SHOW_CHOICES if any(c.key == "counted" for c in columns) else [],
+            "lots": rd.lots_in(records or []),
+            "unknown": records is None,
+            "withheld": withheld,
+        },
     )
 
 
@@ -189,7 +217,7 @@ def return_sign_off(request, pk: int):
         else:
             messages.success(request, f"Version {wr.version} of the return for {wr.week} is submitted.")
         return redirect("reporting:return_detail", pk=wr.pk)
-    return render(request, "reporting/returns/sign_off.html", {"wr": wr, "kpis": outputs.kpi_rows(wr)})
+    return render(request, "reporting/returns/sign_off.html", {"wr": wr, "kpis": display.kpi_rows(wr)})
 
 
 @login_required

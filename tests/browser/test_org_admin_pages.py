@@ -4,11 +4,13 @@ page and the admin pages pass the axe scan."""
 from __future__ import annotations
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 
 from commissioning.models import ApiToken, Organisation, User
 from demo.logins import DEMO_PASSWORD, demo_users_ensure
 from tests.browser.conftest import log_in, screenshot, serious_violations
+from tests.test_login_security import SECRET, totp_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,13 +56,30 @@ def test_a_provider_admin_issues_a_token_shown_once(live_server, page, demo):
     screenshot(page, "org-tokens")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Create a token").click()
+    # No authenticator yet: the page says to set one up first.
+    assert page.get_by_role("heading", name="Set up two-factor authentication first").is_visible()
+    assert serious_violations(page) == []
+    TOTP.activate(User.objects.get(email="manager@p1.example"), SECRET)
+    page.goto(f"{live_server.url}/commissioning/tokens/new/")
+    # A code from the authenticator app, then back to the form.
+    assert "/accounts/2fa/reauthenticate/" in page.url
+    page.get_by_label("Code").fill(totp_now(SECRET))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_role("heading", name="Create an API token").is_visible()
+    screenshot(page, "org-token-form")
+    assert serious_violations(page) == []
     page.get_by_label("Name").fill("ECM nightly upload")
+    page.get_by_label("Read and write").check()
     page.get_by_role("button", name="Create token").click()
     key = page.get_by_test_id("token-key").inner_text().strip()
     screenshot(page, "org-token-issued")
     assert serious_violations(page) == []
     token = ApiToken.objects.get(name="ECM nightly upload")
-    assert key.startswith(token.prefix) and key not in token.key_hash
+    assert key.startswith(token.prefix) and key not in token.key_hash and token.scope == "write"
+    page.reload()  # the key was shown once; reloading makes no other token
+    assert key not in page.content() and "cannot be shown again" in page.content()
+    assert ApiToken.objects.count() == 1
     page.get_by_role("link", name="Back to API tokens").click()
     assert key not in page.content()  # never shown again
 

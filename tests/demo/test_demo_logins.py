@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 from io import StringIO
 
+import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from commissioning.models import Organisation, User
 from workforce.models import Worker
@@ -52,3 +53,29 @@ def test_running_it_again_changes_nothing(db):
     call_command("demo_logins", stdout=StringIO())
     assert User.objects.count() == 4
     assert EmailAddress.objects.count() == 4
+
+
+def test_an_existing_users_password_is_never_reset(client, db):
+    first = Organisation.objects.create(kind="provider", ref="P1", name="First Care")
+    call_command("demo_logins", stdout=StringIO())
+    manager = User.objects.get(email="manager@p1.example")
+    manager.set_password("a password of their own 99")
+    manager.roles = ["provider_manager", "coordinator"]
+    manager.save()
+    call_command("demo_logins", stdout=StringIO())
+    manager.refresh_from_db()
+    assert manager.check_password("a password of their own 99")
+    assert manager.roles == ["provider_manager", "coordinator"] and manager.organisation == first
+    assert not client.login(email="manager@p1.example", password="homecare-demo-2026")
+
+
+@pytest.mark.parametrize(
+    "command, args",
+    [("seed_demo", ["--weeks", "1"]), ("demo_logins", []), ("demo_reports", [])],
+)
+def test_the_demo_commands_refuse_production_settings(db, settings, command, args):
+    Organisation.objects.create(kind="provider", ref="P1", name="First Care")
+    settings.HOMECARE_PRODUCTION = True
+    with pytest.raises(CommandError, match=f"{command} refuses to run under production settings"):
+        call_command(command, *args, stdout=StringIO())
+    assert not User.objects.exists()

@@ -8,11 +8,12 @@ asking for P1 gets 404 (P1's data does not exist for them)."""
 
 from __future__ import annotations
 
-from tests.matrix._personas import COMMISSIONER_TOKEN, OTHER_PROVIDER, PROVIDER_TOKEN
+from tests.matrix._personas import COMMISSIONER_TOKEN, OTHER_PROVIDER, OTHER_PROVIDER_TOKEN, PROVIDER_TOKEN
 
 EXPECTATIONS: dict = {
     "bundle-import": {
-        "allowed": {"provider_manager", OTHER_PROVIDER, PROVIDER_TOKEN},
+        # Each provider imports into its own data (write tokens; P2's token included).
+        "allowed": {"provider_manager", OTHER_PROVIDER, PROVIDER_TOKEN, OTHER_PROVIDER_TOKEN},
         "method": "post",
         "data": {},
         "ok": {400},

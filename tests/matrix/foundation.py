@@ -1,4 +1,8 @@
-"""Expectations for the foundation's URLs: home, health, API schema/docs, organisation admin."""
+"""Expectations for the foundation's URLs: home, health, API schema/docs, organisation admin.
+
+Org admin pages: every organisation's admin (each sees only their own organisation). Issuing a token
+also needs the provider manager or commissioner officer role (every org admin persona has one) and a
+TOTP code entered in the last 15 minutes (every persona's session has one)."""
 
 from __future__ import annotations
 
@@ -19,6 +23,9 @@ def _token_of_provider(fx) -> dict:
         organisation=fx.provider, name="ecm", prefix="matrixrevok", key_hash=hash_key("matrix-revoke")
     )
     return {"pk": token.pk}
+
+
+NEW_TOKEN = {"name": "nightly", "scope": "read", "expires": "31/12/2099"}
 
 
 EXPECTATIONS: dict = {
@@ -42,9 +49,13 @@ EXPECTATIONS: dict = {
     "commissioning:token-list": ORG_ADMIN_PAGE,
     "commissioning:token-issue": [
         ORG_ADMIN_PAGE,
-        {"allowed": ORG_ADMINS, "method": "post", "data": {"name": "nightly"}, "ok": {200}},
+        # Post, redirect, get: the new key is shown on the page it redirects to.
+        {"allowed": ORG_ADMINS, "method": "post", "data": NEW_TOKEN, "ok": {302}},
     ],
+    # The page showing a new token (its key once): P1's admin for P1's token; other organisations 404.
+    "commissioning:token-issued": {"allowed": {"provider_manager"}, "kwargs": _token_of_provider},
     "commissioning:token-revoke": {"allowed": {"provider_manager"}, "method": "post", "kwargs": _token_of_provider},
+    "commissioning:audit-trail": ORG_ADMIN_PAGE,
     "commissioning:system-check": [
         ORG_ADMIN_PAGE,
         {"allowed": ORG_ADMINS, "method": "post", "ok": {200}},

@@ -50,13 +50,13 @@ EXPECTATIONS: dict = {
     "reporting:invoice_issue": {"allowed": MANAGER, "method": "post", "kwargs": _pk_draft, "ok": {302}},
     "reporting:invoice_credit_note": [
         {"allowed": MANAGER, "kwargs": _pk_issued},
-        # The matrix's invoice bills nothing, so any credit is too much: the form comes back (400)
-        # with its error, which proves the permission check let the manager through.
+        # A credit above what the invoice bills: the form comes back (400) with its error, which
+        # proves the permission check let the manager through.
         {
             "allowed": MANAGER,
             "method": "post",
             "kwargs": _pk_issued,
-            "data": {"amount": "1.00", "reason": "x"},
+            "data": {"amount": "999999.00", "reason": "x"},
             "ok": {400},
         },
     ],

@@ -3,7 +3,8 @@
 Who: provider managers and coordinators work on their returns (managers sign off); commissioner
 officers read submitted returns under contracts they commission; trusted assessors, care workers and
 social workers have no access. API tokens act for their organisation (commissioner: read; provider:
-read and recompute). Another organisation's return is a 404."""
+read and recompute). Another organisation's return is a 404. Runs (a provider's recomputations) are
+the provider's own: a commissioner gets 404."""
 
 from __future__ import annotations
 
@@ -65,17 +66,21 @@ EXPECTATIONS: dict = {
     "reporting:return_pdf": {"allowed": READERS, "kwargs": _pk_submitted},
     "reporting:return_csv": {"allowed": READERS, "kwargs": _pk_submitted},
     "reporting:return_json": {"allowed": READERS, "kwargs": _pk_submitted},
-    "reporting:return_run": {"allowed": READERS, "kwargs": _run},
-    "reporting:return_run_status": {"allowed": READERS, "kwargs": _run},
+    "reporting:return_run": {"allowed": WORKERS, "kwargs": _run},
+    "reporting:return_run_status": {"allowed": WORKERS, "kwargs": _run},
     # API
     "returns-api-list": {"allowed": READERS | OTHER_ORGS | TOKENS},
     "returns-api-detail": {"allowed": READERS | TOKENS, "kwargs": _pk_submitted},
-    # returns-api-detail-format (/api/v1/returns/<pk>.csv|pdf|json) is the same view: the matrix skips suffixes.
+    # The same view with a format suffix (/api/v1/returns/<pk>.csv|pdf|json).
+    "returns-api-detail-format": [
+        {"allowed": READERS | TOKENS, "kwargs": lambda fx, f=f: {**_pk_submitted(fx), "format": f}}
+        for f in ("json", "csv", "pdf")
+    ],
     "returns-api-recompute": {
         "allowed": WORKERS | {PROVIDER_TOKEN},
         "method": "post",
         "data": COMPUTE_DATA,
         "ok": {202},
     },
-    "returns-api-run": {"allowed": READERS | TOKENS, "kwargs": _api_run},
+    "returns-api-run": {"allowed": WORKERS | {PROVIDER_TOKEN}, "kwargs": _api_run},
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.matrix._personas import OTHER_PROVIDER, PROVIDER_TOKEN
+from tests.matrix._personas import OTHER_PROVIDER, OTHER_PROVIDER_TOKEN, PROVIDER_TOKEN
 
 INGESTERS = frozenset({"provider_manager", "coordinator", OTHER_PROVIDER})
 
@@ -31,7 +31,7 @@ def _package(fx) -> dict:
 
 EXPECTATIONS: dict = {
     "ecm-attendances": {
-        "allowed": INGESTERS | {PROVIDER_TOKEN},
+        "allowed": INGESTERS | {PROVIDER_TOKEN, OTHER_PROVIDER_TOKEN},
         "method": "post",
         "data": {"attendances": []},
     },

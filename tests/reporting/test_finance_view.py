@@ -90,3 +90,28 @@ def test_only_a_provider_manager_may_toggle_sharing(period, coordinator, officer
     assert login(coordinator).post(reverse("reporting:finance_share"), {"share": "yes"}).status_code == 403
     assert login(officer).post(reverse("reporting:finance_share"), {"share": "yes"}).status_code == 403
     assert not Organisation.objects.get(pk=period.provider_id).shares_finance_with_commissioners
+
+
+def test_a_commissioner_counts_only_issued_invoices_of_its_own_lots(period, manager, officer, trust):
+    """Lot 2 (the trust's) gets a draft of 26.22 and then an issued invoice; lot 1 (the council's) is
+    issued (50.00 after its credit note). The council's figure is its own lot, issued, only."""
+    lot2 = period.lots.get(number=2)
+    lot2.billing_basis = "planned"
+    lot2.save()
+    carer = make_worker(period.provider, ref="C")
+    make_visit(make_person(period, lot=2, ref="Z"), "2025-08-06T10:00", minutes=60, attend=[(carer, "10:00", "11:00")])
+    Organisation.objects.filter(pk=period.provider_id).update(shares_finance_with_commissioners=True)
+    draft = invoice_compute_draft(lot_id=lot2.pk, period_start=date(2025, 8, 4))
+    assert draft.total == Decimal("26.22")
+    mine = contract_finance(contract=period, day=DAY, actor=officer)
+    assert (mine.income, mine.income_note, mine.whole_contract) == (Decimal("50.00"), "", False)
+    # The provider counts the trust's draft too, and says so.
+    theirs = contract_finance(contract=period, day=DAY, actor=manager)
+    assert (theirs.income, theirs.income_note) == (Decimal("76.22"), "1 lot(s) from a draft")
+    page = login(officer).get(reverse("reporting:finance") + "?date=2025-08-10").content.decode()
+    assert "£50.00" in page and "76.22" not in page
+    assert "Invoiced to you (your lots, issued invoices)" in page and "Income less direct cost" not in page
+    # The trust's lot is still a draft: nothing is income for the trust yet, and its draft is not shown.
+    trust_officer = make_user(trust, Role.COMMISSIONER_OFFICER)
+    trusts = contract_finance(contract=period, day=DAY, actor=trust_officer)
+    assert (trusts.income, trusts.income_note) == (Decimal("0.00"), "1 lot(s) not yet issued")

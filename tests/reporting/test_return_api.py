@@ -22,7 +22,7 @@ W37, W38, W39 = date(2025, 9, 8), date(2025, 9, 15), date(2025, 9, 22)
 
 
 def token_client(admin_user) -> APIClient:
-    _, key = api_token_issue(actor=admin_user, name="reporting system")
+    _, key = api_token_issue(organisation=admin_user.organisation, name="reporting system", scope="write")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client

@@ -118,7 +118,7 @@ def test_the_page_shows_kpi_targets_met_not_met_and_no_data(manager_client, cont
     assert 'nhsuk-tag--green">Met' in html  # KPI 1: 95.0 against 95.0
     assert 'nhsuk-tag--red">Not met' in html  # KPI 5
     assert "no data" in html  # KPI 7, empty denominator
-    assert "Not due" in html  # measure 16
+    assert "Measures not due this week" in html and "16. Staff sickness absence" in html
     # each figure links to the records behind it
     assert reverse("reporting:return_records", args=[wr.pk, "measures.1.lot1.packages_started"]) in html
     assert "Sign off this return" in html
@@ -240,4 +240,4 @@ def test_version_history_shows_what_changed(manager_client, contract):
     v2 = stored_return(contract, version=2, changes=[{"figure": "kpis.7.percent", "old": None, "new": "97.5"}])
     html = manager_client.get(reverse("reporting:return_detail", args=[v2.pk])).content.decode()
     assert "Changed since version 1" in html
-    assert "kpis.7.percent" in html and "no data → 97.5" in html
+    assert "KPI 7: percent: no data → 97.5%" in html  # in words, not "kpis.7.percent"

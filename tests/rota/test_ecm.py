@@ -39,7 +39,7 @@ def make_worker(provider, ref="W1"):
 
 def token_client(org) -> APIClient:
     key = f"key-{org.ref}"
-    ApiToken.objects.create(organisation=org, name="ecm", prefix=key[:8], key_hash=hash_key(key))
+    ApiToken.objects.create(organisation=org, name="ecm", prefix=key[:8], key_hash=hash_key(key), scope="write")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client

@@ -83,7 +83,7 @@ def wsgi_post(path: str, body, *, length: int, content_type: str, **headers):
 
 def _token(provider) -> str:
     key = "key-P1-ecm-limits-0123456789"
-    ApiToken.objects.create(organisation=provider, name="ecm", prefix=key[:12], key_hash=hash_key(key))
+    ApiToken.objects.create(organisation=provider, name="ecm", prefix=key[:12], key_hash=hash_key(key), scope="write")
     return f"Token {key}"
 
 

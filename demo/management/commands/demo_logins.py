@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from commissioning.models import Role
 from demo.logins import DEMO_PASSWORD, demo_users_ensure
+from demo.safety import refuse_in_production
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the server listens.")
 
     def handle(self, *args, url: str, **options):
+        refuse_in_production("demo_logins")
         users = demo_users_ensure()
         out = self.stdout
         out.write("")

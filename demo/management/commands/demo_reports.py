@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Max, Min
 
 from commissioning.models import Contract, Role, User
+from demo.safety import refuse_in_production
 from reporting.money.periods import period_containing
 from reporting.money.services import invoice_compute_draft, invoice_issue
 from reporting.returns.services import weekly_return_compute, weekly_return_submit
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--weeks", type=int, default=4, help="how many of the latest complete weeks")
 
     def handle(self, *args, weeks: int, **opts):
+        refuse_in_production("demo_reports")
         for contract in Contract.objects.select_related("provider").order_by("provider__ref", "ref"):
             span = Visit.objects.filter(person__contract=contract).aggregate(
                 first=Min(LONDON_DATE), last=Max(LONDON_DATE)

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from demo.generator import DEFAULT_END_WEEK, generate_bundle
+from demo.safety import refuse_in_production
 from homecare.lib.dates import iso_week, parse_iso_week
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-import", action="store_true", help="only write the bundle (needs --out)")
 
     def handle(self, *, scale, weeks, seed, end_week, out, no_import, **_):
+        refuse_in_production("seed_demo")
         if weeks < 1:
             raise CommandError("--weeks must be at least 1")
         if end_week == "last":

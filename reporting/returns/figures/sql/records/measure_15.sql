@@ -6,7 +6,7 @@ FROM commissioning_spend s
 WHERE s.contract_id = %(contract_id)s AND s.period_start >= %(w4_d0)s AND s.period_end <= %(d6)s
 UNION ALL
 SELECT 'shifts', w.ref, count(*)::text || ' shifts, ' || round(sum(extract(epoch FROM sh."end" - sh.start) / 3600
-           - sh.unpaid_break_minutes / 60.0), 2)::text || ' paid hours at ' || w.pay_rate::text,
+           - sh.unpaid_break_minutes / 60.0), 2)::text || ' paid hours at £' || w.pay_rate::text || ' an hour',
        NULL, NULL,
        round(sum((extract(epoch FROM sh."end" - sh.start) / 60 - sh.unpaid_break_minutes) / 60 * w.pay_rate)
              * (SELECT on_cost_factor FROM commissioning_organisation WHERE id = %(provider_id)s), 2)
