@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
@@ -50,3 +51,6 @@ register_models(
     "commissioning",
     {"User": UserAdmin, "ApiToken": ApiTokenAdmin, "Organisation": OrganisationAdmin},
 )
+
+# A user's notifications are their own: shown to them on /commissioning/notifications/, not in the admin.
+admin.site.unregister(apps.get_model("commissioning", "Notification"))

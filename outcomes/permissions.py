@@ -4,8 +4,8 @@ Tenancy (which rows an organisation sees at all) is commissioning.tenancy's; the
 it, on rows the actor can already see, and answer with roles:
 - provider managers, coordinators and trusted assessors read; managers and trusted assessors log
   changes, submit them, complete reviews and record assessments;
-- commissioner officers and social workers read what their contracts cover; social workers of the
-  lot's commissioner decide and make their own changes;
+- commissioner officers and social workers read the lots they commission (tenancy); social workers
+  of the lot's commissioner decide and make their own changes;
 - an API token acts for its organisation with the roles above of its kind (a provider's system logs
   and submits, a commissioner's decides).
 """
@@ -49,13 +49,13 @@ def can_read(actor) -> bool:
 
 
 def lot_of(package) -> Lot | None:
-    """The lot a package is under (its person's contract, its lot number)."""
+    """The lot a package is under: its person's lot of their contract, as tenancy reads it
+    (commissioning/tenancy.py), so that whoever decides is whoever may see it."""
     cache = getattr(package, "_lot_cache", None)
     if cache is None:
+        person = package.person
         cache = (
-            Lot.objects.select_related("commissioner")
-            .filter(contract_id=package.person.contract_id, number=package.lot)
-            .first()
+            Lot.objects.select_related("commissioner").filter(contract_id=person.contract_id, number=person.lot).first()
         )
         package._lot_cache = cache
     return cache

@@ -23,8 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Greatest
 from django.http import Http404
 
-from commissioning.models import Lot, User
-from commissioning.tenancy import organisation_of, scope_for
+from commissioning.models import User
+from commissioning.tenancy import scope_for
 from outcomes import labels, ledger, rules
 from outcomes.models import HospitalStay, OutcomeAssessment, Package, PackageChange, Person, Review
 from outcomes.permissions import can_read
@@ -165,15 +165,9 @@ def change_get(*, actor, pk: int) -> PackageChange:
 
 
 def approval_queue(*, actor) -> QuerySet[PackageChange]:
-    """Changes waiting for a social worker's decision, oldest first. A commissioner sees those of the
-    lots it commissions (not the other lots of the same contract); a provider its own."""
+    """Changes waiting for a social worker's decision, oldest first: a commissioner's of the lots it
+    commissions (tenancy sees to that), a provider's its own."""
     qs = change_list(actor=actor).filter(decision=PackageChange.Decision.PENDING, submitted_for_approval__isnull=False)
-    org = organisation_of(actor)
-    if org is not None and not org.is_provider:
-        lots = Lot.objects.filter(
-            contract_id=OuterRef("package__person__contract_id"), number=OuterRef("package__lot"), commissioner=org
-        )
-        qs = qs.filter(Exists(lots))
     return qs.prefetch_related("package__changes").order_by("submitted_for_approval", "pk")
 
 

@@ -5,7 +5,8 @@ Readers: the provider's managers, coordinators and trusted assessors, and the co
 social worker (the council commissions lot 1 of fx.contract, where these people and packages are).
 Managers and trusted assessors (and the provider's token) log changes, submit them, complete reviews
 and record assessments; the council's social worker (and its token) decides and makes their own
-changes. Care workers get 403; another provider or a commissioner outside the contract 404 on any
+changes (a commissioner's token could too, with write scope; the scenario's council token reads only).
+Care workers get 403; another provider or a commissioner outside the contract 404 on any
 one object (on lists they see their own organisation's, so they are allowed)."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from tests.matrix._personas import COMMISSIONER_TOKEN, LOGGED_IN, OTHER_ORGS, PROVIDER_TOKEN, TOKENS
+from tests.matrix._personas import LOGGED_IN, OTHER_ORGS, PROVIDER_TOKEN, TOKENS
 
 READERS = frozenset({"provider_manager", "coordinator", "trusted_assessor", "commissioner_officer", "social_worker"})
 ASSESSORS = frozenset({"provider_manager", "trusted_assessor"})
@@ -170,7 +171,8 @@ EXPECTATIONS: dict = {
     # REST.
     "api-package-changes": [
         {"allowed": LISTS | TOKENS},
-        {"allowed": ASSESSORS | SOCIAL_WORKER | TOKENS, "method": "post", "data": _change_body, "ok": {201}},
+        # The council's token reads only (its scope): no writes by it.
+        {"allowed": ASSESSORS | SOCIAL_WORKER | {PROVIDER_TOKEN}, "method": "post", "data": _change_body, "ok": {201}},
     ],
     "api-package-change": {"allowed": READERS | TOKENS, "kwargs": _change_pk},
     "api-package-change-submit": {
@@ -180,7 +182,7 @@ EXPECTATIONS: dict = {
         "ok": {200},
     },
     "api-package-change-decision": {
-        "allowed": SOCIAL_WORKER | {COMMISSIONER_TOKEN},
+        "allowed": SOCIAL_WORKER,
         "kwargs": _submitted_pk,
         "method": "post",
         "data": {"decision": "rejected", "reason": "Not agreed"},

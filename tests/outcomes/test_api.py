@@ -19,7 +19,9 @@ TODAY = timezone.localdate()
 
 
 def token_client(org, key="k-" + "x" * 30) -> APIClient:
-    ApiToken.objects.create(organisation=org, name=f"{org.ref} system", prefix=key[:12], key_hash=hash_key(key))
+    ApiToken.objects.create(
+        organisation=org, name=f"{org.ref} system", prefix=key[:12], key_hash=hash_key(key), scope="write"
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
