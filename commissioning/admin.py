@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
@@ -51,6 +50,3 @@ register_models(
     "commissioning",
     {"User": UserAdmin, "ApiToken": ApiTokenAdmin, "Organisation": OrganisationAdmin},
 )
-
-# A user's notifications are their own: shown to them on /commissioning/notifications/, not in the admin.
-admin.site.unregister(apps.get_model("commissioning", "Notification"))

@@ -155,10 +155,9 @@ def test_a_decrease_within_the_limits_is_submitted_approved_and_counted(live_ser
     page.get_by_label("Week", exact=True).fill(iso_week(day))
     page.get_by_role("button", name="Compute").click()
     page.get_by_role("link", name="Open the return").click()
-    measures = page.locator("table", has=page.locator("caption", has_text="Measures"))
-    row = measures.locator("tr", has_text="3. Packages whose planned hours changed").first
-    cells = row.inner_text()
-    assert "Provider decreases: 1" in cells and "Net hours: -2.00" in cells
+    measure3 = page.locator("section[aria-labelledby='measure-3']")
+    lot1 = " ".join(measure3.locator(".homecare-figures", has_text="Lot 1").inner_text().split())
+    assert "Provider decreases: 1" in lot1 and "Net change: −2.00" in lot1, lot1  # a true minus sign
 
 
 def test_a_rejected_change_puts_the_hours_back_from_the_decision_date(live_server, page, world):
