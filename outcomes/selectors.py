@@ -20,7 +20,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Least
 from django.http import Http404
 
 from commissioning.models import User
@@ -65,11 +65,19 @@ def person_list(
     latest_start = (
         Package.objects.filter(Q(person=OuterRef("pk")) & _active_on(today)).order_by("-start").values("start")[:1]
     )
+    # A running package with no provider review open still has the date on its own record (a bundle
+    # may give only that): the list shows it and counts it as overdue once passed.
+    recorded_due = Package.objects.filter(
+        Q(person=OuterRef("pk")) & _active_on(today), review_due__isnull=False
+    ).exclude(Exists(Review.objects.filter(package=OuterRef("pk"), kind=Review.Kind.PROVIDER, completed__isnull=True)))
     qs = (
         scope_for(actor, Person.objects.all())
         .select_related("provider", "contract")
         .annotate(
-            next_review=Subquery(open_reviews.order_by("due").values("due")[:1]),
+            next_review=Least(
+                Subquery(open_reviews.order_by("due").values("due")[:1]),
+                Subquery(recorded_due.order_by("review_due").values("review_due")[:1]),
+            ),
             changes_waiting=Subquery(
                 waiting.order_by().values("package__person").annotate(n=Count("pk")).values("n")[:1]
             ),
@@ -93,7 +101,7 @@ def person_list(
     if lot:
         qs = qs.filter(lot=lot)
     if review_overdue:
-        qs = qs.filter(Exists(open_reviews.filter(due__lt=today)))
+        qs = qs.filter(next_review__lt=today)
     if change_waiting:
         qs = qs.filter(Exists(waiting))
     if outcomes_due:

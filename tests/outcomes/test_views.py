@@ -189,3 +189,13 @@ def test_the_header_counts_unread_notifications(client, assessor, recent, provid
     response = client.get(f"/commissioning/notifications/{note.pk}/")
     assert response.status_code == 302 and response["Location"] == "/outcomes/people/Q1/?provider=P1"
     assert 'class="homecare-count"' not in client.get("/").content.decode()
+
+
+def test_a_review_date_on_the_package_record_counts_when_no_review_is_open(client, assessor, pk1, pk2, provider):
+    Package.objects.filter(pk=pk1.pk).update(review_due=TODAY - timedelta(days=2))  # no Review row
+    Package.objects.filter(pk=pk2.pk).update(review_due=TODAY - timedelta(days=2))
+    Review.objects.create(provider=provider, ref="R2", package=pk2, kind="provider", due=TODAY + timedelta(days=20))
+    client.force_login(assessor)
+    html = client.get("/outcomes/people/?review_overdue=on").content.decode()
+    # Ann's package record says a review was due two days ago; Bob's open review (due in 20 days) wins.
+    assert re.findall(r'href="/outcomes/people/(\w+)/\?provider=P1"', html) == ["Q1"]
