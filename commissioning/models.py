@@ -195,11 +195,16 @@ class ApiToken(models.Model):
         return self.scope == self.Scope.WRITE
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Neighbourhood(models.Model):
     ref = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     wards = ArrayField(models.CharField(max_length=200), default=list)
     lsoas = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    # The commissioner that set it up on the contract set-up pages (null: it came in a bundle).
+    commissioner = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="neighbourhoods"
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -208,6 +213,10 @@ class Neighbourhood(models.Model):
 # Payment terms when a contract names none: 30 days, the Public Contracts Regulations 2015 (reg. 113)
 # term for public bodies paying their suppliers.
 DEFAULT_PAYMENT_TERMS_DAYS = 30
+
+# The return's due day, in days after the week's Sunday: by default the Wednesday after the week.
+RETURN_DUE_DAYS_DEFAULT = 3
+RETURN_DUE_DAYS_MAX = 14
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -236,6 +245,13 @@ class Contract(ProviderOwned):
         validators=[MaxValueValidator(365)],
         help_text="Days from an invoice's date to when it is due.",
     )
+    # The weekly return is due at the end of this many days after the week's Sunday (London):
+    # 3 is the Wednesday after the week.
+    return_due_days = models.PositiveSmallIntegerField(
+        default=RETURN_DUE_DAYS_DEFAULT, db_default=RETURN_DUE_DAYS_DEFAULT
+    )
+    # What the commissioners expect to spend over the contract's term (null: not set).
+    expected_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
     TENANT_CONTRACT_PATH = "pk"
 
@@ -251,6 +267,14 @@ class Contract(ProviderOwned):
             ),
             models.CheckConstraint(
                 condition=Q(payment_terms_days__lte=365), name="contract_payment_terms_at_most_a_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(return_due_days__gte=1, return_due_days__lte=RETURN_DUE_DAYS_MAX),
+                name="contract_return_due_days_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_value__isnull=True) | Q(expected_value__gte=0),
+                name="contract_expected_value_not_negative",
             ),
         ]
 
@@ -337,14 +361,44 @@ class LotRate(models.Model):
         ]
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class KpiTarget(models.Model):
+    """A contract's minimum target for one KPI from a date on. A KPI with no row uses the default
+    (Leeds CHWS, Appendix 2: commissioning.kpis.DEFAULT_KPI_TARGETS)."""
+
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpi_targets")
+    kpi = models.PositiveSmallIntegerField()
+    effective_from = models.DateField()
+    target = models.DecimalField(max_digits=4, decimal_places=1)  # percent, e.g. 95.0
+
+    TENANT_CONTRACT_PATH = "contract"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "kpi", "effective_from"], name="kpitarget_unique_date"),
+            models.CheckConstraint(condition=Q(kpi__gte=1, kpi__lte=7), name="kpitarget_kpi_1_to_7"),
+            models.CheckConstraint(condition=Q(target__gte=0, target__lte=100), name="kpitarget_percent"),
+        ]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Referral(ProviderOwned):
+    """A referral brokered to a provider. `received`, `start_agreed`, `outcome` and `decided` are the
+    spec's (docs/spec/monitoring-return.md, KPIs 1-4). A brokered referral has no person until the
+    provider accepts it; a referral from a bundle always has one, and a database trigger fills its
+    `contract` from the person's (commissioning/migrations/sql/0003_referral_contract.sql)."""
+
     class Outcome(models.TextChoices):
         STARTED = "started"
         DECLINED = "declined"
         WITHDRAWN = "withdrawn"
         PENDING = "pending"
 
-    person = models.ForeignKey("outcomes.Person", on_delete=models.PROTECT, related_name="referrals")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="referrals")
+    person = models.ForeignKey(
+        "outcomes.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
     lot = models.PositiveSmallIntegerField()
     received = models.DateTimeField()
     priority = models.BooleanField(default=False)
@@ -352,8 +406,27 @@ class Referral(ProviderOwned):
     start_agreed = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     decided = models.DateTimeField(null=True, blank=True)
+    # Brokering (empty for referrals that came in a bundle).
+    person_ref = models.CharField(max_length=100, blank=True, db_default="")  # the commissioner's reference
+    requested_start = models.DateField(null=True, blank=True)
+    planned_weekly_hours = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(blank=True, db_default="")
+    commissioner = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="brokered_referrals"
+    )
+    brokered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The referral a declined one was passed on from (first refusal, then the next provider).
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="passed_on_as"
+    )
+    start_date = models.DateField(null=True, blank=True)  # the start date the provider agreed
+    outcome_reason = models.TextField(blank=True, db_default="")  # why it was declined or withdrawn
+    package = models.ForeignKey(
+        "outcomes.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
 
-    TENANT_LOT = ("person__contract", "person__lot")
+    # Under lot n of its contract (tenancy): the contract is its own, a person comes when accepted.
+    TENANT_LOT = ("contract", "lot")
 
     class Meta:
         constraints = [
@@ -362,7 +435,12 @@ class Referral(ProviderOwned):
                 condition=Q(decided__isnull=True) | Q(decided__gte=models.F("received")),
                 name="referral_decided_after_received",
             ),
+            models.CheckConstraint(
+                condition=Q(planned_weekly_hours__isnull=True) | Q(planned_weekly_hours__gte=0),
+                name="referral_hours_not_negative",
+            ),
         ]
+        indexes = [models.Index(fields=["contract", "received"], name="referral_contract_received")]
 
 
 class Spend(ProviderOwned):

@@ -30,3 +30,21 @@ class IsProvider(IsOrganisationMember):
 def request_actor(request):
     """What a request acts as: the API token when there is one, else the logged-in user."""
     return request.auth if organisation_of(request.auth) is not None else request.user
+
+
+def is_token(actor) -> bool:
+    """An API token (it acts for its organisation, with no roles of its own)."""
+    return getattr(actor, "key_hash", None) is not None
+
+
+def acts_with_role(actor, roles) -> bool:
+    """A user with one of `roles` (or a superuser), or an API token, which acts with its organisation's
+    scope whatever the role (the organisation's kind decides what it may do)."""
+    if is_token(actor) or getattr(actor, "is_superuser", False):
+        return True
+    return bool(set(getattr(actor, "roles", None) or []) & set(roles))
+
+
+def acting_user(actor):
+    """The user behind an action, for who-did-what fields (None for an API token)."""
+    return None if is_token(actor) or not getattr(actor, "pk", None) else actor

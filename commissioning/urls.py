@@ -1,6 +1,7 @@
 from django.urls import path
 
 from commissioning import views
+from commissioning.setup.urls import urlpatterns as setup_urls
 
 app_name = "commissioning"
 urlpatterns: list = [
@@ -16,4 +17,5 @@ urlpatterns: list = [
     path("notifications/read/", views.notification_read_all, name="notification-read-all"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
     path("audit/", views.audit_trail, name="audit-trail"),
+    *setup_urls,
 ]

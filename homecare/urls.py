@@ -9,6 +9,9 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # The referral workflow's code is outcomes' (accepting creates the person and the package); its
+    # address is the commissioning one the issue fixed.
+    path("commissioning/referrals/", include("outcomes.referrals.urls")),
     path("commissioning/", include("commissioning.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("rota/", include("rota.urls")),

@@ -151,6 +151,10 @@ def _list_sql(lst: L, actor, dated: bool) -> str | None:
     if lst.name == "visits":
         args.append(_attendances_json(frozenset(_WORKER_FIELDS["attendances"]) if commissioner else frozenset()))
     where = ["t.provider_id = %(provider)s"]
+    if lst.name == "referrals":
+        # A bundle's referral names its person; one brokered and not (yet) accepted has none and is
+        # left out (docs/commissioning.md).
+        where.append("t.person_id IS NOT NULL")
     if dated and lst.dated_by:
         f = lst.fmap[lst.dated_by]
         col = f't."{f.col}"'

@@ -4,6 +4,16 @@ from commissioning.models import Role
 from homecare import navigation
 
 navigation.register(
+    "Dashboard",
+    "reporting:dashboard",
+    {Role.COMMISSIONER_OFFICER, Role.SOCIAL_WORKER, Role.PROVIDER_MANAGER, Role.COORDINATOR},
+)
+navigation.register(
+    "Trends",
+    "reporting:trends",
+    {Role.COMMISSIONER_OFFICER, Role.SOCIAL_WORKER, Role.PROVIDER_MANAGER, Role.COORDINATOR},
+)
+navigation.register(
     "Monitoring returns", "reporting:return_list", {Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.COMMISSIONER_OFFICER}
 )
 navigation.register(

@@ -6,5 +6,9 @@ class RotaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registrations: this app's pages in the navigation, what it adds to people's pages.
-        from rota import nav, panels  # noqa: F401
+        from outcomes.referrals.clocks import register_first_check_ins
+        from rota import nav, panels  # noqa: F401 - this app's pages in the navigation, its panels
+        from rota.referrals.starts import first_check_ins
+
+        # The referral queue's start clocks stop at the first delivered visit, which rota knows.
+        register_first_check_ins(first_check_ins)

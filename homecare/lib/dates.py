@@ -47,6 +47,17 @@ def bank_holidays_between(start: date, end: date) -> list[date]:
     return sorted(out)
 
 
+def is_bank_holiday(d: date) -> bool:
+    return d in _england_holidays(d.year)
+
+
 def is_working_day(d: date) -> bool:
-    """Monday to Friday, not a bank holiday in England (the approvals queue counts these)."""
-    return d.weekday() < 5 and d not in _england_holidays(d.year)
+    return d.weekday() < 5 and not is_bank_holiday(d)
+
+
+def next_working_day(d: date) -> date:
+    """The first working day strictly after d (the referral queue's one-working-day clock)."""
+    d += timedelta(days=1)
+    while not is_working_day(d):
+        d += timedelta(days=1)
+    return d

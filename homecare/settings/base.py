@@ -212,6 +212,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReturnStatusEnum": "reporting.models.returns.WeeklyReturn.Status",
         "InvoiceStatusEnum": "reporting.models.money.Invoice.Status",
+        # Named apart from the returns' own status and runs' state fields.
+        "DashboardReturnStatusEnum": "reporting.dashboard.rules.RETURN_STATUSES",
+        "ReferralClockStateEnum": "outcomes.referrals.clocks.CLOCK_STATES",
     },
 }
 

@@ -7,9 +7,13 @@ then one statement holding each group's set-based query as a scalar subquery. De
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import connection, transaction
+
+from commissioning.kpis import DEFAULT_KPI_TARGETS
 
 from .figures import demand, leading, records, referrals, visits, workforce
 from .figures.catalogue import MEASURES, is_due
@@ -21,7 +25,7 @@ GROUPS = (demand, referrals, visits, workforce, leading)
 def return_context(cursor, *, contract_id: int, week_start: date) -> ReturnContext:
     if week_start.weekday() != 0:
         raise ValueError(f"a reporting week starts on a Monday, not {week_start:%A}")
-    rows = run_rows(cursor, "contract", {"contract_id": contract_id})
+    rows = run_rows(cursor, "contract", {"contract_id": contract_id, "d6": week_start + timedelta(days=6)})
     if not rows:
         raise LookupError(f"no contract {contract_id}")
     r = rows[0]
@@ -33,7 +37,16 @@ def return_context(cursor, *, contract_id: int, week_start: date) -> ReturnConte
         contract_start=r["start"],
         lots=tuple(r["lots"] or ()),
         week_start=week_start,
+        targets=_targets(r["targets"]),
     )
+
+
+def _targets(rows) -> dict[int, str]:
+    """The contract's targets in force (as the return prints them, "95.0"), defaults for the rest."""
+    if isinstance(rows, str):
+        rows = json.loads(rows)
+    set_ = {int(k): Decimal(v) for k, v in (rows or {}).items()}
+    return {n: str(set_.get(n, default).quantize(Decimal("0.1"))) for n, default in DEFAULT_KPI_TARGETS.items()}
 
 
 def compute_return_figures(*, contract_id: int, week_start: date) -> dict:

@@ -40,7 +40,17 @@ from django_celery_beat.models import (
 )
 
 from commissioning.api.authentication import hash_key
-from commissioning.models import ApiToken, Neighbourhood, Notification, Organisation, Referral, Role, Spend, User
+from commissioning.models import (
+    ApiToken,
+    KpiTarget,
+    Neighbourhood,
+    Notification,
+    Organisation,
+    Referral,
+    Role,
+    Spend,
+    User,
+)
 from homecare.lib.dates import LONDON
 from outcomes.models import Credit, Event, HospitalStay, OutcomeAssessment, Package, PackageChange, PeopleSurvey, Review
 from reporting.models.returns import ReturnRun
@@ -327,6 +337,10 @@ def build() -> SimpleNamespace:
     fx.neighbourhood = Neighbourhood.objects.create(ref="AREA1", name="Area 1", wards=["Armley"])
     fx.contract = make_contract(fx.provider, fx.neighbourhood, fx.council, fx.trust)
     fx.other_contract = make_contract(fx.other_provider, fx.neighbourhood, fx.council, fx.trust, ref="C-P2")
+    # A KPI target P1's contract set for itself (the set-up pages and the admin show it).
+    KpiTarget.objects.create(
+        provider=fx.provider, contract=fx.contract, kpi=7, effective_from=date(2025, 7, 7), target=Decimal("97.0")
+    )
     fx.users = _users(fx)
     authenticators = {p: TOTP.activate(u, TOTP_SECRET).instance.pk for p, u in fx.users.items()}
     # Recovery codes for the superuser: an authenticator row that stays when the second pass takes

@@ -12,6 +12,7 @@ BENCHMARKS = {
     "import": "demo.bench.imports",
     "returns": "demo.bench.returns",
     "invoices": "demo.bench.invoices",
+    "dashboard": "demo.bench.dashboard",
     "planner": "rota.planner.bench",
 }
 

@@ -33,8 +33,6 @@ MEASURES: dict[int, tuple[int, int]] = {
     29: (QUARTERLY, 13),
 }
 
-KPI_TARGETS: dict[int, str] = {1: "95.0", 2: "80.0", 3: "80.0", 4: "98.0", 5: "95.0", 6: "75.0", 7: "98.0"}
-
 
 def is_due(measure: int, week_number: int) -> bool:
     """week_number: 1 for the contract's first week. Weeks before the contract owe nothing."""

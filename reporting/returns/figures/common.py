@@ -46,6 +46,8 @@ class ReturnContext:
     contract_start: date
     lots: tuple[int, ...]
     week_start: date
+    # Each KPI's target in force on the week's last day, as the return prints it ("95.0").
+    targets: dict[int, str] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     @property

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .catalogue import KPI_TARGETS
 from .common import ReturnContext, kpi_with_lots, lot_key, q
 
 # The statement (sql/packages.sql) whose jsonb document `shape` reads; compute.py runs it together
@@ -31,9 +30,13 @@ def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:
             for n, r in by_lot.items()
         },
         "4": {lot_key(n): {"packages_due_review": r["packages_due_review"]} for n, r in by_lot.items()},
-        "5": {"people_supported": raw["people_supported"]},
+        "5": {
+            "people_supported": raw["people_supported"],
+            "by_lot": {lot_key(n): {"people_supported": r.get("people_supported", 0)} for n, r in by_lot.items()},
+        },
         "10": {
             "care_plan_hours": q(raw["series"][-1]["hours"], 2),
+            "by_lot": {lot_key(n): {"care_plan_hours": q(r.get("care_plan_hours", 0), 2)} for n, r in by_lot.items()},
             "weekly_series": [
                 {"week_ending": s["last_day"], "care_plan_hours": q(s["hours"], 2)} for s in raw["series"]
             ],
@@ -41,7 +44,7 @@ def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:
         "11": {"lot1_reviewed_in_time": raw["lot1_reviewed_in_time"]},
     }
     kpis = {
-        "5": kpi_with_lots(raw["kpi5"], KPI_TARGETS[5], ctx.lots),
-        "6": kpi_with_lots(raw["kpi6"], KPI_TARGETS[6], ctx.lots),
+        "5": kpi_with_lots(raw["kpi5"], ctx.targets[5], ctx.lots),
+        "6": kpi_with_lots(raw["kpi6"], ctx.targets[6], ctx.lots),
     }
     return measures, kpis

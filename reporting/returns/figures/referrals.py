@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .catalogue import KPI_TARGETS
 from .common import ReturnContext, kpi_with_lots, q
 
 # The statement (sql/referrals.sql) whose jsonb document `shape` reads; compute.py runs it together
@@ -11,7 +10,7 @@ STATEMENT = "referrals"
 
 
 def shape(raw: dict, ctx: ReturnContext) -> tuple[dict, dict]:
-    kpis = {str(n): kpi_with_lots(raw[f"kpi{n}"], KPI_TARGETS[n], ctx.lots) for n in (1, 2, 3, 4)}
+    kpis = {str(n): kpi_with_lots(raw[f"kpi{n}"], ctx.targets[n], ctx.lots) for n in (1, 2, 3, 4)}
     measures = {
         "9": {
             "cases": [{"referral": c["referral"], "days": q(c["days"], 1)} for c in raw["m9_cases"]],

@@ -97,6 +97,16 @@ k6 AS (
     FROM active_last a
     WHERE a.lot = 1 AND NOT a.outcomes_opt_out
 ),
+-- Measures 5 and 10 by lot (more keys than the spec's shape): people with an active package of
+-- the lot during the week, and the lot's planned hours on the week's last day.
+m5 AS (
+    SELECT lot, count(DISTINCT person_id) AS people FROM active_week GROUP BY lot
+),
+m10 AS (
+    SELECT a.lot, sum(s.hours) AS hours
+    FROM active_last a JOIN seg s ON s.package_id = a.id AND %(d6)s::date >= s.from_day AND %(d6)s::date < s.to_day
+    GROUP BY a.lot
+),
 -- Measure 10 and its weekly series: hours on each week's last day of packages active that day.
 -- One join of the 13 days with the packages' segments (not one subquery per day).
 series AS (
@@ -117,11 +127,15 @@ SELECT jsonb_build_object(
                 'social_worker_increases', COALESCE(m3.social_worker_increases, 0),
                 'social_worker_decreases', COALESCE(m3.social_worker_decreases, 0),
                 'net_hours', COALESCE(m3.net_hours, 0),
-                'packages_due_review', COALESCE(m4.packages_due_review, 0)))
+                'packages_due_review', COALESCE(m4.packages_due_review, 0),
+                'people_supported', COALESCE(m5.people, 0),
+                'care_plan_hours', COALESCE(m10.hours, 0)))
              FROM lots
              LEFT JOIN m12 ON m12.lot = lots.lot
              LEFT JOIN m3 ON m3.lot = lots.lot
-             LEFT JOIN m4 ON m4.lot = lots.lot),
+             LEFT JOIN m4 ON m4.lot = lots.lot
+             LEFT JOIN m5 ON m5.lot = lots.lot
+             LEFT JOIN m10 ON m10.lot = lots.lot),
     'people_supported', (SELECT count(DISTINCT person_id) FROM active_week),
     'series', (SELECT jsonb_agg(jsonb_build_object('last_day', last_day, 'hours', hours) ORDER BY last_day) FROM series),
     'lot1_reviewed_in_time', (SELECT n FROM m11),

@@ -1,12 +1,12 @@
 -- The contract's referrals received before the week's end (r), their KPI 2 deadline day (k2)
--- and each one's first delivered visit (first_visit). Included by other statements.
+-- and each one's first delivered visit (first_visit). Included by other statements. A referral
+-- still with the provider (or declined, or withdrawn) may have no person yet: it counts all the same.
 WITH r AS (
-    SELECT r.id, r.ref, r.lot, r.person_id, r.received, r.priority, r.authorised_delay,
+    SELECT r.id, r.ref, r.lot, r.person_id, r.person_ref, r.received, r.priority, r.authorised_delay,
            r.start_agreed, r.outcome, r.decided,
            (r.received AT TIME ZONE 'Europe/London')::date AS received_day
     FROM commissioning_referral r
-    JOIN outcomes_person pe ON pe.id = r.person_id
-    WHERE pe.contract_id = %(contract_id)s AND r.received < %(we)s
+    WHERE r.contract_id = %(contract_id)s AND r.received < %(we)s
 ),
 -- KPI 2: the deadline is the end of the first working day after the day the referral arrived.
 k2 AS (

@@ -10,6 +10,7 @@
            count(*) FILTER (WHERE delivered AND status NOT IN ('cancelled_by_person', 'not_at_home', 'hospital')) AS n,
            count(*) FILTER (WHERE status NOT IN ('cancelled_by_person', 'not_at_home', 'hospital')) AS d,
            sum(longest) FILTER (WHERE delivered AND outside_home) AS outside,
+           sum(longest) FILTER (WHERE delivered) AS delivered_time,
            sum(planned_end - planned_start) FILTER (WHERE status = 'hospital') AS hospital
     FROM va
     GROUP BY lot
@@ -20,6 +21,9 @@ SELECT jsonb_build_object(
                 'lots', jsonb_object_agg(lot, jsonb_build_object('num', n, 'den', d)) FILTER (WHERE d > 0))
              FROM by_lot),
     'outside_minutes', (SELECT COALESCE(extract(epoch FROM sum(outside)) / 60, 0) FROM by_lot),
+    -- Delivered person-hours of the week (the dashboard's key measure), overall and by lot.
+    'delivered_minutes', (SELECT COALESCE(extract(epoch FROM sum(delivered_time)) / 60, 0) FROM by_lot),
+    'delivered_lots', (SELECT jsonb_object_agg(lot, COALESCE(extract(epoch FROM delivered_time) / 60, 0)) FROM by_lot),
     'hospital_minutes', (SELECT COALESCE(extract(epoch FROM sum(hospital)) / 60, 0) FROM by_lot),
     'people_in_hospital', (SELECT count(DISTINCT hs.person_id)
                            FROM outcomes_hospitalstay hs JOIN outcomes_person pe ON pe.id = hs.person_id
