@@ -11,7 +11,7 @@ redis-up: install
 	scripts/redis-up.sh
 
 migrate: db-up
-	.venv/bin/python manage.py migrate --noinput
+	.venv/bin/python manage.py migrate --database maintenance --noinput
 
 run: db-up redis-up
 	scripts/run.sh

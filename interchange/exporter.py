@@ -26,7 +26,7 @@ from django.db import connection
 
 from commissioning.tenancy import is_commissioner, scope_for
 
-from .lists import BY_NAME, LISTS, F, L
+from .lists import BY_NAME, LISTS, BundleList, Field
 from .schema import FORMAT
 
 TIMEZONE = "Europe/London"
@@ -52,7 +52,7 @@ def _dt(expr: str) -> str:
     )
 
 
-def _value(f: F, alias: str) -> str:
+def _value(f: Field, alias: str) -> str:
     col = f'{alias}."{f.col}"'
     if f.kind == "date":
         return f"to_char({col}, 'YYYY-MM-DD')"
@@ -72,7 +72,7 @@ def _value(f: F, alias: str) -> str:
 _WORKER_FIELDS = {"attendances": {"worker", "external_id"}}
 
 
-def _select(lst: L, alias: str = "t", omit: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
+def _select(lst: BundleList, alias: str = "t", omit: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
     """(json_build_object arguments, joins) for one list's records."""
     args, joins = [], []
     for n, f in enumerate(lst.fields):
@@ -142,7 +142,7 @@ def _scope_sql(actor, table: str) -> str | None:
     return connection.ops.compose_sql(sql, params).replace("%", "%%")
 
 
-def _list_sql(lst: L, actor, dated: bool) -> str | None:
+def _list_sql(lst: BundleList, actor, dated: bool) -> str | None:
     commissioner = is_commissioner(actor)
     omit = frozenset(_WORKER_FIELDS.get(lst.name, set()) if commissioner else ())
     args, joins = _select(lst, omit=omit)

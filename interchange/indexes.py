@@ -25,25 +25,15 @@ from __future__ import annotations
 
 import psycopg
 
+from homecare.lib.sql import sql_loader
+
+sql = sql_loader(__file__)
+
 # Parents first: the lock order of every import, so two first loads cannot deadlock.
 TABLES = ("rota_shift", "rota_visit", "rota_attendance", "rota_shifttotals", "rota_visittotals")
 
 # How long to wait for the tables' locks before writing with the indexes in place instead.
 LOCK_TIMEOUT = "2s"
-
-# Every index of the tables but the primary keys, each with the statements that drop it and build it
-# again: constraints (unique, exclusion) through ALTER TABLE, plain and partial indexes through
-# DROP/CREATE INDEX. Indexes that back a foreign key elsewhere are kept (none today).
-_DEFINITIONS = """
-SELECT t.relname, i.relname, c.conname, pg_get_constraintdef(c.oid), pg_get_indexdef(i.oid)
-FROM pg_index x
-JOIN pg_class t ON t.oid = x.indrelid
-JOIN pg_class i ON i.oid = x.indexrelid
-LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid AND c.contype IN ('u', 'x')
-WHERE x.indrelid = ANY(%s::regclass[]) AND NOT x.indisprimary
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = x.indexrelid)
-ORDER BY t.relname, i.relname
-"""
 
 
 def _empty_sql() -> str:
@@ -90,7 +80,7 @@ def defer(cursor) -> Deferred:
     cursor.execute(_empty_sql())  # again, now that nobody else can write them
     if not cursor.fetchone()[0]:
         return Deferred()
-    cursor.execute(_DEFINITIONS, [list(TABLES)])
+    cursor.execute(sql("rota_index_definitions"), {"tables": list(TABLES)})
     statements: dict[str, list[str]] = {}
     for table, index, constraint, condef, indexdef in cursor.fetchall():
         if constraint:

@@ -19,16 +19,25 @@ from typing import Any, BinaryIO
 
 import jsonschema
 
-from .lists import BY_NAME, NESTED, F, L
+from .lists import BY_NAME, NESTED, BundleList, Field
 from .schema import DATE, DATETIME, bundle_schema
 
 # The parser reads the file in chunks of this size: big enough that syscalls don't matter,
 # small enough that memory stays flat whatever the size of the bundle.
 READ_BUFFER_BYTES = 1 << 20
+# The longest record (or other value) read: a care record is well under a kilobyte, a contract with
+# its lots a few. Beyond this the file is refused where the record begins, so a hostile file cannot
+# make the reader hold (and decode) hundreds of megabytes at once.
+MAX_VALUE_CHARS = 1 << 20
 
 
 class Invalid(Exception):
     pass
+
+
+class Full(Exception):
+    """The error list is full (Records.max_errors): nothing read after could change what is
+    reported, so reading stops there instead of checking every record of a wholly wrong file."""
 
 
 def _no_constant(name: str):
@@ -40,17 +49,23 @@ def _no_constant(name: str):
 # gave them; NaN and Infinity are not JSON.
 _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
 _BLANK = re.compile(r"[ \t\n\r]*")
+# What decides where a value ends: a whole string (skipped), a bracket, or the opening quote of a
+# string whose end is not in the buffer yet.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[][{}]|"')
+_SCALAR_START = frozenset("-0123456789tfn")
+_SCALAR = re.compile(r"[-+.0-9eEtruefalsn]*")
 
 
 class Scanner:
     """A bundle's text read a chunk at a time; `value()` decodes the JSON value at the cursor.
 
     Only the document's outer object and its lists are walked here (a few Python steps per record);
-    each record is decoded whole in C by `json.JSONDecoder.raw_decode`. A record cut by the end of
-    a chunk fails to decode near the end of the buffer: the next chunk is appended and it is decoded
-    again (once per chunk, so about once per megabyte)."""
+    each record is decoded whole in C by `json.JSONDecoder.raw_decode`, once: a record cut by the
+    end of a chunk fails to decode near the end of the buffer, the reader reads on until its end
+    is in the buffer (counting brackets outside strings, each character looked at once) and then
+    decodes it. `on_read`, when given, is told how many bytes have been read after each chunk."""
 
-    def __init__(self, fp: BinaryIO, chunk: int = READ_BUFFER_BYTES):
+    def __init__(self, fp: BinaryIO, chunk: int = READ_BUFFER_BYTES, *, on_read: Callable[[int], None] | None = None):
         self.fp = fp
         self.chunk = chunk
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
@@ -58,8 +73,8 @@ class Scanner:
         self.pos = 0
         self.base = 0  # characters dropped from the front of buf, for error positions
         self.eof = False
-        self.read_bytes = 0  # bytes read from fp (from where it stood when given, or last seek)
-        self.start = 0  # the byte offset in the file of the first of them
+        self.read_bytes = 0
+        self.on_read = on_read
 
     def _more(self) -> bool:
         if self.eof:
@@ -70,30 +85,25 @@ class Scanner:
         except UnicodeDecodeError as exc:
             raise Invalid(f"not UTF-8: {exc.reason}") from None
         self.eof = not data
-        self.read_bytes += len(data)
         self.base += self.pos
         self.buf = self.buf[self.pos :] + text
         self.pos = 0
+        self.read_bytes += len(data)
+        if self.on_read is not None:
+            self.on_read(self.read_bytes)
         return True
-
-    def offset(self) -> int:
-        """The byte offset in the file of the cursor (once per list: it encodes the buffer's rest)."""
-        pending = len(self.utf8.getstate()[0])  # bytes of a character cut by the chunk's end
-        return self.start + self.read_bytes - pending - len(self.buf[self.pos :].encode("utf-8"))
-
-    def seek(self, offset: int) -> None:
-        """Go on reading from byte `offset` of the file (which must begin a character)."""
-        self.fp.seek(offset)
-        self.utf8.reset()
-        self.base += self.pos + offset - self.offset()  # error positions stay near the truth
-        self.buf, self.pos, self.eof = "", 0, False
-        self.read_bytes, self.start = 0, offset
 
     def peek(self) -> str:
         """The next character that is not blank ('' at the end), not consumed."""
         buf, pos = self.buf, self.pos
-        if pos < len(buf) and buf[pos] not in " \t\n\r":
-            return buf[pos]  # the usual case: no regular expression call, twice per record
+        while pos < len(buf):  # the usual case: at most a newline between records
+            ch = buf[pos]
+            if ch not in " \t\n\r":
+                self.pos = pos
+                return ch
+            if pos - self.pos > 8:
+                break  # a long run of blanks (an indented file): the regular expression
+            pos += 1
         while True:
             self.pos = _BLANK.match(self.buf, self.pos).end()
             if self.pos < len(self.buf):
@@ -107,35 +117,76 @@ class Scanner:
         self.pos += 1
 
     def value(self) -> Any:
-        self.peek()
-        while True:
-            try:
-                v, end = _DECODER.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as exc:
-                # Near the end of the buffer (a literal, number or escape cut short) or a string
-                # running past it: the value may go on in the next chunk.
-                cut = exc.pos >= len(self.buf) - 16 or exc.msg.startswith("Unterminated string")
-                if cut and self._more():
-                    continue
+        buf, pos = self.buf, self.pos
+        if pos >= len(buf) or buf[pos] in " \t\n\r":
+            self.peek()
+        try:
+            v, end = _DECODER.raw_decode(self.buf, self.pos)
+        except json.JSONDecodeError as exc:
+            # Near the end of the buffer (a literal, number or escape cut short) or a string
+            # running past it: the value may go on in the next chunks.
+            if not (exc.pos >= len(self.buf) - 16 or exc.msg.startswith("Unterminated string")) or self.eof:
                 raise Invalid(f"{exc.msg} at character {self.base + exc.pos}") from None
-            except (ValueError, RecursionError) as exc:
-                raise Invalid(str(exc)) from None
-            if end == len(self.buf) and self._more():
-                continue  # a number at the very end may go on in the next chunk
-            self.pos = end
-            return v
+            self._read_to_end()
+            v, end = self._decode()
+        except (ValueError, RecursionError) as exc:
+            raise Invalid(str(exc)) from None
+        if end == len(self.buf) and type(v) in (int, Decimal) and not self.eof:
+            self._read_to_end()  # a number at the very end may go on in the next chunk
+            v, end = self._decode()
+        self.pos = end
+        return v
+
+    def _decode(self) -> tuple[Any, int]:
+        try:
+            return _DECODER.raw_decode(self.buf, self.pos)
+        except json.JSONDecodeError as exc:
+            raise Invalid(f"{exc.msg} at character {self.base + exc.pos}") from None
+        except (ValueError, RecursionError) as exc:
+            raise Invalid(str(exc)) from None
+
+    def _read_to_end(self) -> None:
+        """Read on until the whole value at the cursor is in the buffer (or the file ends, where
+        the decoder then says what is wrong), without decoding it; refuse one longer than
+        MAX_VALUE_CHARS."""
+        depth, scan = 0, self.pos
+        scalar = self.buf[self.pos] in _SCALAR_START
+        while True:
+            if scalar:
+                if _SCALAR.match(self.buf, self.pos).end() < len(self.buf):
+                    return  # something follows the number or literal: it is whole
+            else:
+                for found in _TOKEN.finditer(self.buf, scan):
+                    token = found.group()
+                    if token == '"':  # a string not ended yet: look at it again from its quote
+                        scan = found.start()
+                        break
+                    if len(token) == 1:
+                        depth += 1 if token in "[{" else -1
+                    if depth == 0:
+                        return  # the value's last bracket, or the string that is the value
+                else:
+                    scan = len(self.buf)
+            if len(self.buf) - self.pos > MAX_VALUE_CHARS:
+                raise Invalid(
+                    f"a record or value longer than {MAX_VALUE_CHARS:,} characters, at character {self.base + self.pos}"
+                )
+            start = self.pos
+            if not self._more():
+                return
+            scan -= start  # _more dropped what was before the cursor
 
 
 # Yielded as (list name, LIST_START) where a list begins.
 LIST_START = object()
 
 
-def stream(fp: BinaryIO | Scanner) -> Iterator[tuple[str, Any]]:
+def stream(fp: BinaryIO, on_read: Callable[[int], None] | None = None) -> Iterator[tuple[str, Any]]:
     """Yield ("format"|"timezone"|other scalar key, value) and, for a list, (list name, LIST_START),
     (list name, record) for each record in file order, then (list name, None) at the end of the
-    list (an empty list too). A top-level key holding an object yields (key, Ellipsis).
-    Given a Scanner, the caller may move it (`seek`) to a record's start where a list begins."""
-    sc = fp if isinstance(fp, Scanner) else Scanner(fp)
+    list (an empty list too). A top-level key holding an object yields (key, Ellipsis). `on_read`:
+    see Scanner."""
+    sc = Scanner(fp, on_read=on_read)
     if sc.peek() != "{":
         raise Invalid("the bundle must be a JSON object")
     sc.pos += 1
@@ -184,116 +235,40 @@ _GOOD_DATES: set[str] = set()
 _GOOD_DATETIMES: set[str] = set()
 
 
-def _converter(f: F) -> Callable[[Any], Any]:
-    """A function returning the staged value of the field, raising Invalid when the schema would fail."""
-    kind, required = f.kind, f.required
-    default = f.default
-
-    def missing():
-        if required:
-            raise Invalid
-        return default
-
-    if kind in ("ref", "str"):
-        limit = 100 if kind == "ref" else 300
-
-        def conv(v):
-            if v is None:
-                return missing()
-            # PostgreSQL text cannot hold NUL: refused here, listed, rather than failing the copy.
-            if type(v) is not str or len(v) > limit or (kind == "ref" and not v) or "\x00" in v:
-                raise Invalid
-            return v
-    elif kind == "enum":
-        allowed = frozenset(f.enum)
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if v not in allowed or type(v) is not str:
-                raise Invalid
-            return v
-    elif kind == "date":
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not str or not _DATE_RE.match(v):
-                raise Invalid
-            date.fromisoformat(v)  # ValueError for 2025-02-30
-            return v
-    elif kind == "datetime":
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not str or not _DT_RE.match(v):
-                raise Invalid
-            datetime.fromisoformat(v)
-            return v
-    elif kind == "decimal":
-        pat = re.compile(f.pattern or "")
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is int and v >= 0:
-                return str(v)
-            if type(v) is not str or not pat.match(v):
-                raise Invalid
-            return v
-    elif kind == "int":
-        lo, hi = f.minimum, f.maximum
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not int or (lo is not None and v < lo) or (hi is not None and v > hi):
-                raise Invalid
-            return v
-    elif kind == "bool":
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not bool:
-                raise Invalid
-            return v
-    elif kind == "strlist":
-
-        def conv(v):
-            if v is None:
-                return missing()
-            if type(v) is not list or any(type(x) is not str or len(x) > 200 or "\x00" in x for x in v):
-                raise Invalid
-            return v
-    elif kind == "home":
-
-        def conv(v):
-            if v is None:
-                return (None, None)
-            if type(v) is not dict or set(v) != {"lat", "lon"}:
-                raise Invalid
-            lat, lon = v["lat"], v["lon"]
-            if type(lat) not in (int, Decimal, float) or type(lon) not in (int, Decimal, float):
-                raise Invalid
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise Invalid
-            return (float(lat), float(lon))
-    else:  # pragma: no cover
-        raise ValueError(kind)
-    return conv
+def _strlist(v: Any) -> Any:
+    """A list of strings (wards, skills); None stays None (the field's default applies)."""
+    if v is not None and (type(v) is not list or any(type(x) is not str or len(x) > 200 or "\x00" in x for x in v)):
+        raise Invalid
+    return v
 
 
-def _field_code(n: int, f: F) -> tuple[list[str], dict[str, Any]]:
-    """Straight-line code staging field `f` into the local `v{n}`: the same rules as _converter
-    (which stays the reference for them), without a call per field (a city has 4 million fields)."""
+def _home(v: Any) -> tuple[float | None, float | None]:
+    """{"lat", "lon"} within range -> (lat, lon); None -> (None, None)."""
+    if v is None:
+        return (None, None)
+    if type(v) is not dict or set(v) != {"lat", "lon"}:
+        raise Invalid
+    lat, lon = v["lat"], v["lon"]
+    if type(lat) not in (int, Decimal, float) or type(lon) not in (int, Decimal, float):
+        raise Invalid
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise Invalid
+    return (float(lat), float(lon))
+
+
+def _field_code(n: int, f: Field) -> tuple[list[str], dict[str, Any]]:
+    """Straight-line code staging field `f` into the local `v{n}`, raising Invalid where the schema
+    would fail, without a call per field (a city has 4 million fields); the two rare structured
+    kinds call `_home` and `_strlist`."""
     v = f"v{n}"
     env: dict[str, Any] = {}
     lines = [f"    {v} = get({f.name!r})"]
-    if f.kind in ("home", "strlist"):
-        env[f"conv{n}"] = _converter(f)
+    if f.kind == "home":
+        env[f"conv{n}"] = _home
         return [*lines, f"    {v} = conv{n}({v})"], env
+    if f.kind == "strlist":
+        env[f"conv{n}"], env[f"d{n}"] = _strlist, f.default
+        return [*lines, f"    {v} = conv{n}({v})", f"    if {v} is None:", f"        {v} = d{n}"], env
     if f.required:
         lines += [f"    if {v} is None:", "        raise Invalid"]
     else:
@@ -301,6 +276,7 @@ def _field_code(n: int, f: F) -> tuple[list[str], dict[str, Any]]:
         lines += [f"    if {v} is None:", f"        {v} = d{n}"]
     kind = f.kind
     if kind in ("ref", "str"):
+        # PostgreSQL text cannot hold NUL: refused here, listed, rather than failing the copy.
         bad = f"type({v}) is not str or len({v}) > {100 if kind == 'ref' else 300} or '\\x00' in {v}" + (
             f" or not {v}" if kind == "ref" else ""
         )
@@ -348,7 +324,7 @@ def _field_code(n: int, f: F) -> tuple[list[str], dict[str, Any]]:
 def flattener(list_name: str) -> Callable[[dict], tuple]:
     """record -> the staged values of its fields (home gives two), in lists.py order; raises
     Invalid (or ValueError for an impossible date) when the schema would fail."""
-    lst: L = BY_NAME[list_name]
+    lst: BundleList = BY_NAME[list_name]
     allowed = frozenset(f.name for f in lst.fields) | {n.name for n in NESTED.get(list_name, ())}
     env: dict[str, Any] = {
         "Invalid": Invalid,
@@ -425,8 +401,7 @@ OWNER_SOURCES = frozenset({"people", "workers", "packages"})
 
 class Records:
     """Turns records into staged rows (`sink.adder(list)(row)`, `sink.add_bad(list, row)`) and
-    collects the errors of records failing their check. Used by the importer and by its helper
-    process (spool.py), so both stage a record the same way."""
+    collects the errors of records failing their check."""
 
     def __init__(self, sink, *, max_errors: int):
         self.sink = sink
@@ -434,22 +409,16 @@ class Records:
         self.errors: list[dict] = []
         # ref -> provider ref of the records others hang off (small lists: people, workers, packages).
         self.owners: dict[str, dict[str, str]] = {}
-        self.handlers: dict[str, Callable[[int, Any], None]] = {}
         # Rows staged without their owner per list (checks.derive_owners fills those in).
         self.unowned: Counter[str] = Counter()
 
-    def error(self, path: str, message: str, i: int | None = None) -> None:
-        """`i`: the index of the record in its list (errors of a record failing its check)."""
-        if len(self.errors) < self.max_errors:
-            self.errors.append({"path": path, "message": message})
+    def error(self, path: str, message: str) -> None:
+        """One more error; Full once there are max_errors of them."""
+        self.errors.append({"path": path, "message": message})
+        if len(self.errors) >= self.max_errors:
+            raise Full
 
-    def record(self, list_name: str, i: int, record: Any) -> None:
-        handle = self.handlers.get(list_name)
-        if handle is None:
-            handle = self.handlers[list_name] = self._handler(list_name)
-        handle(i, record)
-
-    def _handler(self, list_name: str) -> Callable[[int, Any], None]:
+    def handler(self, list_name: str) -> Callable[[int, Any], None]:
         """The function staging one record of `list_name` (and its nested lists' records), with
         everything it needs looked up once: a city has 370,000 records and 640,000 rows."""
         lst = BY_NAME[list_name]
@@ -504,7 +473,7 @@ class Records:
         """A record failing the fast check: the schema validator lists its errors; it is staged
         with its ref only (see staging.Stager.add_bad)."""
         for err in schema_errors(list_name, record, f"{list_name}[{i}]"):
-            self.error(err["path"], err["message"], i)
+            self.error(err["path"], err["message"])
         ref = record.get("ref") if isinstance(record, dict) else None
         ref = ref if type(ref) is str else None  # only a string can be referred to
         has_ref = "ref" in BY_NAME[list_name].fmap

@@ -9,7 +9,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from .lists import LISTS, NESTED, TOP_LEVEL, F, L
+from .lists import LISTS, NESTED, TOP_LEVEL, BundleList, Field
 
 FORMAT = "homecare-bundle/1"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -27,7 +27,7 @@ def _nullable(schema: dict, required: bool) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def field_schema(f: F) -> dict:
+def field_schema(f: Field) -> dict:
     kind = f.kind
     if kind == "ref":
         s: dict = dict(REF)
@@ -67,7 +67,7 @@ def field_schema(f: F) -> dict:
     return _nullable(s, f.required)
 
 
-def record_schema(lst: L) -> dict:
+def record_schema(lst: BundleList) -> dict:
     props = {f.name: field_schema(f) for f in lst.fields}
     for nested in NESTED.get(lst.name, ()):
         props[nested.name] = {"type": "array", "items": {"$ref": f"#/$defs/{nested.name}"}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .lists import LISTS, F, L
+from .lists import LISTS, BundleList, Field
 
 # Rows are buffered per list and sent with one COPY per batch. Nested lists (attendances inside
 # visits) arrive interleaved with their parents and one connection runs one COPY at a time, so
@@ -34,15 +34,15 @@ def q(name: str) -> str:
     return f'"{name}"'
 
 
-def stg(lst: L) -> str:
+def stg(lst: BundleList) -> str:
     return f"stg_{lst.name}"
 
 
-def field_columns(f: F) -> list[str]:
+def field_columns(f: Field) -> list[str]:
     return ["home_lat", "home_lon"] if f.kind == "home" else [f.name]
 
 
-def staged_columns(lst: L) -> list[str]:
+def staged_columns(lst: BundleList) -> list[str]:
     cols = ["idx", "bad", "prov"] + (["pidx", "pref"] if lst.parent else [])
     for f in lst.fields:
         cols += field_columns(f)

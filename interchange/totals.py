@@ -39,22 +39,15 @@ _ATTENDANCES = (
 _VISIT_ATTENDANCES = "SELECT a.pidx AS visit_id, a.check_in, a.check_out FROM stg_attendances a"
 
 
-def compute_visits(cursor, schema: str, *, known_first_load: bool = False) -> bool:
-    """In the staging session, once the checks found nothing: when the staged rota is a first load,
-    its visits' totals, into `schema`.tot_visits, for the import's transaction to write (then the
-    shifts': `compute_shifts`). Whether it made them. `known_first_load`: the import's transaction
-    found the rota tables empty and holds them locked (indexes.py); looking again would wait for it
-    to commit."""
-    if not known_first_load:
-        cursor.execute(first_load_sql())
-        if not cursor.fetchone()[0]:
-            return False
+def compute_visits(cursor, schema: str) -> None:
+    """In the staging session, once the checks found nothing and the import's transaction has
+    claimed a first load (`claim`): its visits' totals, into `schema`.tot_visits, for the import's
+    transaction to write (then the shifts': `compute_shifts`)."""
     cursor.execute("SELECT rota_visit_totals_select_sql(%s)", [_VISIT_ATTENDANCES])
     cursor.execute(
         f"CREATE UNLOGGED TABLE {schema}.tot_visits AS SELECT v.id AS visit_id, v.prov, v.planned_start, "
         f"f.carers_done, f.longest FROM ({cursor.fetchone()[0]}) f JOIN stg_visits v ON v.idx = f.visit_id"
     )
-    return True
 
 
 def compute_shifts(cursor, schema: str) -> None:
@@ -98,23 +91,6 @@ def claim(cursor) -> bool:
         return False
     cursor.execute("SELECT set_config(%s, %s, true)", [SETTING, SUPPLIED])
     return True
-
-
-def recompute(cursor) -> None:
-    """In the import's transaction, when the triggers were off but the staging session made no
-    totals (another writer stored rota rows for these providers between the two connections'
-    looks): every total of the staged rota's providers, through rota's own SQL, as the triggers
-    would have; then the triggers are back on."""
-    cursor.execute("SELECT set_config(%s, '', true)", [SETTING])
-    cursor.execute(
-        "SELECT rota_shift_totals_sql(%s), rota_visit_totals_sql(%s)",
-        [
-            f"SELECT id FROM rota_shift WHERE provider_id IN ({_PROVIDERS})",
-            f"SELECT id FROM rota_visit WHERE provider_id IN ({_PROVIDERS})",
-        ],
-    )
-    for sql in cursor.fetchone():
-        cursor.execute(sql)
 
 
 def insert_visits(cursor) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lists import BY_NAME, LISTS, L
+from .lists import BY_NAME, LISTS, BundleList
 from .staging import ID_LISTS, q, stg
 
 ORG = "commissioning_organisation"
@@ -106,7 +106,7 @@ def _value(f) -> str:
     return f"coalesce({v}, '{f.default}')"
 
 
-def provider_owned(lst: L, staged_id: bool = False) -> Step:
+def provider_owned(lst: BundleList, staged_id: bool = False) -> Step:
     """Upsert of a list of provider-owned records matched by (provider, ref)."""
     cols, exprs, joins = ["provider_id"], ["o.id"], [PROVIDER_JOIN]
     for n, f in enumerate(lst.fields):

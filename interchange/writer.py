@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import time
 
+from homecare.lib.sql import sql_loader
+
 from . import upsert
+
+sql = sql_loader(__file__)
 
 # The big lists, timed stage by stage for the benchmark; the others are timed together.
 BULK_LISTS = frozenset({"visits", "attendances", "shifts"})
@@ -32,18 +36,12 @@ def write(
     stage=lambda name: None,
     *,
     staged_ids: bool = False,
-    lists: frozenset[str] | None = None,
-    created_here: set[str] | None = None,
 ) -> dict:
-    """Write the staged lists (`lists`: only those) in dependency order; {list: counts}.
-    `created_here` collects the tables whose every bundle row this import has just created (a
-    later call for the other lists passes the same set)."""
+    """Write the staged lists in dependency order; {list: counts}."""
     counts: dict[str, dict[str, int]] = {}
     skip_fk_triggers = _may_skip_fk_triggers(cursor)
-    created_here = set() if created_here is None else created_here
+    created_here: set[str] = set()  # tables whose every bundle row this import has just created
     for name, step in upsert.plan(staged_ids):
-        if lists is not None and name not in lists:
-            continue
         cursor.execute(upsert.staged_count_sql(name))
         staged = cursor.fetchone()[0]
         if actor_provider is not None and name in upsert.COMMISSIONER_OWNED:
@@ -73,7 +71,8 @@ def write(
             # looks empty to the planner, which then probes an index once per row (17 s of 23 s
             # for a city's visits) instead of hashing it once.
             stage(f"upsert: {name}" if name in BULK_LISTS else "upsert: other lists")
-            cursor.execute(f"ANALYZE {table}")
+            # As the table's owner (migration 0002): the application's role may not ANALYZE.
+            cursor.execute("SELECT interchange_analyze_table(%s::regclass)", [table])
             stage("ANALYZE written tables")
         stage(f"upsert: {name}" if name in BULK_LISTS else "upsert: other lists")
     return counts
@@ -101,11 +100,7 @@ def _insert_audit(cursor, table: str, name: str) -> list[tuple[str, str]] | None
     # Only triggers enabled for "origin" sessions are skipped by the replica role; ENABLE ALWAYS ones
     # (rota's statement-level shift totals) fire either way, and a REPLICA-only one would fire only
     # on this path, so a table with one takes the normal path.
-    cursor.execute(
-        "SELECT count(*) FILTER (WHERE tgenabled = 'O'), count(*) FILTER (WHERE tgenabled = 'R') "
-        "FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgtype & 4 <> 0",
-        [table],
-    )
+    cursor.execute(sql("insert_triggers"), {"table": table})
     triggers, replica_only = cursor.fetchone()
     if replica_only:
         return None

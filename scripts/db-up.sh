@@ -28,5 +28,8 @@ if ! "$B/pg_isready" -h 127.0.0.1 -p "$PORT" -U postgres -q; then
 fi
 "$B/psql" -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='homecare'" | grep -q 1 \
   || "$B/createdb" -h 127.0.0.1 -p "$PORT" -U postgres homecare
+# The application's role (web, worker): not a superuser, owns nothing (docs/deploy.md). Migrations
+# and the command line's bulk loads run as postgres, the maintenance role here.
+"$B/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d homecare -q -v ON_ERROR_STOP=1 -f scripts/db-init/10-app-role.sql >/dev/null
 echo "$DIR" > .pg-dir
 echo "PostgreSQL on 127.0.0.1:$PORT (data in $DIR)"

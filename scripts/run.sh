@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-homecare.settings.local}
 PY=.venv/bin/python
-$PY manage.py migrate --noinput -v0
+# Migrations as the maintenance role (the tables' owner); everything else as the application's.
+$PY manage.py migrate --database maintenance --noinput -v0
 $PY manage.py setup_periodic_tasks
 if [ "$($PY manage.py shell --no-imports -c 'from commissioning.models import Organisation; print(Organisation.objects.exists())')" = "False" ]; then
   echo "Empty database: loading the pilot demo area (seed_demo --scale pilot --weeks ${DEMO_WEEKS:-8} --seed 1)..."

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import psycopg
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still work there.
@@ -16,6 +18,42 @@ from commissioning.models import Contract, Lot, LotRate, Neighbourhood, Organisa
 from tests.conftest_worker import celery_worker_process, celery_worker_session  # noqa: E402, F401 - a real worker
 
 PASSWORD = "correct horse battery staple"
+APP_ROLE_SQL = Path(__file__).resolve().parent.parent / "scripts" / "db-init" / "10-app-role.sql"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The suite runs as the application's role, like the web server and the worker: the test
+    database is created and migrated by its owner (pytest-django), given the role's grants, and then
+    the default connection reconnects as the role. The owner keeps what is the owner's alone:
+    emptying the tables after a transactional test (TRUNCATE) and dropping the database."""
+    from django.conf import settings
+    from django.db import connection, connections
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(APP_ROLE_SQL.read_text())
+        owner = connection.get_connection_params()
+    settings_dict = connection.settings_dict
+    saved = settings_dict["USER"], settings_dict["PASSWORD"]
+    flush = DatabaseOperations.execute_sql_flush
+
+    def flush_as_owner(self, sql_list):
+        if self.connection.settings_dict.get("USER") != settings.APP_DB_ROLE:
+            return flush(self, sql_list)
+        with psycopg.connect(**owner, autocommit=True) as conn:
+            conn.execute("; ".join(sql_list))
+
+    connection.close()
+    settings_dict["USER"], settings_dict["PASSWORD"] = settings.APP_DB_ROLE, ""
+    DatabaseOperations.execute_sql_flush = flush_as_owner
+    try:
+        yield
+    finally:
+        DatabaseOperations.execute_sql_flush = flush
+        connections.close_all()  # the maintenance connection too: the database is dropped next
+        settings_dict["USER"], settings_dict["PASSWORD"] = saved
 
 
 @pytest.fixture(autouse=True)

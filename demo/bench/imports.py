@@ -20,13 +20,14 @@ SCRATCH_DB = os.environ.get("BENCH_IMPORT_DB", "homecare_bench_import")
 TEMPLATE_DB = f"{SCRATCH_DB}_template"
 
 _CHILD = r"""
-import json, os, resource, sys, time
+import json, resource, sys, time
 import django
 django.setup()
+from homecare.lib.db import maintenance_alias
 from interchange.importer import import_bundle
 t = time.perf_counter()
 timings = {}
-counts = import_bundle(sys.argv[1], timings=timings)
+counts = import_bundle(sys.argv[1], timings=timings, using=maintenance_alias())
 seconds = time.perf_counter() - t
 def peak_mb():
     # VmHWM is this process's own peak; ru_maxrss also counts what the parent had when it forked us
@@ -38,9 +39,7 @@ def peak_mb():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "counts": counts, "timings": timings,
-                  "maxrss_mb": peak_mb(),
-                  "helper_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+print(json.dumps({"seconds": seconds, "counts": counts, "timings": timings, "maxrss_mb": peak_mb()}))
 """
 
 
@@ -52,16 +51,27 @@ def add_arguments(parser) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated file and scratch database")
 
 
+def _owner() -> dict:
+    """The maintenance role's settings (it creates, migrates and loads the scratch databases)."""
+    from homecare.lib.db import maintenance_alias
+
+    return settings.DATABASES[maintenance_alias()]
+
+
 def _scratch_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
+    db = _owner()
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{name}"
 
 
 def _admin():
     import psycopg
 
-    db = settings.DATABASES["default"]
-    return psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True)
+    db = _owner()
+    return psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], password=db.get("PASSWORD") or None, dbname="postgres",
+        autocommit=True,
+    )  # fmt: skip
 
 
 def _recreate(name: str, template: str | None = None) -> None:
@@ -77,7 +87,8 @@ def _drop(*names: str) -> None:
 
 
 def _child_env(name: str) -> dict:
-    env = dict(os.environ, DATABASE_URL=_scratch_url(name))
+    # Only the maintenance role: the scratch databases have no grants for the application's.
+    env = dict(os.environ, DATABASE_URL=_scratch_url(name), DATABASE_MAINTENANCE_URL=_scratch_url(name))
     env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "homecare.settings.local"))
     return env
 
@@ -118,7 +129,7 @@ def run(
         visits = result["counts"]["visits"]["created"]
         stdout.write(
             f"run {n + 1}: {result['seconds']:.1f} s, {visits / result['seconds']:,.0f} visits per second, "
-            f"peak memory {result['maxrss_mb']:.0f} MB (helper process {result.get('helper_maxrss_mb') or 0:.0f} MB)"
+            f"peak memory {result['maxrss_mb']:.0f} MB"
         )
     best = min(results, key=lambda r: r["seconds"])
     visits = best["counts"]["visits"]["created"]
@@ -132,8 +143,6 @@ def run(
     stdout.write(
         f"peak memory of the importing process: {max(r['maxrss_mb'] for r in results):.0f} MB (largest of the runs)"
     )
-    if any(r.get("helper_maxrss_mb") for r in results):
-        stdout.write(f"peak memory of its helper process: {max(r['helper_maxrss_mb'] for r in results):.0f} MB")
     stdout.write("seconds per stage of the best run (stages marked 'beside' ran on the second connection meanwhile):")
     for name, seconds in best["timings"].items():
         stdout.write(f"  {seconds:6.2f} s  {name}")

@@ -81,9 +81,16 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:54329/homecare")}
+# The web server and the worker connect as the application's role, which owns nothing and cannot
+# switch the database's rules off (scripts/db-init/10-app-role.sql, docs/deploy.md).
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://homecare_app@127.0.0.1:54329/homecare")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# The maintenance role owns the tables: migrations (`migrate --database maintenance`) and the command
+# line's bulk loads (import_bundle, seed_demo, bench: homecare.lib.db.maintenance_alias) use it. Only
+# a process started with DATABASE_MAINTENANCE_URL has it; the web server and the worker never are.
+if env("DATABASE_MAINTENANCE_URL", default=""):
+    DATABASES["maintenance"] = env.db("DATABASE_MAINTENANCE_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:63799/0")
 
@@ -254,3 +261,9 @@ def logging_config(level: str) -> dict:
 
 
 LOGGING = logging_config(env("DJANGO_LOG_LEVEL", default="WARNING"))
+
+# Bundle uploads (POST /api/v1/bundles/import): the largest request body accepted (413 beyond it;
+# the body is written to disk as it arrives), and the largest imported while the client waits;
+# a bigger one is imported by the worker and the client polls it (202).
+HOMECARE_BUNDLE_UPLOAD_MAX_BYTES = env.int("HOMECARE_BUNDLE_UPLOAD_MAX_BYTES", default=256 * 1024 * 1024)
+HOMECARE_BUNDLE_SYNC_MAX_BYTES = env.int("HOMECARE_BUNDLE_SYNC_MAX_BYTES", default=8 * 1024 * 1024)

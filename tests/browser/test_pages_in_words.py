@@ -18,7 +18,8 @@ from homecare.lib.dates import parse_iso_week
 from reporting.returns.services import weekly_return_compute
 from tests.browser.conftest import log_in, screenshot, serious_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# seed_demo loads as the maintenance role (homecare.lib.db): its connection is this test's too.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases=["default", "maintenance"])]
 
 DESKTOP, PHONE = {"width": 1100, "height": 900}, {"width": 390, "height": 844}
 # A field name or code on screen: snake_case words, or Python's booleans.

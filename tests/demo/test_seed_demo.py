@@ -113,7 +113,9 @@ def test_every_reference_points_at_a_record(bundle):
             assert len({r["ref"] for r in bundle[name]}) == len(bundle[name]), name
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(
+    transaction=True, databases=["default", "maintenance"]
+)  # seed_demo loads as the maintenance role
 def test_seeding_loads_every_record_of_the_bundle(tmp_path, pilot, bundle):
     from outcomes.models import Package, Person
     from rota.models import Attendance, Shift, Visit

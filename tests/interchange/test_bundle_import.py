@@ -189,7 +189,7 @@ def test_an_offset_is_honoured_and_omitted_optional_fields_take_defaults():
     assert a.method == "app"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=["default", "maintenance"])  # the command runs as the maintenance role
 def test_the_command_prints_every_error_and_exits_non_zero(tmp_path):
     bundle = _tiny()
     bundle["visits"][0]["planned_end"] = "2025-10-26T00:00"
@@ -236,14 +236,14 @@ def test_a_shift_overlapping_a_stored_one_is_an_error_not_a_crash():
     assert list(Shift.objects.values_list("ref", flat=True)) == ["S1"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, databases=["default", "maintenance"])
 def test_a_first_load_audits_its_inserts_and_leaves_foreign_keys_enforced(example):
-    """A first load takes the fast path (plain INSERT; the big lists without per-row key triggers):
-    packages and reviews still get one insert event each, every key points at a real row, and the
-    key triggers are on again afterwards."""
+    """A first load by the maintenance role (the command line) takes the fast path (plain INSERT;
+    the big lists without per-row key triggers): packages and reviews still get one insert event
+    each, every key points at a real row, and the key triggers are on again afterwards."""
     from django.db import IntegrityError, connection, transaction
 
-    import_bundle(EXAMPLE)
+    import_bundle(EXAMPLE, using="maintenance")
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM outcomes_packageevent WHERE pgh_label = 'insert'")
         assert cursor.fetchone()[0] == len(example["packages"])
@@ -273,14 +273,11 @@ def test_a_first_load_audits_its_inserts_and_leaves_foreign_keys_enforced(exampl
 
 
 @pytest.mark.django_db
-def test_a_role_that_may_not_skip_triggers_loads_the_same(example, monkeypatch):
-    """Without the right to set session_replication_role the first load runs every trigger: same
-    rows, same audit events."""
+def test_the_applications_role_loads_the_same_with_every_trigger(example):
+    """The application's role (the web server, the worker) may not set session_replication_role:
+    its first load runs every trigger, with the same rows and the same audit events."""
     from django.db import connection
 
-    from interchange import writer
-
-    monkeypatch.setattr(writer, "_may_skip_fk_triggers", lambda cursor: False)
     counts = import_bundle(EXAMPLE)
     assert counts["visits"] == {"created": 6652, "updated": 0, "unchanged": 0}
     assert counts["shifts"]["created"] == 5018

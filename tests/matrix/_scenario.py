@@ -317,6 +317,14 @@ def _returns(fx) -> None:
     fx.p2_return = stored_return(fx.other_contract, week_start=SUBMITTED_WEEK, status="submitted")
 
 
+def _bundle_imports(fx) -> None:
+    """An upload the worker imported, for each provider (interchange's one table)."""
+    from interchange.models import BundleImport
+
+    for provider in (fx.provider, fx.other_provider):
+        BundleImport.objects.create(provider=provider, size=1, status="done", progress=100, counts={})
+
+
 def _third_party_rows() -> None:
     """A row for each admin page of the libraries' own models (superusers only)."""
     Group.objects.create(name="matrix group")
@@ -358,6 +366,7 @@ def build() -> SimpleNamespace:
     _lot2_rows(fx)
     _returns(fx)
     _money(fx)
+    _bundle_imports(fx)
     _third_party_rows()
     fx.markers = markers(fx)
     return fx

@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 
 import rota
 
-pytestmark = pytest.mark.django_db
+# Running the files is DDL: the owner's (the maintenance role), never the application's.
+pytestmark = pytest.mark.django_db(databases=["default", "maintenance"])
 
 SQL_DIR = Path(rota.__file__).resolve().parent / "sql"
 FILES = sorted(SQL_DIR.glob("*.sql"))
@@ -34,8 +35,8 @@ TRIGGERS = """
 """
 
 
-def _live() -> tuple[list[tuple], list[tuple]]:
-    with connection.cursor() as cursor:
+def _live(conn=connection) -> tuple[list[tuple], list[tuple]]:
+    with conn.cursor() as cursor:
         cursor.execute(FUNCTIONS)
         functions = cursor.fetchall()
         cursor.execute(TRIGGERS)
@@ -57,10 +58,13 @@ def test_the_live_functions_and_triggers_are_exactly_those_of_rota_sql():
     assert {name for name, _, _ in triggers} == _declared(r"CREATE OR REPLACE TRIGGER (\w+) ")
 
     # The same definitions: running the files again (they are idempotent) changes nothing.
-    with connection.cursor() as cursor:
-        for path in FILES:
-            cursor.execute(path.read_text())
-    again_functions, again_triggers = _live()
+    owner = connections["maintenance"]
+    with transaction.atomic(using="maintenance"):
+        with owner.cursor() as cursor:
+            for path in FILES:
+                cursor.execute(path.read_text())
+        again_functions, again_triggers = _live(owner)
+        transaction.set_rollback(True, using="maintenance")
     changed = [name for (name, old), (_, new) in zip(functions, again_functions, strict=True) if old != new]
     assert not changed, (
         f"rota/sql/*.sql defines {changed} differently from the database the migrations built: "

@@ -65,11 +65,12 @@ class Command(BaseCommand):
         self._demo_users()
 
     def _import(self, path: str) -> None:
+        from homecare.lib.db import maintenance_alias
         from interchange.importer import BundleInvalid, import_bundle
 
         t = time.monotonic()
         try:
-            counts = import_bundle(path)
+            counts = import_bundle(path, using=maintenance_alias())
         except BundleInvalid as exc:
             for err in exc.errors[:50]:
                 self.stderr.write(f"{err['path']}: {err['message']}")

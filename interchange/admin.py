@@ -1,0 +1,3 @@
+from commissioning.scoped_admin import register_models
+
+register_models("interchange")
