@@ -235,6 +235,9 @@ class Contract(ProviderOwned):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     settlement = models.CharField(max_length=20, choices=Settlement.choices)
+    # Days from a completed provider-led review to the next one (122: three reviews a year, the
+    # Outcomes Tool's reporting rhythm).
+    review_interval_days = models.PositiveSmallIntegerField(default=122, db_default=122)
     # Days from an invoice's date to the day it is due (the invoice prints both).
     payment_terms_days = models.PositiveSmallIntegerField(
         default=DEFAULT_PAYMENT_TERMS_DAYS,
@@ -257,6 +260,10 @@ class Contract(ProviderOwned):
             unique_ref("contract"),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="contract_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_days__gte=1, review_interval_days__lte=730),
+                name="contract_review_interval_1_to_730_days",
             ),
             models.CheckConstraint(
                 condition=Q(payment_terms_days__lte=365), name="contract_payment_terms_at_most_a_year"
@@ -302,6 +309,11 @@ class Lot(models.Model):
     hospital_retainer_days = models.PositiveSmallIntegerField(null=True, blank=True)
     late_cancel_hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     late_cancel_share = models.DecimalField(**share)
+    # The trusted assessor's agreed parameters: the largest change in weekly hours (absolute, and as
+    # a share of the hours before) a provider may make without the social worker's prior approval.
+    # Both null: the lot grants no such authority, every provider change waits for approval.
+    assessor_limit_hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    assessor_limit_share = models.DecimalField(**share)
 
     TENANT_COMMISSIONER_FIELD = "commissioner"
 
@@ -313,8 +325,18 @@ class Lot(models.Model):
                     condition=Q(**{f"{f}__isnull": True}) | Q(**{f"{f}__gte": 0, f"{f}__lte": 1}),
                     name=f"lot_{f}_between_0_and_1",
                 )
-                for f in ("guaranteed_share", "tolerance_share", "hospital_retainer_share", "late_cancel_share")
+                for f in (
+                    "guaranteed_share",
+                    "tolerance_share",
+                    "hospital_retainer_share",
+                    "late_cancel_share",
+                    "assessor_limit_share",
+                )
             ],
+            models.CheckConstraint(
+                condition=Q(assessor_limit_hours__isnull=True) | Q(assessor_limit_hours__gte=0),
+                name="lot_assessor_limit_hours_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -437,3 +459,34 @@ class Spend(ProviderOwned):
             unique_ref("spend"),
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="spend_period_in_order"),
         ]
+
+
+class Notification(models.Model):
+    """Something a user should know or act on (a change to decide, a decision, a review due), shown
+    in the header's count and the notifications page, and sent by email. `key` makes a notice that a
+    daily job raises once per user (a review due in 7 days) safe to raise again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)  # a path in this site
+    key = models.CharField(max_length=120, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    read = models.DateTimeField(null=True, blank=True)
+    emailed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="notification_unique_key_per_user"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created"], name="commissioning_notif_user_idx"),
+            # The header's count on every page: the unread ones only.
+            models.Index(fields=["user"], condition=Q(read__isnull=True), name="commissioning_notif_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -13,6 +13,9 @@ urlpatterns: list = [
     path("tokens/<int:pk>/issued/", views.token_issued, name="token-issued"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("system/", views.system_check, name="system-check"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/read/", views.notification_read_all, name="notification-read-all"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
     path("audit/", views.audit_trail, name="audit-trail"),
     *setup_urls,
 ]

@@ -183,6 +183,39 @@ def system_check(request):
     return render(request, "commissioning/system_check.html", {"result": result})
 
 
+NOTIFICATIONS_PER_PAGE = 25
+
+
+def notification_list(request):
+    """The signed-in user's own notifications, newest first (every user has this page)."""
+    from django.core.paginator import Paginator
+
+    from commissioning.notifications import notifications_for
+
+    page = Paginator(notifications_for(request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "commissioning/notification_list.html", {"page_obj": page})
+
+
+def notification_open(request, pk: int):
+    """Mark one notification read and go where it points (another user's notification is a 404)."""
+    from commissioning.notifications import notifications_for, notifications_mark_read
+
+    note = get_object_or_404(notifications_for(request.user), pk=pk)
+    notifications_mark_read(user=request.user, ids=[note.pk])
+    if note.url.startswith("/") and not note.url.startswith("//"):
+        return redirect(note.url)
+    return redirect("commissioning:notification-list")
+
+
+@require_POST
+def notification_read_all(request):
+    from commissioning.notifications import notifications_mark_read
+
+    n = notifications_mark_read(user=request.user)
+    messages.success(request, f"{n} notification{'s' if n != 1 else ''} marked as read.")
+    return redirect("commissioning:notification-list")
+
+
 AUDIT_PER_PAGE = 50
 
 

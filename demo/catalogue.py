@@ -27,6 +27,12 @@ def rate_for(model: str, uplifts: int) -> str:
     return f"{BASE_RATES[model] * ANNUAL_UPLIFT**uplifts:.2f}"
 
 
+# The trusted assessor's agreed parameters (docs/assessor-workflow.md). The pilot's provider changes
+# switch a package's adjustable call on or off, 3 to 5.25 hours a week and up to a third of the
+# hours: all within these (docs/demo-data.md says what the city's are).
+ASSESSOR_LIMITS = {"assessor_limit_hours": "6.00", "assessor_limit_share": "0.35"}
+
+
 def lot_terms(lot: int, model: str, rate: str, expected: str) -> dict:
     if lot == 1:
         return {
@@ -46,6 +52,7 @@ def lot_terms(lot: int, model: str, rate: str, expected: str) -> dict:
             "hospital_retainer_days": 7,
             "late_cancel_hours": 24,
             "late_cancel_share": "1.00",
+            **ASSESSOR_LIMITS,
         }
     return {
         "lot": 2,
@@ -64,6 +71,7 @@ def lot_terms(lot: int, model: str, rate: str, expected: str) -> dict:
         "hospital_retainer_days": None,
         "late_cancel_hours": 24,
         "late_cancel_share": "1.00",
+        **ASSESSOR_LIMITS,
     }
 
 

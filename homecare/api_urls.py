@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("outcomes.api.urls")),
     path("", include("outcomes.referrals.api_urls")),
     path("", include("rota.api.urls")),
     path("", include("reporting.api.urls")),

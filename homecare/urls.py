@@ -13,6 +13,7 @@ urlpatterns = [
     # address is the commissioning one the issue fixed.
     path("commissioning/referrals/", include("outcomes.referrals.urls")),
     path("commissioning/", include("commissioning.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("rota/", include("rota.urls")),
     path("reporting/", include("reporting.urls")),
     path("api/v1/", include("homecare.api_urls")),

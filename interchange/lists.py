@@ -88,6 +88,8 @@ LISTS: tuple[BundleList, ...] = (
             Field("start", "date", True),
             Field("end", "date"),
             Field("settlement", "enum", True, enum=("four_weekly", "monthly")),
+            # Optional addition: days from a completed provider-led review to the next one.
+            Field("review_interval_days", "int", minimum=1, maximum=730, default=122),
             # Optional addition: days from an invoice's date to its due date.
             Field("payment_terms_days", "int", minimum=0, maximum=365, default=30),
         ),
@@ -113,6 +115,10 @@ LISTS: tuple[BundleList, ...] = (
             Field("hospital_retainer_days", "int", minimum=0, maximum=366),
             Field("late_cancel_hours", "decimal", pattern=HOURS),
             Field("late_cancel_share", "decimal", pattern=SHARE),
+            # Optional additions: the largest change in weekly hours a trusted assessor may make without
+            # prior approval, absolute and as a share of the hours before (docs/assessor-workflow.md).
+            Field("assessor_limit_hours", "decimal", pattern=r"^\d{1,4}(\.\d{1,2})?$"),
+            Field("assessor_limit_share", "decimal", pattern=SHARE),
         ),
         "commissioning_lot",
         parent="contracts",
@@ -211,6 +217,10 @@ LISTS: tuple[BundleList, ...] = (
             Field("submitted_for_approval", "date"),
             Field("decision", "enum", enum=("approved", "rejected", "pending"), default="pending"),
             Field("decided", "date"),
+            # Optional additions (docs/assessor-workflow.md): a change beyond the lot's limits applies
+            # only once approved; when the person (or their family or advocate) agreed to it.
+            Field("prior_approval", "bool", default=False),
+            Field("consent_date", "date"),
         ),
         "outcomes_packagechange",
         owner=("via", "package", "packages"),

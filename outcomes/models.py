@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from homecare.models import ProviderOwned, unique_ref
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Person(ProviderOwned):
     contract = models.ForeignKey("commissioning.Contract", on_delete=models.PROTECT, related_name="people")
     lot = models.PositiveSmallIntegerField()
@@ -80,8 +82,36 @@ class PackageChange(ProviderOwned):
     submitted_for_approval = models.DateField(null=True, blank=True)
     decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
     decided = models.DateField(null=True, blank=True)
+    # Beyond the lot's agreed parameters: it applies only once approved (from the later of the date
+    # asked for and the decision). Optional bundle field; absent means false (the format's meaning).
+    prior_approval = models.BooleanField(default=False, db_default=False)
+    consent_date = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True, default="", db_default="")
+    # The workflow's own record (not in the bundle): who did what, and the date first asked for.
+    # Columns the bundle import does not name have database defaults (it inserts with SQL).
+    requested_effective = models.DateField(null=True, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    logged_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True, default="", db_default="")
 
     TENANT_LOT = ("package__person__contract", "package__person__lot")
+
+    class Status(models.TextChoices):
+        """The workflow's states, read from the bundle's fields (docs/assessor-workflow.md)."""
+
+        APPLIED = "applied", "Applied"
+        WAITING_APPROVAL = "waiting_approval", "Waiting for approval"
+        SUBMITTED = "submitted", "Submitted for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
 
     class Meta:
         constraints = [
@@ -91,6 +121,35 @@ class PackageChange(ProviderOwned):
                 condition=Q(decision="pending") | Q(decided__isnull=False), name="packagechange_decision_has_date"
             ),
         ]
+        indexes = [
+            # The approvals queue and the daily submission job read the undecided changes only.
+            models.Index(
+                fields=["submitted_for_approval", "id"],
+                condition=Q(decision="pending"),
+                name="outcomes_pc_pending_idx",
+            )
+        ]
+
+    @property
+    def status(self) -> str:
+        if self.decision == self.Decision.APPROVED:
+            return self.Status.APPROVED
+        if self.decision == self.Decision.REJECTED:
+            return self.Status.REJECTED
+        if self.prior_approval:
+            return self.Status.WAITING_APPROVAL
+        if self.submitted_for_approval is not None:
+            return self.Status.SUBMITTED
+        return self.Status.APPLIED
+
+    @property
+    def status_label(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def applies(self) -> bool:
+        """Whether the change ever changes the package's hours (the return's rule)."""
+        return not (self.prior_approval and self.decision != self.Decision.APPROVED)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -104,6 +163,18 @@ class Review(ProviderOwned):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     due = models.DateField()
     completed = models.DateField(null=True, blank=True)
+    # What the review found (recorded in the app; not in the bundle).
+    progress = models.BooleanField(null=True, blank=True)  # the person feels they made progress
+    outcomes_opted_out = models.BooleanField(
+        default=False, db_default=False
+    )  # declined the Outcomes Tool at this review
+    assessment = models.ForeignKey(
+        "OutcomeAssessment", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    notes = models.TextField(blank=True, default="", db_default="")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     TENANT_LOT = ("package__person__contract", "package__person__lot")
 
@@ -133,6 +204,7 @@ class HospitalStay(ProviderOwned):
         ]
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class OutcomeAssessment(ProviderOwned):
     """Outcomes Tool: three domains, each rated 1-5 by the person."""
 
@@ -142,8 +214,15 @@ class OutcomeAssessment(ProviderOwned):
     wellbeing_independence = models.PositiveSmallIntegerField()
     home = models.PositiveSmallIntegerField()
     community = models.PositiveSmallIntegerField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     TENANT_LOT = ("person__contract", "person__lot")
+
+    @property
+    def total(self) -> int:
+        return self.wellbeing_independence + self.home + self.community
 
     class Meta:
         constraints = [

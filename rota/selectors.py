@@ -23,6 +23,7 @@ from django.utils import timezone
 from commissioning.tenancy import get_for_user, scope_for
 from homecare.lib.dates import local_midnight
 from homecare.lib.sql import sql_loader
+from outcomes import ledger
 from outcomes.models import Package, PackageChange, Person
 from rota.plan_models import CarePlanSlot
 
@@ -62,18 +63,11 @@ def care_plan_slots(*, actor) -> QuerySet[CarePlanSlot]:
 
 
 def package_hours_on(package: Package, day: date, changes: Iterable[PackageChange] | None = None) -> Decimal:
-    """The package's planned weekly hours on `day` (docs/monitoring-return.md: each change from its
-    effective date, pending and approved alike; a rejected change stops applying when decided)."""
+    """The package's planned weekly hours on `day`, by the ledger's rule (outcomes/ledger.py, the same
+    as the weekly return's): a change waiting for prior approval does not count until approved."""
     if changes is None:
         changes = package.changes.all()
-    live = [
-        c
-        for c in changes
-        if c.effective <= day and not (c.decision == PackageChange.Decision.REJECTED and c.decided and c.decided <= day)
-    ]
-    if not live:
-        return package.planned_weekly_hours
-    return max(live, key=lambda c: (c.effective, c.pk)).new_weekly_hours
+    return ledger.hours_on(package.planned_weekly_hours, changes, day)
 
 
 def care_plan(*, actor, package: Package | int, on: date | None = None) -> CarePlan:

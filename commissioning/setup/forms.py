@@ -95,6 +95,14 @@ class ContractForm(forms.Form):
     expected_value = money(
         "Expected value over the term (optional)", help_text="In pounds, for the contract position page."
     )
+    review_interval_days = forms.IntegerField(
+        label="Days from one provider-led review to the next",
+        required=False,  # left empty: 122
+        min_value=1,
+        max_value=730,
+        initial=122,
+        help_text="122 is three reviews a year, as the Outcomes Tool is reported.",
+    )
 
     def __init__(self, *args, providers, neighbourhoods, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +146,8 @@ LOT_TERMS = (
     "hospital_retainer_days",
     "late_cancel_hours",
     "late_cancel_share",
+    "assessor_limit_hours",
+    "assessor_limit_share",
 )
 
 
@@ -196,6 +206,20 @@ class LotForm(forms.Form):
         label="Late cancellation: notice under (hours)", required=False, min_value=0, max_digits=6, decimal_places=2
     )
     late_cancel_share = share("Late cancellation share", "For example 1.00 bills the whole visit.")
+    # The trusted assessor's agreed parameters (docs/assessor-workflow.md).
+    assessor_limit_hours = forms.DecimalField(
+        label="Trusted assessor: largest change without approval (hours a week)",
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        help_text="A provider's change of up to this many hours applies at once; a bigger one waits for your "
+        "social worker. Leave both limits empty to have every change approved first.",
+    )
+    assessor_limit_share = share(
+        "Trusted assessor: largest change without approval (share of the hours before)",
+        "For example 0.25: up to a quarter of the hours before.",
+    )
 
     def __init__(self, *args, commissioners, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,5 +291,6 @@ def contract_initial(contract: Contract) -> dict:
             "settlement",
             "return_due_days",
             "expected_value",
+            "review_interval_days",
         )
     }

@@ -120,6 +120,7 @@ def contract_create(
     return_due_days: int,
     expected_value: Decimal | None,
     lot: dict,
+    review_interval_days: int | None = None,
 ) -> Contract:
     """A contract with its first lot (commissioned by the actor's organisation, so it can see the
     contract at all) and that lot's rate from the start."""
@@ -137,6 +138,7 @@ def contract_create(
         settlement=settlement,
         return_due_days=return_due_days,
         expected_value=expected_value,
+        review_interval_days=review_interval_days or 122,
     )
     errors += _contract_errors(contract)
     lot_obj, lot_errors = _lot(contract, {**lot, "commissioner": org})
@@ -161,6 +163,7 @@ def contract_update(
     settlement: str,
     return_due_days: int,
     expected_value: Decimal | None,
+    review_interval_days: int | None = None,
 ) -> Contract:
     _require_commissions(actor, contract)
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
@@ -184,6 +187,10 @@ def contract_update(
         ("settlement", settlement),
         ("return_due_days", return_due_days),
         ("expected_value", expected_value),
+        (
+            "review_interval_days",
+            review_interval_days if review_interval_days is not None else contract.review_interval_days,
+        ),
     ):
         setattr(contract, name, value)
     if end is not None:

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "homecare.context_processors.navigation",
+                "commissioning.context_processors.notifications",
             ]
         },
     }
@@ -128,6 +129,8 @@ HOMECARE_PRODUCTION = False
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="homecare <noreply@localhost>")
+# Where links in emails point (notifications are emailed by the worker, which has no request).
+HOMECARE_BASE_URL = env("HOMECARE_BASE_URL", default="http://127.0.0.1:8000")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -40,7 +40,17 @@ from django_celery_beat.models import (
 )
 
 from commissioning.api.authentication import hash_key
-from commissioning.models import ApiToken, KpiTarget, Neighbourhood, Organisation, Referral, Role, Spend, User
+from commissioning.models import (
+    ApiToken,
+    KpiTarget,
+    Neighbourhood,
+    Notification,
+    Organisation,
+    Referral,
+    Role,
+    Spend,
+    User,
+)
 from homecare.lib.dates import LONDON
 from outcomes.models import Credit, Event, HospitalStay, OutcomeAssessment, Package, PackageChange, PeopleSurvey, Review
 from reporting.models.returns import ReturnRun
@@ -396,6 +406,8 @@ def build() -> SimpleNamespace:
     tokens = {p: _token(orgs[TOKEN_OWNER[p]], p) for p in ALL_TOKENS}
     fx.tokens = {p: t for p, (t, _) in tokens.items()}
     fx.token_keys = {p: key for p, (_, key) in tokens.items()}
+    # A notification of P1's manager (each user sees only their own; the admin's page needs a row).
+    Notification.objects.create(user=fx.users["provider_manager"], kind="matrix", subject="A matrix notice", url="/")
     fx.p1 = _provider_rows(fx, fx.provider, fx.contract, "P1")
     fx.p2 = _provider_rows(fx, fx.other_provider, fx.other_contract, "P2")
     _lot2_rows(fx)

@@ -301,13 +301,17 @@ def test_setup_periodic_tasks_registers_the_beat_schedule_once(db):
     call_command("setup_periodic_tasks", stdout=io.StringIO())
     call_command("setup_periodic_tasks", stdout=io.StringIO())  # run.sh calls it on every start
     tasks = {t.task: t.crontab for t in PeriodicTask.objects.select_related("crontab")}
-    assert len(tasks) == 3
+    assert len(tasks) == 5
     nightly = tasks["rota.tasks.generate_ahead"]
     assert (nightly.minute, nightly.hour, nightly.day_of_week) == ("30", "2", "*")
     monday = tasks["reporting.returns.tasks.compute_last_week_drafts"]
     assert (monday.minute, monday.hour, monday.day_of_week, str(monday.timezone)) == ("0", "3", "1", "Europe/London")
     daily = tasks["reporting.money.tasks.compute_period_end_drafts"]
     assert (daily.minute, daily.hour, daily.day_of_week, str(daily.timezone)) == ("0", "4", "*", "Europe/London")
+    submit = tasks["outcomes.tasks.submit_due_changes"]
+    assert (submit.minute, submit.hour, submit.day_of_week, str(submit.timezone)) == ("0", "6", "*", "Europe/London")
+    notices = tasks["outcomes.tasks.notify_reviews_due"]
+    assert (notices.minute, notices.hour, notices.day_of_week) == ("15", "6", "*")
 
 
 def test_last_week_is_the_london_week_before_the_current_one():

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from outcomes.schedule import PERIODIC_TASKS as OUTCOMES_TASKS
 from rota.schedule import PERIODIC_TASKS as ROTA_TASKS
 
 # (name, task, minute, hour, day_of_week). Times are Europe/London: beat follows the clock changes.
@@ -13,6 +14,7 @@ SCHEDULE = [
     ("Weekly returns: last week's drafts", "reporting.returns.tasks.compute_last_week_drafts", "0", "3", "1"),
     ("Invoices: drafts for periods that ended", "reporting.money.tasks.compute_period_end_drafts", "0", "4", "*"),
     *ROTA_TASKS,
+    *OUTCOMES_TASKS,
 ]
 TIMEZONE = "Europe/London"
 
@@ -20,7 +22,8 @@ TIMEZONE = "Europe/London"
 class Command(BaseCommand):
     help = (
         "Create or update the periodic tasks (weekly return drafts on Monday 03:00, invoice drafts daily 04:00, "
-        "visits from care plans two weeks ahead nightly 02:30)."
+        "visits from care plans two weeks ahead nightly 02:30, "
+        "package changes submitted after four weeks daily 06:00, review notices daily 06:15)."
     )
 
     @transaction.atomic

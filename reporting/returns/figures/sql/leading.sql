@@ -34,17 +34,19 @@ ev_q AS (
 ),
 chg AS (
     -- Measure 21: decreases for rehabilitation, enablement or community connections that took
-    -- effect in the quarter and were not rejected.
+    -- effect in the quarter and were not rejected (nor are waiting for prior approval).
     SELECT pk.person_id, c.reason,
            c.new_weekly_hours - COALESCE((SELECT c2.new_weekly_hours FROM outcomes_packagechange c2
                                           WHERE c2.package_id = c.package_id AND c2.effective < c.effective
                                             AND NOT (c2.decision = 'rejected' AND c2.decided <= c.effective)
+                                            AND NOT (c2.prior_approval AND c2.decision <> 'approved')
                                           ORDER BY c2.effective DESC, c2.id DESC LIMIT 1),
                                          pk.planned_weekly_hours) AS delta
     FROM outcomes_packagechange c
     JOIN outcomes_package pk ON pk.id = c.package_id
     JOIN people ON people.id = pk.person_id
     WHERE c.effective BETWEEN %(w13_d0)s AND %(d6)s AND c.decision <> 'rejected'
+      AND NOT (c.prior_approval AND c.decision <> 'approved')
       AND c.reason IN ('rehabilitation', 'enablement', 'community_connection')
 )
 SELECT jsonb_build_object(

@@ -1,7 +1,8 @@
 -- The contract's packages (pk), their changes (ch) and the planned weekly hours of each package
 -- as constant segments [from_day, to_day) (seg). Hours on a day follow the spec: planned_weekly_hours,
 -- replaced by each change from its effective date; a rejected change stops applying from its decided
--- date (the hours go back to what they were before it). Included by other statements.
+-- date (the hours go back to what they were before it). A change that waits for prior approval
+-- (beyond the lot's limits) applies only once approved. Included by other statements.
 WITH pk AS (
     SELECT p.id, p.ref, p.lot, p.person_id, p.start, p."end", p.planned_weekly_hours AS base,
            pe.outcomes_opt_out
@@ -14,6 +15,7 @@ ch AS (
     SELECT c.id, c.ref, c.package_id, c.effective, c.new_weekly_hours, c.by, c.reason, c.decision, c.decided
     FROM outcomes_packagechange c
     JOIN pk ON pk.id = c.package_id
+    WHERE NOT (c.prior_approval AND c.decision <> 'approved')
 ),
 -- Every day on which a package's hours may change; between two such days they are constant.
 pts AS (
