@@ -30,7 +30,7 @@ def today_board(actor, today: date, now: datetime) -> dict | None:
     """Per team, today's visits, those still needing a care worker and the warnings on the board."""
     teams = list(scope_for(actor, Team.objects.all()).order_by("name", "ref"))
     if not teams:
-        return None
+        return {"day": today, "rows": [], "visits": 0, "unassigned": 0, "warnings": 0}
     workers = list(
         scope_for(actor, Worker.objects.all())
         .filter(started__lte=today)
