@@ -43,6 +43,7 @@ def assessor_changes(actor, today: date, now: datetime) -> dict | None:
             {"change": c, "submit_on": c.effective + timedelta(days=rules.SUBMIT_AFTER_DAYS)} for c in waiting[:SHOWN]
         ],
         "to_submit_count": len(waiting),
+        "today": today,
     }
 
 
