@@ -32,7 +32,7 @@ from rota.planner import Visit as PlanVisit
 from rota.planner import Worker as PlanWorker
 from workforce.models import Team, Worker
 
-MODES = ("unassigned", "replan")
+MODES = ("unassigned", "replan", "scratch")  # scratch: nothing kept (the demo benchmark re-plans a past week)
 SEEN_DAYS = 28  # continuity: the workers a person has seen in the last 4 weeks
 GONE = (Visit.Status.CANCELLED_BY_PERSON, Visit.Status.CANCELLED_BY_PROVIDER, Visit.Status.HOSPITAL)
 
@@ -154,7 +154,7 @@ def build_day(team: Team, day: date, *, mode: str = "unassigned", settings: Sett
     own_ids = {v.pk for v in own}
     for vid, v in facts.visits.items():
         current = facts.assigned.get(vid, [])
-        if not current or v.status in GONE:
+        if not current or v.status in GONE or mode == "scratch":
             continue
         if vid not in own_ids or mode == "unassigned" or vid in attended or v.status != Visit.Status.SCHEDULED:
             kept[vid] = list(current)
@@ -215,7 +215,8 @@ def build_day(team: Team, day: date, *, mode: str = "unassigned", settings: Sett
         held = [w for w in stay if w in day_shifts and inside_shift(w, v)]  # kept and in the problem
         elsewhere = len(stay) - len(held)  # kept, but outside the problem (other teams, outside shifts)
         is_own = vid in own_ids
-        if is_own and v.status == Visit.Status.SCHEDULED:
+        open_ = v.status == Visit.Status.SCHEDULED or mode == "scratch"
+        if is_own and open_:
             parts = v.carers_required - elsewhere
         else:
             parts = len(held)  # only occupies our workers' time
@@ -225,7 +226,7 @@ def build_day(team: Team, day: date, *, mode: str = "unassigned", settings: Sett
             continue
         minutes = max(1, mins(v.planned_end) - mins(v.planned_start))
         start = mins(v.planned_start)
-        if stay or vid in attended or v.status != Visit.Status.SCHEDULED:
+        if stay or (mode != "scratch" and (vid in attended or v.status != Visit.Status.SCHEDULED)):
             lo = hi = start
         elif v.slot is not None:
             a, b = window(v)
