@@ -39,8 +39,8 @@ def test_a_coordinator_plans_the_unassigned_visits(live_server, browser, contrac
     assert figures.locator('[data-figure="unassigned"] [data-after]').inner_text() == "2"
     assert figures.locator('[data-figure="travel_minutes"] [data-after]').inner_text() == "34"
     assert figures.locator('[data-figure="new_pairs"] [data-after]').inner_text() == "3"
-    assert page.locator('[data-testid=proposal-moves] [data-visit="B-AM-20261208"]').inner_text().endswith(
-        "10:00 → 09:55"
+    assert (
+        page.locator('[data-testid=proposal-moves] [data-visit="B-AM-20261208"]').inner_text().endswith("10:00 → 09:55")
     )
     screenshot(page, "rota-plan-proposal")
     assert serious_violations(page) == []
