@@ -243,6 +243,8 @@ CELERY_TASK_ACKS_LATE = True  # a worker killed half-way leaves the task for ano
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Seconds the board's planner searches for a plan of one team's day (docs/planner.md).
+ROTA_PLANNER_SECONDS = env.float("ROTA_PLANNER_SECONDS", default=10.0)
 
 
 # One line per event on standard error. A 403 or 404 (django.request) and a refused request
