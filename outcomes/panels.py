@@ -91,4 +91,3 @@ def plan_hours(*, actor, packages, day) -> dict[int, PlanHours]:
     for fn in _PLAN_HOURS:
         out.update(fn(actor, packages, day))
     return out
-
