@@ -40,7 +40,7 @@ from rota.planner.validate import Fault, validate
 
 # Fleet reduction (fewer_shifts): a first plan in FIRST_SHARE of the time, reductions until REDUCE_SHARE,
 # each at most ATTEMPT_SHARE (a fleet that cannot be had should not eat the time for polishing the one found).
-FIRST_SHARE, REDUCE_SHARE, ATTEMPT_SHARE = 0.15, 0.75, 0.55
+FIRST_SHARE, REDUCE_SHARE, ATTEMPT_SHARE = 0.15, 0.85, 0.65
 # A try at one shift fewer is given up once GRACE_SHARE of its time has gone and no plan it has seen came
 # within one visit's worth of lateness (or one visit's load) of keeping every rule: such a fleet is far out.
 GRACE_SHARE, GRACE_ITERATIONS = 0.25, 200
@@ -296,6 +296,13 @@ class _Search:
             search, raw, best = smaller, trial_raw, trial
         # Polish: from the plan in hand until it stalls, then from fresh starts while there is time for one,
         # keeping the best plan; once there is not, the rest of the time goes on the best plan again.
+        used = [stops for stops in raw.values() if stops]
+        if not best.unassigned and len(used) < len(search.problem.shifts):
+            # Fresh starts get only the fleet in hand: with every shift open, PyVRP's first plans use more of
+            # them than it can empty again in a few seconds (RC203: four routes where three will do).
+            shifts = search.problem.shifts[: len(used)]
+            search = _Search(replace(search.problem, shifts=shifts), self.rng, self.seed + 11)
+            raw = {s.id: stops for s, stops in zip(shifts, used, strict=True)}
         first = True
         while (left := deadline - time.monotonic()) > 0.05:
             last = left < total * RESTART_SHARE
