@@ -12,7 +12,8 @@ its own lots' terms, and the people of its lots with their packages, changes, re
 stays, assessments, visits and credits. Each list's rows are cut by the ids `scope_for` gives, so the
 export cannot drift from the pages. No workforce list (teams, workers, shifts, absences, training,
 staff surveys), no provider-wide list (people surveys, events, spend), attendances without the
-worker, and the provider without its on-cost factor. Such a bundle is for reading: it does not
+worker, visits without their planned care workers, care plan slots without their team, and the
+provider without its on-cost factor. Such a bundle is for reading: it does not
 import (its attendances name no worker)."""
 
 from __future__ import annotations
@@ -70,9 +71,9 @@ def _value(f: Field, alias: str) -> str:
     return col
 
 
-# Fields a commissioner's export leaves out: which care worker attended or is planned is the
-# provider's business.
-_WORKER_FIELDS = {"attendances": {"worker", "external_id"}, "visits": {"planned_workers"}}
+# Fields a commissioner's export leaves out: which care worker attended or is planned, and which team
+# plans a care plan's visits, are the provider's business (a commissioner sees no workforce list).
+_WORKER_FIELDS = {"attendances": {"worker", "external_id"}, "visits": {"planned_workers"}, "care_plan_slots": {"team"}}
 # A visit's planned care workers (rota assignments), by ref.
 _PLANNED_WORKERS = (
     "'planned_workers', (SELECT coalesce(json_agg(w.ref ORDER BY w.ref), '[]') FROM rota_assignment pa "

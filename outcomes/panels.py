@@ -43,6 +43,11 @@ class PlanHours:
 
     hours: Decimal
     edit_url: str | None = None
+    # Differences smaller than this are rounding, not a care plan to change (hours have two places).
+    tolerance: Decimal = Decimal("0.01")
+
+    def differs_from(self, hours: Decimal) -> bool:
+        return abs(self.hours - hours) >= self.tolerance
 
 
 _SECTIONS: dict[str, PersonSection] = {}
@@ -86,7 +91,3 @@ def plan_hours(*, actor, packages, day) -> dict[int, PlanHours]:
     for fn in _PLAN_HOURS:
         out.update(fn(actor, packages, day))
     return out
-
-
-def has_plan_hours() -> bool:
-    return bool(_PLAN_HOURS)

@@ -262,6 +262,7 @@ from rota.plan_models import (  # noqa: E402, F401
     AppRecord,
     Assignment,
     CarePlanSlot,
+    PlanProposal,
     Publication,
     RotaChange,
     RotaSeen,

@@ -1,6 +1,8 @@
 """What the rota adds to the outcomes pages (outcomes/panels.py: outcomes may not import the rota):
-the visits delivered in the four weeks before a package change and the four weeks from it, as
-evidence for the social worker's decision."""
+on a person's page, each running package's care plan (its weekly hours beside the package's), the
+last 8 weeks of visits planned against delivered, and continuity; the care plan's hours for the
+page's prompts; and the visits delivered in the four weeks before a package change and the four
+weeks from it, as evidence for the social worker's decision."""
 
 from __future__ import annotations
 
@@ -8,11 +10,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import F, Sum
+from django.urls import reverse
 
 from homecare.lib.dates import local_midnight
 from outcomes.evidence import window
-from outcomes.panels import EvidenceRow, register_change_evidence
+from outcomes.panels import (
+    EvidenceRow,
+    PlanHours,
+    register_change_evidence,
+    register_package_hours,
+    register_person_section,
+)
+from rota import selectors
 from rota.models import Visit
+from rota.permissions import can_edit_care_plans, can_read_care_plans
 
 # Visits that were not the provider's to deliver (KPI 7 leaves them out too).
 NOT_COUNTED = (Visit.Status.CANCELLED_BY_PERSON, Visit.Status.NOT_AT_HOME, Visit.Status.HOSPITAL)
@@ -49,4 +60,44 @@ def visits_evidence(actor, change, today: date) -> list[EvidenceRow]:
     return [EvidenceRow("Visits delivered, 4 weeks", before, after)]
 
 
+def _running(packages, today: date):
+    return [p for p in packages if p.start <= today and (p.end is None or p.end >= today)]
+
+
+def plan_hours(actor, packages, day: date) -> dict[int, PlanHours]:
+    """Care plans' weekly person-hours of the packages that have one on `day`, with the editor's
+    address for those who may change it."""
+    if not can_read_care_plans(actor):
+        return {}
+    hours = selectors.packages_with_plans(actor=actor, package_ids=[p.pk for p in packages], on=day)
+    edit = can_edit_care_plans(actor)
+    return {
+        pk: PlanHours(h, reverse("rota:care-plan", args=[pk]) if edit else None, selectors.HOURS_TOLERANCE)
+        for pk, h in hours.items()
+        if h > 0
+    }
+
+
+def care_plan_section(actor, person, packages, today: date) -> dict | None:
+    if not can_read_care_plans(actor):
+        return None
+    plans = [selectors.care_plan(actor=actor, package=p, on=today) for p in _running(packages, today)]
+    if not plans:
+        return None
+    return {"plans": plans, "can_edit": can_edit_care_plans(actor)}
+
+
+def visits_section(actor, person, packages, today: date) -> dict | None:
+    weeks = selectors.visits_planned_delivered(actor=actor, person=person, weeks=8, end=today)
+    return {"weeks": weeks, "any": any(w.planned or w.not_counted for w in weeks)}
+
+
+def continuity_section(actor, person, packages, today: date) -> dict | None:
+    return {"c": selectors.continuity(actor=actor, people=[person], on=today).get(person.pk)}
+
+
 register_change_evidence(visits_evidence)
+register_package_hours(plan_hours)
+register_person_section("care-plan", "rota/_person_care_plan.html", care_plan_section, order=10)
+register_person_section("visits", "rota/_person_visits.html", visits_section, order=20)
+register_person_section("continuity", "rota/_person_continuity.html", continuity_section, order=30)

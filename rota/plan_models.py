@@ -183,3 +183,44 @@ class AcquaintanceRefresh(models.Model):
     )
     as_of = models.DateField()
     refreshed_at = models.DateTimeField(default=timezone.now)
+
+
+class PlanProposal(models.Model):
+    """A plan the rota planner proposes for a team's day (the board's "Plan unassigned visits" or
+    "Re-plan the day"), worked out by the Celery worker; the coordinator applies or discards it.
+    `result`: the day's plan by refs, the figures before and after, the moves and plan.json
+    (rota/planning/proposals.py)."""
+
+    class Mode(models.TextChoices):
+        UNASSIGNED = "unassigned", "Plan unassigned visits"
+        REPLAN = "replan", "Re-plan the day"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the planner"
+        RUNNING = "running", "Planning"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        APPLIED = "applied", "Applied"
+        DISCARDED = "discarded", "Discarded"
+
+    provider = models.ForeignKey("commissioning.Organisation", on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey("workforce.Team", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    message = models.TextField(blank=True, default="")
+    time_limit = models.FloatField(default=10)
+    result = models.JSONField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        "commissioning.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(auto_now=True)
+    decided_by = models.ForeignKey(
+        "commissioning.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "day"], name="rota_proposal_team_day")]

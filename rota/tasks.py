@@ -33,3 +33,11 @@ def generate_ahead() -> dict[str, str]:
             week = monday + timedelta(weeks=i)
             out[f"{org.ref} {week}"] = str(rota_generate(provider=org, week=week))
     return out
+
+
+@shared_task(name="rota.tasks.plan_proposal", time_limit=600, soft_time_limit=540)
+def plan_proposal(proposal_id: int) -> None:
+    """The board's planner: work out one proposal (rota/planning/proposals.py)."""
+    from rota.planning.proposals import proposal_run
+
+    proposal_run(proposal_id=proposal_id)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rota import board_views, careplan_views, my_views, views
+from rota.planning import views as plan_views
 
 app_name = "rota"
 urlpatterns = [
@@ -23,6 +24,12 @@ urlpatterns = [
     path("visits/<int:pk>/assign/", board_views.visit_assign, name="visit-assign"),
     path("visits/<int:pk>/time/", board_views.visit_time, name="visit-time"),
     path("assignments/<int:pk>/remove/", board_views.assignment_remove, name="assignment-remove"),
+    # The planner on the board
+    path("board/plan/", plan_views.plan, name="plan"),
+    path("plans/<int:pk>/", plan_views.proposal, name="proposal"),
+    path("plans/<int:pk>/status/", plan_views.proposal_status, name="proposal-status"),
+    path("plans/<int:pk>/apply/", plan_views.apply, name="proposal-apply"),
+    path("plans/<int:pk>/discard/", plan_views.discard, name="proposal-discard"),
     # The care worker's day
     path("my/", my_views.my_rota, name="my"),
     path("my/visits/<int:pk>/check-in/", my_views.check_in, name="my-check-in"),

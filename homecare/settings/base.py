@@ -120,6 +120,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "homecare"
+# A code from the 30 seconds before or after also counts: a phone's clock drifts, and a care
+# coordinator typing a code as it turns over should not be sent back.
+MFA_TOTP_TOLERANCE = 1
 # When on, every user but plain care workers must set up TOTP before using the platform.
 HOMECARE_REQUIRE_MFA = env.bool("HOMECARE_REQUIRE_MFA", default=False)
 # Set by docker-compose for the web service behind its proxy (production.py trusts X-Forwarded-Proto then).
@@ -222,6 +225,9 @@ SPECTACULAR_SETTINGS = {
         # Named apart from the returns' own status and runs' state fields.
         "DashboardReturnStatusEnum": "reporting.dashboard.rules.RETURN_STATUSES",
         "ReferralClockStateEnum": "outcomes.referrals.clocks.CLOCK_STATES",
+        "ShiftKindEnum": "rota.models.Shift.Kind",
+        # A package change's `by` and a review's `kind` are the same choice: provider or social worker.
+        "ByEnum": "outcomes.models.PackageChange.By",
     },
 }
 
@@ -237,6 +243,8 @@ CELERY_TASK_ACKS_LATE = True  # a worker killed half-way leaves the task for ano
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Seconds the board's planner searches for a plan of one team's day (docs/planner.md).
+ROTA_PLANNER_SECONDS = env.float("ROTA_PLANNER_SECONDS", default=10.0)
 
 
 # One line per event on standard error. A 403 or 404 (django.request) and a refused request

@@ -20,6 +20,7 @@ APP_DB_ROLE = "homecare_app"
 # Unit tests run tasks eagerly; the worker tests start a real worker on a real Redis.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+ROTA_PLANNER_SECONDS = 1.0  # keep the suite fast
 ACCOUNT_RATE_LIMITS = False
 MEDIA_ROOT = BASE_DIR / ".run" / "test-media"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns on every request otherwise

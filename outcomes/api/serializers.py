@@ -10,15 +10,6 @@ from homecare.api_query import QuerySerializer
 from outcomes.models import OutcomeAssessment, PackageChange, Review
 
 
-class ErrorItemSerializer(serializers.Serializer):
-    path = serializers.CharField()
-    message = serializers.CharField()
-
-
-class ErrorsSerializer(serializers.Serializer):
-    errors = ErrorItemSerializer(many=True)
-
-
 class PackageChangeSerializer(serializers.ModelSerializer):
     package = serializers.CharField(source="package.ref")
     person = serializers.CharField(source="package.person.ref")

@@ -15,12 +15,12 @@ from rest_framework.views import APIView
 
 from commissioning.permissions import request_actor
 from homecare.api_errors import DomainError
+from homecare.api_schema import ErrorsSerializer
 from outcomes import selectors, services
 from outcomes.api.serializers import (
     AssessmentInputSerializer,
     AssessmentSerializer,
     DecisionInputSerializer,
-    ErrorsSerializer,
     PackageChangeInputSerializer,
     PackageChangeQuerySerializer,
     PackageChangeSerializer,

@@ -79,17 +79,17 @@ def _change_rows(pv: selectors.PackageView) -> list[dict]:
 
 def _care_plan_prompts(actor, pv: selectors.PackageView, day) -> list[dict]:
     """What the coordinator is asked to do about the care plan of this package: with a care plan
-    registered (the rota's), where it differs from the package's hours today or on the day of a
-    change to come; without one, the changes of the last and next 28 days, to check."""
+    registered, where it differs from the package's hours today or on the day of a change to come;
+    without one, the changes of the last and next 28 days, to check."""
     if pv.package.end is not None and pv.package.end < day:
         return []
     soon = [s for s in pv.steps[1:] if s.change is not None and abs((s.day - day).days) <= CARE_PLAN_PROMPT_DAYS]
-    if panels.has_plan_hours():
+    if panels.plan_hours(actor=actor, packages=[pv.package], day=day).get(pv.package.pk) is not None:
         prompts = []
         for on in [day] + [s.day for s in soon if s.day > day]:
             plan = panels.plan_hours(actor=actor, packages=[pv.package], day=on).get(pv.package.pk)
             hours = ledger.hours_on(pv.package.planned_weekly_hours, pv.changes, on)
-            if plan is None or plan.hours == hours:
+            if plan is None or not plan.differs_from(hours):
                 continue
             when = "today" if on == day else f"from {on.day} {on:%B %Y}"
             prompts.append(

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from commissioning.permissions import IsOrganisationMember, request_actor
 from commissioning.tenancy import get_for_user
 from homecare.api_errors import DomainError
+from homecare.api_schema import ErrorsSerializer
 from homecare.lib.dates import iso_week
 from rota import assignments
 from rota.api.board_serializers import (
@@ -23,7 +24,6 @@ from rota.api.board_serializers import (
     AssignmentRefOutSerializer,
     BoardQuerySerializer,
     BoardSerializer,
-    ErrorsSerializer,
     PublishInSerializer,
     PublishOutSerializer,
     ShiftInSerializer,

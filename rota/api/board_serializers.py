@@ -20,15 +20,6 @@ class IsoWeekField(serializers.CharField):
             raise serializers.ValidationError("Enter an ISO week like 2026-W50.") from None
 
 
-class ErrorItemSerializer(serializers.Serializer):
-    path = serializers.CharField()
-    message = serializers.CharField()
-
-
-class ErrorsSerializer(serializers.Serializer):
-    errors = ErrorItemSerializer(many=True)
-
-
 # ---- board
 class BoardQuerySerializer(serializers.Serializer):
     team = serializers.CharField(help_text="Team ref")

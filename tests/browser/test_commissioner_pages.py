@@ -1,8 +1,7 @@
 """A commissioner officer's Monday, in a real browser: the dashboard shows a provider red on KPI 7 and
 opens the return (and the records) behind it; the CSV and XLSX downloads hold the same numbers; a
 priority referral is brokered, the provider agrees a start, a care worker checks in to the first visit
-(through the ECM ingest API: the care worker's own check-in page is not part of this branch), and the
-next return's KPI 4 and measure 9 show it. Every new page passes the axe scan."""
+on their own day page, and the next return's KPI 4 and measure 9 show it. Every new page passes the axe scan."""
 
 from __future__ import annotations
 
@@ -16,15 +15,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from commissioning.models import Contract, Organisation, Referral, Role
-from commissioning.services import api_token_issue
 from homecare.lib.dates import LONDON, iso_week
 from reporting.models.returns import WeeklyReturn
 from reporting.returns.services import weekly_return_compute, weekly_return_submit
 from rota.models import Visit
+from rota.plan_models import Assignment
+from rota.publishing import monday_of, rota_publish
 from tests.browser.conftest import log_in, screenshot, serious_violations
 from tests.conftest import PASSWORD, make_contract, make_user
 from tests.reporting.return_builders import Scenario
-from workforce.models import Worker
+from workforce.models import Team, Worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -167,36 +167,34 @@ def test_a_priority_referral_from_brokering_to_the_first_visit_shows_in_the_next
     referral.refresh_from_db()
     assert referral.outcome == "started" and referral.package is not None
 
-    # The first visit is planned on the new package, and the care worker checks in and out through
-    # the ECM ingest API (as a care worker's phone app does).
+    # The first visit is planned on the new package for a care worker of the team, the week's rota is
+    # published, and the care worker checks in and out on their own day page (/rota/my/).
     now = timezone.now()
-    Worker.objects.create(
-        provider=provider, ref="W-CARER", started=date(2024, 1, 1), contract_type="salaried", pay_rate=Decimal("12.60")
-    )
+    team = Team.objects.create(provider=provider, ref="T-AREA1", neighbourhood=c1.neighbourhood, name="Area 1 team")
+    carer = Worker.objects.create(
+        provider=provider, ref="W-CARER", team=team, started=date(2024, 1, 1), contract_type="salaried",
+        pay_rate=Decimal("12.60"),
+    )  # fmt: skip
+    carer.user = make_user(provider, Role.CARE_WORKER, email="carer@p1.example")
+    carer.save(update_fields=["user"])
     visit = Visit.objects.create(
         provider=provider, ref="V-FIRST", person=referral.person, package=referral.package,
         planned_start=now, planned_end=now + timedelta(minutes=45), carers_required=1, status="scheduled",
     )  # fmt: skip
-    _, key = api_token_issue(organisation=provider, name="ECM", scope="write")
-    check_in = now.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M:%S")
-    check_out = (now + timedelta(minutes=40)).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M:%S")
-    for record in (
-        {"external_id": "ECM-1", "visit": "V-FIRST", "worker": "W-CARER", "check_in": check_in, "method": "app"},
-        {
-            "external_id": "ECM-1",
-            "visit": "V-FIRST",
-            "worker": "W-CARER",
-            "check_in": check_in,
-            "check_out": check_out,
-            "method": "app",
-        },
-    ):
-        sent = cpage.request.post(
-            f"{live_server.url}/api/v1/ecm/attendances",
-            data={"attendances": [record]},
-            headers={"Authorization": f"Token {key}"},
-        )
-        assert sent.status == 200, sent.text()
+    Assignment.objects.create(provider=provider, visit=visit, worker=carer)
+    rota_publish(team=team, week=monday_of(now))
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    wpage = phone.new_page()
+    log_in(wpage, live_server, "carer@p1.example", PASSWORD)
+    wpage.goto(f"{live_server.url}/rota/my/")
+    card = wpage.locator('li[data-visit="V-FIRST"]')
+    with wpage.expect_navigation():
+        card.get_by_role("button", name="Check in to").click()
+    assert "Checked in at" in card.inner_text()
+    with wpage.expect_navigation():
+        card.get_by_role("button", name="Check out from").click()
+    assert "Done" in card.inner_text()
+    phone.close()
     cpage.goto(f"{live_server.url}/commissioning/referrals/{referral.pk}/")
     assert "Met" in cpage.locator('[data-clock="start"]').inner_text()
     coord.close()

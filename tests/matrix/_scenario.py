@@ -276,6 +276,7 @@ def _rota_plan_rows(provider, team, rows, tag: str) -> None:
         AppRecord,
         Assignment,
         CarePlanSlot,
+        PlanProposal,
         Publication,
         RotaChange,
         RotaSeen,
@@ -309,6 +310,8 @@ def _rota_plan_rows(provider, team, rows, tag: str) -> None:
         provider=provider, person=rows.person, worker=rows.worker, last_met=date(2025, 8, 5), visits_4w=1
     )
     AcquaintanceRefresh.objects.create(provider=provider, as_of=date(2025, 8, 6))
+    PlanProposal.objects.create(provider=provider, team=team, day=date(2025, 8, 5), mode="unassigned",
+                                message=f"Plan of {tag}")  # fmt: skip
 
 
 def _lot2_rows(fx) -> None:

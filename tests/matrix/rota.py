@@ -147,6 +147,16 @@ def _week_path(fx) -> str:
     return f"{reverse('rota:board-week')}?team={_team(fx).ref}&week=2026-W50"
 
 
+def _proposal(fx) -> dict:
+    """A plan of fx.provider's team's day, still waiting for the planner (apply: refused, back to it)."""
+    from django.utils import timezone
+
+    from rota.plan_models import PlanProposal
+
+    p = PlanProposal.objects.create(provider=fx.provider, team=_team(fx), day=timezone.localdate(), mode="unassigned")
+    return {"pk": p.pk}
+
+
 EXPECTATIONS: dict = {
     "ecm-attendances": {
         "allowed": INGESTERS | {PROVIDER_TOKEN, OTHER_PROVIDER_TOKEN},
@@ -223,6 +233,18 @@ EXPECTATIONS: dict = {
         "method": "post",
         "ok": {302},
     },
+    # The planner on the board: coordinators and managers; another provider's plan is a 404.
+    "rota:plan": {
+        "allowed": ROTA_EDITORS,
+        "method": "post",
+        "data": lambda fx: {"team": _team(fx).ref, "date": "2026-12-08", "mode": "unassigned"},
+        "object": True,
+        "ok": {302},
+    },
+    "rota:proposal": {"allowed": ROTA_EDITORS, "kwargs": _proposal},
+    "rota:proposal-status": {"allowed": ROTA_EDITORS, "kwargs": _proposal},
+    "rota:proposal-apply": {"allowed": ROTA_EDITORS, "kwargs": _proposal, "method": "post", "ok": {302}},
+    "rota:proposal-discard": {"allowed": ROTA_EDITORS, "kwargs": _proposal, "method": "post", "ok": {302}},
     # The care worker's own rota: care workers only (a care worker without a worker record is told so).
     "rota:my": {"allowed": {"care_worker"}},
     "rota:my-check-in": {"allowed": {"care_worker"}, "kwargs": _my_visit, "method": "post", "ok": {302}},

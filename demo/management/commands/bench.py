@@ -15,7 +15,7 @@ BENCHMARKS = {
     "invoices": "demo.bench.invoices",
     "rota": "demo.bench.rota",
     "dashboard": "demo.bench.dashboard",
-    "planner": "rota.planner.bench",
+    "planner": "demo.bench.planner",
 }
 
 
