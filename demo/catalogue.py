@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 # Hourly rates: the Leeds CHWS pilot's GBP 26.22 (prime provider contracts; partnership and spot
-# contracts in the city get the standard home care rate) in force when the contract starts, then an
-# uplift of about 4% on the first Monday of each April.
+# contracts in the city get the standard home care rate), the rates of the 2024-25 financial year, then
+# an uplift of about 4% on the first Monday of each April: a contract starting in 2026-27 starts at
+# 28.36 (docs/demo-data.md, "Money").
 BASE_RATES = {"prime_provider": 26.22, "partnership": 24.42, "spot": 24.42}
+BASE_YEAR = 2024  # the financial year (from April) of BASE_RATES
 ANNUAL_UPLIFT = 1.04
 SHORT_VISIT_RATE_UPLIFT = 1.125  # visits planned under 30 minutes: travel is a fixed cost per visit
 
@@ -23,7 +25,7 @@ def rate_change_day(year: int) -> date:
 
 
 def rate_for(model: str, uplifts: int) -> str:
-    """The hourly rate after `uplifts` Aprils since the contract started."""
+    """The hourly rate after `uplifts` Aprils since the 2024-25 rates (negative: before them)."""
     return f"{BASE_RATES[model] * ANNUAL_UPLIFT**uplifts:.2f}"
 
 

@@ -197,13 +197,13 @@ class _Gen(ReferralsMixin, ProviderRecordsMixin):
         choose_two_handed(rng, all_slots, sc.two_handed_share)
         weekly = sum(s.weekly_minutes() for s in all_slots) / 60
         fy = cat.financial_year(self.start)
-        rates = {1: cat.rate_for(model, 0), 2: cat.rate_for(model, 0)}
+        rates = {1: cat.rate_for(model, fy - cat.BASE_YEAR), 2: cat.rate_for(model, fy - cat.BASE_YEAR)}
         changes = []
         for year in range(fy + 1, fy + 2 + self.weeks // 52):
             day = cat.rate_change_day(year)
             if day <= self.start + timedelta(days=self.last):
                 changes += [
-                    {"lot": lot, "from": day.isoformat(), "hourly_rate": cat.rate_for(model, year - fy)}
+                    {"lot": lot, "from": day.isoformat(), "hourly_rate": cat.rate_for(model, year - cat.BASE_YEAR)}
                     for lot in (1, 2)
                 ]
         lot2 = sc.lot2_share

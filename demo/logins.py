@@ -1,4 +1,4 @@
-"""The demo logins: one per role, for the first provider (by ref) and for every commissioner."""
+"""The demo logins: one per role, for every provider and every commissioner."""
 
 from __future__ import annotations
 
@@ -48,11 +48,10 @@ def _demo_user(organisation: Organisation, role: Role, *, is_org_admin: bool) ->
 
 @transaction.atomic
 def demo_users_ensure() -> list[User]:
-    """One demo login per role: for the first provider (by ref) and for every commissioner.
+    """One demo login per role: for every provider and every commissioner (by ref).
     Safe to run on every start: it creates only the logins that are missing."""
     users: list[User] = []
-    provider = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER).order_by("ref").first()
-    if provider is not None:
+    for provider in Organisation.objects.filter(kind=Organisation.Kind.PROVIDER).order_by("ref"):
         for role in (Role.PROVIDER_MANAGER, Role.COORDINATOR, Role.TRUSTED_ASSESSOR, Role.CARE_WORKER):
             users.append(_demo_user(provider, role, is_org_admin=role == Role.PROVIDER_MANAGER))
         carer = users[-1]

@@ -104,7 +104,7 @@ class ProviderRecordsMixin:
                 if rng.random() < chance:
                     day = rng.randint(p_start, p_end)
                     d = self.start + timedelta(days=day)
-                    rate = float(cat.rate_for(c.model, cat.financial_year(d) - cat.financial_year(self.start)))
+                    rate = float(cat.rate_for(c.model, cat.financial_year(d) - cat.BASE_YEAR))
                     hours = rng.choice((0.5, 0.75, 1, 1.5, 2, 3))
                     self.w.add(
                         "credits",

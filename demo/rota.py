@@ -20,23 +20,12 @@ from .geo import walk_minutes
 JITTER = 6
 OVERRUN = 5
 GAP = OVERRUN
-# Block shifts a run can be given (start, end, unpaid break): the shortest that holds the run.
-BLOCKS = {
-    AM: [
-        (7 * 60, 11 * 60, 0),
-        (7 * 60, 11 * 60 + 30, 0),
-        (10 * 60, 14 * 60, 0),
-        (7 * 60, 13 * 60, 30),
-        (7 * 60, 14 * 60, 30),
-    ],
-    PM: [
-        (16 * 60, 19 * 60, 0),
-        (16 * 60, 20 * 60, 0),
-        (17 * 60, 22 * 60, 0),
-        (18 * 60 + 30, 22 * 60, 0),
-        (16 * 60, 22 * 60, 0),
-    ],
-}
+# A run's shift fits it to the quarter hour (see _block): no fixed blocks, which left half the paid time
+# idle. Shifts are at least two hours; a lull of an hour or more between calls is an unpaid gap.
+QUARTER = 15
+MIN_SHIFT = 2 * 60
+SPLIT_LULL = 45
+PAID_IN_LULL = 15
 FIRST_CALL = {AM: 7 * 60 + 15, PM: 16 * 60 + 15}
 
 
@@ -91,14 +80,19 @@ def plan_team(slots: list[Slot], travel: list[list[int]]) -> list[list[Template]
 
 
 def _block(shift: int, visits: list[TVisit]) -> tuple[int, int, int]:
-    lo = min(v.start for v in visits) - JITTER
-    hi = max(v.end for v in visits) + OVERRUN
-    fits = [b for b in BLOCKS[shift] if b[0] <= lo and hi <= b[1]]
-    start, end, brk = min(fits, key=lambda b: (b[1] - b[0] - b[2], b[0]))
-    # A long lull between calls (the late morning) is taken as an hour's unpaid break.
-    lull = max((b.start - a.end for a, b in zip(visits, visits[1:], strict=False)), default=0)
-    if end - start >= 6 * 60 and lull >= 100:
-        brk = 60
+    """The run's shift: from its first call (less the check-in margin) to its last (plus the overrun),
+    out to the quarter hour, at least MIN_SHIFT long; a long lull between calls (the late morning, the
+    afternoon) is unpaid, as in a split shift, less half an hour kept paid to get to the next call."""
+    ordered = sorted(visits, key=lambda v: v.start)
+    start = (ordered[0].start - JITTER) // QUARTER * QUARTER
+    end = -(-(max(v.end for v in ordered) + OVERRUN) // QUARTER) * QUARTER
+    if end - start < MIN_SHIFT:
+        end = min(start + MIN_SHIFT, 24 * 60)
+        start = end - MIN_SHIFT
+    lull = max((b.start - a.end for a, b in zip(ordered, ordered[1:], strict=False)), default=0)
+    brk = (lull - PAID_IN_LULL) // QUARTER * QUARTER if lull >= SPLIT_LULL else 0
+    if end - start - brk > 6 * 60 and brk < 30:
+        brk = 30  # the Working Time Regulations' break, unpaid, in a shift over six hours
     return start, end, brk
 
 
@@ -186,6 +180,9 @@ class Position:
     shift: int
     days: tuple[int, ...]
     workers: list[tuple[int, int, int]] = field(default_factory=list)  # (worker index, first day, last day)
+    # Paid minutes a week of the runs it does on its days (0 for days it is spare cover): what a
+    # guaranteed-hours or salaried contract promises, so that pay matches the rota, not a nominal shift.
+    weekly_minutes: int = 0
 
 
 def make_positions(
@@ -214,6 +211,12 @@ def make_positions(
         [[p for p, pos in enumerate(positions) if pos.shift == shift and d in pos.days] for shift in (AM, PM)]
         for d in range(7)
     ]
+    for d in range(7):
+        for shift in (AM, PM):
+            blocks = templates[d][shift].blocks
+            for k, p in enumerate(onduty[d][shift][: len(blocks)]):
+                start, end, brk = blocks[k]
+                positions[p].weekly_minutes += end - start - brk
     return positions, onduty
 
 

@@ -6,7 +6,6 @@ import random
 from array import array
 from dataclasses import dataclass, field
 
-from .careplans import SHIFTS
 from .rota import Position
 
 SICKNESS_SPELLS_PER_DAY = 1 / 70  # with spells of about 3.5 days: about 5% of days, as in home care
@@ -120,11 +119,13 @@ def staff_positions(
 
 def _new_worker(rng, pos, ref, team_ref, start, left, home, point_near, travel_modes, lot2_team) -> Worker:
     days = len(pos.days)
-    shift_hours = (SHIFTS[pos.shift][1] - SHIFTS[pos.shift][0] - SHIFTS[pos.shift][2]) / 60
-    if days >= 5 and rng.random() < 0.2:
-        ctype, hours = "salaried", f"{days * shift_hours:.2f}"
-    elif days >= 4:
-        ctype, hours = "guaranteed_hours", f"{days * shift_hours:.2f}"
+    # The hours of the runs the position does each week, down to the quarter hour: a contract promises
+    # what the rota gives (a position that is only ever spare cover has none to promise).
+    weekly = pos.weekly_minutes // 15 * 15 / 60
+    if days >= 5 and rng.random() < 0.2 and weekly:
+        ctype, hours = "salaried", f"{weekly:.2f}"
+    elif days >= 4 and weekly:
+        ctype, hours = "guaranteed_hours", f"{weekly:.2f}"
     else:
         ctype, hours = "zero_hours", None
     senior = rng.random() < 0.12

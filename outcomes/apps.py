@@ -6,6 +6,6 @@ class OutcomesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registrations: this app's pages, and the referral queue, in the navigation.
-        from outcomes import nav  # noqa: F401
+        # Registrations: this app's pages, and the referral queue, in the navigation; its home panels.
+        from outcomes import home_panels, nav  # noqa: F401
         from outcomes.referrals import nav as referral_nav  # noqa: F401

@@ -6,4 +6,4 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from reporting import nav  # noqa: F401 - registers this app's pages in the navigation
+        from reporting import home_panels, nav  # noqa: F401 - this app's pages in the navigation, its home panels

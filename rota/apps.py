@@ -7,7 +7,7 @@ class RotaConfig(AppConfig):
 
     def ready(self) -> None:
         from outcomes.referrals.clocks import register_first_check_ins
-        from rota import nav, panels  # noqa: F401 - this app's pages in the navigation, its panels
+        from rota import home_panels, nav, panels  # noqa: F401 - its pages in the navigation, its panels
         from rota.referrals.starts import first_check_ins
 
         # The referral queue's start clocks stop at the first delivered visit, which rota knows.

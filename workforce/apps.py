@@ -7,6 +7,7 @@ class WorkforceConfig(AppConfig):
 
     def ready(self) -> None:
         from commissioning.extensions import register_worker_link
+        from workforce import home_panels  # noqa: F401 - its panel on the home page
         from workforce.services import worker_choices, worker_user_link
 
         # The invite form and create_user ask which worker record a care worker's login belongs to.

@@ -20,10 +20,11 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
+
+from demo.bench.scratch import database_url, ensure_database
 
 LAST_WEEK = date(2026, 11, 16)  # 2026-W47, the week measured
 WEEKS = 52
@@ -48,21 +49,13 @@ def run(stdout, *, scale: str = "city", fresh: bool = False, child: str | None =
         return
     providers = SCALES[scale]
     name = "homecare_bench_dashboard" if scale == "city" else f"homecare_bench_dashboard_{scale}"
-    url = _database_url(name)
+    url = database_url(name)
     _prepare(stdout, name, url, providers=providers, fresh=fresh)
     result = json.loads(_child(url, ["--child", "measure"]).strip().splitlines()[-1])
     _report(stdout, scale, result)
 
 
 # --- orchestration (parent process) ----------------------------------------------------------------
-
-
-def _database_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    auth = quote(db.get("USER") or "postgres")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
 
 
 def _child(url: str, args: list[str]) -> str:
@@ -74,19 +67,7 @@ def _child(url: str, args: list[str]) -> str:
 def _prepare(stdout, name: str, url: str, *, providers: int, fresh: bool) -> None:
     import psycopg
 
-    db = settings.DATABASES["default"]
-    admin = dict(
-        host=db.get("HOST") or "127.0.0.1", port=db.get("PORT") or 5432, user=db.get("USER"), dbname="postgres"
-    )
-    if db.get("PASSWORD"):
-        admin["password"] = db["PASSWORD"]
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
+    ensure_database(name, fresh=fresh)
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run(
         [sys.executable, str(settings.BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"], env=env, check=True

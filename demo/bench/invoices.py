@@ -47,13 +47,14 @@ def run(stdout, *, scale: str = "city", fresh: bool = False, child: str | None =
     if child == "measure":
         stdout.write(json.dumps(measure()))
         return
-    from demo.bench.returns import SCALES, _database_url, _prepare
+    from demo.bench.returns import SCALES, _prepare
+    from demo.bench.scratch import database_url
 
     providers, people = SCALES[scale]
     base = "homecare_bench" if scale == "city" else f"homecare_bench_{scale}"
     results = {}
     for label, name, n in (("full", base, people), ("10x fewer visits", f"{base}_small", max(people // 10, 1))):
-        url = _database_url(name)
+        url = database_url(name)
         _prepare(stdout, name, url, providers=providers, people=n, fresh=fresh)
         env = {**os.environ, "DATABASE_URL": url}
         cmd = [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench", "invoices", "--child", "measure"]

@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from demo.bench.rota import _database_url
+from demo.bench.scratch import database_url, ensure_database
 from rota.planner import bench as public
 
 NAME = "homecare_bench_planner"
@@ -46,7 +46,7 @@ def run(stdout, *, bench_set: str, fresh: bool = False, child: str | None = None
         for line in measure(time_limit=time_limit, seed=opts.get("seed", 0)):
             stdout.write(line)
         return
-    url = _database_url(NAME)
+    url = database_url(NAME)
     _prepare(stdout, url, fresh=fresh)
     env = {**os.environ, "DATABASE_URL": url}
     cmd = [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench", "planner", "--set", "demo"]
@@ -61,19 +61,7 @@ def run(stdout, *, bench_set: str, fresh: bool = False, child: str | None = None
 def _prepare(stdout, url: str, *, fresh: bool) -> None:
     import psycopg
 
-    db = settings.DATABASES["default"]
-    admin = dict(
-        host=db.get("HOST") or "127.0.0.1", port=db.get("PORT") or 5432, user=db.get("USER"), dbname="postgres"
-    )
-    if db.get("PASSWORD"):
-        admin["password"] = db["PASSWORD"]
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [NAME]).fetchone()
-        if exists and fresh:
-            conn.execute(f'DROP DATABASE "{NAME}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{NAME}"')
+    ensure_database(NAME, fresh=fresh)
     env = {**os.environ, "DATABASE_URL": url}
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)

@@ -31,6 +31,10 @@ from reporting.money.periods import period_containing
 PENNY = Decimal("0.01")
 
 
+def _lots(n: int) -> str:
+    return "lot" if n == 1 else "lots"
+
+
 def _q(x: Decimal | None, places: str) -> Decimal | None:
     return None if x is None else x.quantize(Decimal(places), ROUND_HALF_UP)
 
@@ -118,9 +122,11 @@ def contract_finance(*, contract: Contract, day: date, actor=None) -> Finance:
     note = ", ".join(
         part
         for part in (
-            f"{drafts} lot(s) from a draft" if drafts else "",
+            f"{drafts} {_lots(drafts)} from a draft" if drafts else "",
             # A commissioner cannot tell a draft from nothing: drafts are not its to see.
-            f"{missing} lot(s) not yet {'issued' if is_commissioner(actor) else 'computed'}" if missing else "",
+            f"{missing} {_lots(missing)} not yet {'issued' if is_commissioner(actor) else 'computed'}"
+            if missing
+            else "",
         )
         if part
     )

@@ -7,7 +7,7 @@ the same sequence, is the only correction.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
@@ -91,7 +91,9 @@ def _enqueue_pdf(invoice_id: int) -> None:
 
 
 @transaction.atomic
-def invoice_issue(*, invoice_id: int, actor) -> Invoice:
+def invoice_issue(*, invoice_id: int, actor, at: datetime | None = None) -> Invoice:
+    """Issue a draft: its number, its date (`at`, default now: the demo dates its invoices by their
+    period), the contract's terms frozen with it."""
     invoice = Invoice.objects.select_for_update().select_related("provider").get(pk=invoice_id)
     _require_manager(actor, invoice.provider_id)
     if invoice.status == Invoice.Status.ISSUED:
@@ -103,7 +105,7 @@ def invoice_issue(*, invoice_id: int, actor) -> Invoice:
     invoice = Invoice.objects.select_for_update().select_related("provider", "contract").get(pk=invoice.pk)
     invoice.number = _next_number(invoice.provider)
     invoice.status = Invoice.Status.ISSUED
-    invoice.issued_at = timezone.now()
+    invoice.issued_at = at or timezone.now()
     invoice.issued_by = actor if getattr(actor, "pk", None) and not hasattr(actor, "token") else None
     # The invoice keeps the date, terms and due date it was issued with, whatever the contract says later.
     terms = terms_fields(contract=invoice.contract, issued=invoice.issued_at.astimezone(LONDON).date())

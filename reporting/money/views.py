@@ -285,10 +285,14 @@ def finance_page(request):
     from reporting.money.finance import contract_finance, visible_contracts
 
     require_roles(request, FINANCE_ROLES)
+    span = selectors.invoice_span(actor=request.user)
     try:
         day = date.fromisoformat(request.GET["date"])
     except (KeyError, ValueError):
+        # The latest period with invoices (the one the figures are about), not a period just begun.
         day = timezone.now().astimezone(LONDON).date() - timedelta(days=1)
+        if span is not None and span[1] < day:
+            day = span[1]
     rows = [
         contract_finance(contract=c, day=day, actor=request.user)
         for c in visible_contracts(request.user)
@@ -303,7 +307,7 @@ def finance_page(request):
             "day": day,
             "is_manager": is_provider_manager(request.user),
             "shares": bool(org and org.shares_finance_with_commissioners),
-            "span": selectors.invoice_span(actor=request.user),
+            "span": span,
         },
     )
 

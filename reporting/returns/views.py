@@ -192,10 +192,20 @@ def run_status(request, run_id: int):
     return JsonResponse(_run_status(run))
 
 
+# The run's state in words, for the page (the JSON keeps the state's code for clients).
+RUN_STATE_LABELS = {
+    ReturnRun.State.QUEUED: "Waiting to start",
+    ReturnRun.State.RUNNING: "Computing",
+    ReturnRun.State.DONE: "Finished",
+    ReturnRun.State.FAILED: "Failed",
+}
+
+
 def _run_status(run: ReturnRun) -> dict:
     return {
         "id": run.pk,
         "state": run.state,
+        "state_label": RUN_STATE_LABELS.get(run.state, run.state),
         "progress": run.progress,
         "message": run.message,
         "return_url": reverse("reporting:return_detail", args=[run.result_id]) if run.result_id else None,

@@ -3,7 +3,7 @@
 const box = document.getElementById("run-status");
 
 function show(s) {
-  document.getElementById("run-state").textContent = s.state;
+  document.getElementById("run-state").textContent = s.state_label;
   document.getElementById("run-progress").textContent = s.progress;
   document.getElementById("run-message").textContent = s.message;
   document.getElementById("run-bar").value = s.progress;

@@ -1,5 +1,4 @@
-"""`manage.py demo_logins`: one verified demo login per role (first provider by ref, every
-commissioner), the demo care worker linked to a worker, and a table a newcomer can copy from."""
+"""`manage.py demo_logins`: one verified demo login per role (every provider, every commissioner), the demo care worker linked to a worker, and a table a newcomer can copy from."""
 
 from __future__ import annotations
 
@@ -32,15 +31,20 @@ def test_demo_logins_creates_one_user_per_role_and_prints_them(client, db):
         "coordinator@p1.example": (["coordinator"], False),
         "assessor@p1.example": (["trusted_assessor"], False),
         "carer@p1.example": (["care_worker"], False),
+        "manager@p2.example": (["provider_manager"], True),
+        "coordinator@p2.example": (["coordinator"], False),
+        "assessor@p2.example": (["trusted_assessor"], False),
+        "carer@p2.example": (["care_worker"], False),
         "officer@lcc.example": (["commissioner_officer"], True),
         "social-worker@lcc.example": (["social_worker"], False),
         "officer@nhs.example": (["commissioner_officer"], True),
         "social-worker@nhs.example": (["social_worker"], False),
     }
     assert {u.email: (u.roles, u.is_org_admin) for u in User.objects.all()} == emails
-    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 8
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 12
     assert "http://127.0.0.1:8000/" in text
     assert "carer@p1.example" in text and "Care worker" in text and "First Care" in text
+    assert "manager@p2.example" in text and "Second Care" in text
     assert "homecare-demo-2026" in text
     worker.refresh_from_db()
     assert worker.user.email == "carer@p1.example"

@@ -1,5 +1,6 @@
 """`demo_reports` leaves every role something to look at: the latest weeks' returns (all but the newest
-signed off) and the invoices of the settlement periods the data covers (all but the newest issued)."""
+signed off, each on the Tuesday after its week at 10:00) and the invoices of the settlement periods the
+data covers (all but the newest issued, each dated the last day of its period, 17:00)."""
 
 from __future__ import annotations
 
@@ -62,3 +63,10 @@ def test_demo_reports_signs_off_all_but_the_newest(contract, manager):
         "P1-000001",
         "P1-000002",
     ]
+    # Dated by the data, not by the day the command ran: the period 7 July-3 August 2025 ends on Sunday
+    # 3 August; week 2025-W35 (Monday 25 August) is signed off on Tuesday 2 September.
+    london = {i.issued_at.astimezone(LONDON) for i in Invoice.objects.filter(status="issued")}
+    assert london == {datetime(2025, 8, 3, 17, 0, tzinfo=LONDON)}
+    assert all(i.data["issue_date"] == "2025-08-03" for i in Invoice.objects.filter(status="issued"))
+    w35 = WeeklyReturn.objects.get(week="2025-W35")
+    assert w35.submitted_at.astimezone(LONDON) == datetime(2025, 9, 2, 10, 0, tzinfo=LONDON)

@@ -66,10 +66,40 @@ def test_pilot_headline_numbers_are_the_leeds_pilots(bundle):
         "CHWS-SCC": "prime_provider",
     }
     lot = bundle["contracts"][0]["lots"][0]
-    assert (lot["hourly_rate"], lot["guaranteed_share"], lot["commissioner"]) == ("26.22", "0.80", "LCC")
+    # The pilot's 26.22 (2024-25) plus 4% in April 2025 and April 2026: 26.22 x 1.04 x 1.04 = 28.3595.
+    assert (lot["hourly_rate"], lot["guaranteed_share"], lot["commissioner"]) == ("28.36", "0.80", "LCC")
     assert bundle["contracts"][0]["lots"][1]["commissioner"] == "LCH"
     homes = [p["home"] for p in bundle["people"]]
     assert all(53.79 <= h["lat"] <= 53.812 and -1.66 <= h["lon"] <= -1.60 for h in homes)
+
+
+def test_the_rota_is_as_efficient_as_the_seeds_say_and_contracts_promise_the_rota(bundle):
+    # Efficiency: care contact (check-in to check-out) over paid time (shift less unpaid break), per
+    # provider: the seeds report 55-70% for neighbourhood models.
+    paid, contact = defaultdict(float), defaultdict(float)
+    for s in bundle["shifts"]:
+        paid[s["worker"].split("-")[0]] += _minutes(s["start"], s["end"]) - s["unpaid_break_minutes"]
+    for v in bundle["visits"]:
+        for a in v["attendances"]:
+            contact[a["worker"].split("-")[0]] += _minutes(a["check_in"], a["check_out"])
+    for provider in ("CSH", "SCC"):
+        assert 0.55 <= contact[provider] / paid[provider] <= 0.70, provider
+    # A care shift is fitted to its run, to the quarter hour, at least two hours long.
+    for s in bundle["shifts"]:
+        if s["kind"] == "care":
+            assert s["start"][14:16] in ("00", "15", "30", "45") and s["end"][14:16] in ("00", "15", "30", "45")
+            assert _minutes(s["start"], s["end"]) >= 120
+    # Guaranteed and salaried hours are what the runs give, not a nominal full shift a day: a provider's
+    # contracts promise no more hours a week than its care shifts pay (spare cover and the zero-hours
+    # staff make up the rest), so the pay run's top-ups are for absence, not idle promises.
+    promised, care = defaultdict(float), defaultdict(float)
+    for w in bundle["workers"]:
+        promised[w["ref"].split("-")[0]] += float(w["contracted_weekly_hours"] or 0)
+    for s in bundle["shifts"]:
+        if s["kind"] == "care":
+            care[s["worker"].split("-")[0]] += (_minutes(s["start"], s["end"]) - s["unpaid_break_minutes"]) / 60 / WEEKS
+    for provider in ("CSH", "SCC"):
+        assert 0 < promised[provider] <= care[provider], provider
 
 
 def test_a_care_worker_is_never_in_two_places_and_always_on_shift(bundle):

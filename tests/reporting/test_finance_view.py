@@ -49,7 +49,7 @@ def test_income_cost_efficiency_and_break_even(period):
     f = contract_finance(contract=period, day=DAY)
     assert (f.period_start, f.period_end) == (date(2025, 8, 4), date(2025, 8, 31))
     assert f.income == Decimal("50.00")  # 59.00 - 9.00
-    assert f.income_note == "1 lot(s) not yet computed"  # lot 2 has no invoice
+    assert f.income_note == "1 lot not yet computed"  # lot 2 has no invoice
     # A only: 6.5 h x 12.00 = 78.00; x 1.25 on-cost = 97.50
     assert (f.gross_pay, f.direct_cost, f.margin) == (Decimal("78.00"), Decimal("97.50"), Decimal("-47.50"))
     assert (f.paid_hours, f.contact_hours) == (Decimal("6.50"), Decimal("2.25"))
@@ -107,11 +107,11 @@ def test_a_commissioner_counts_only_issued_invoices_of_its_own_lots(period, mana
     assert (mine.income, mine.income_note, mine.whole_contract) == (Decimal("50.00"), "", False)
     # The provider counts the trust's draft too, and says so.
     theirs = contract_finance(contract=period, day=DAY, actor=manager)
-    assert (theirs.income, theirs.income_note) == (Decimal("76.22"), "1 lot(s) from a draft")
+    assert (theirs.income, theirs.income_note) == (Decimal("76.22"), "1 lot from a draft")
     page = login(officer).get(reverse("reporting:finance") + "?date=2025-08-10").content.decode()
     assert "£50.00" in page and "76.22" not in page
     assert "Invoiced to you (your lots, issued invoices)" in page and "Income less direct cost" not in page
     # The trust's lot is still a draft: nothing is income for the trust yet, and its draft is not shown.
     trust_officer = make_user(trust, Role.COMMISSIONER_OFFICER)
     trusts = contract_finance(contract=period, day=DAY, actor=trust_officer)
-    assert (trusts.income, trusts.income_note) == (Decimal("0.00"), "1 lot(s) not yet issued")
+    assert (trusts.income, trusts.income_note) == (Decimal("0.00"), "1 lot not yet issued")

@@ -230,9 +230,16 @@ def test_recompute_button_queues_a_run_and_shows_its_progress(manager_client, co
     run = ReturnRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reporting:return_run", args=[run.pk])
     page = manager_client.get(response["Location"]).content.decode()
-    assert reverse("reporting:return_run_status", args=[run.pk]) in page and "queued" in page
+    assert reverse("reporting:return_run_status", args=[run.pk]) in page and "Waiting to start" in page
     status = manager_client.get(reverse("reporting:return_run_status", args=[run.pk])).json()
-    assert status == {"id": run.pk, "state": "queued", "progress": 0, "message": "", "return_url": None}
+    assert status == {
+        "id": run.pk,
+        "state": "queued",
+        "state_label": "Waiting to start",
+        "progress": 0,
+        "message": "",
+        "return_url": None,
+    }
 
 
 def test_version_history_shows_what_changed(manager_client, contract):
