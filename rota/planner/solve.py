@@ -9,8 +9,8 @@ plan PyVRP returns is synchronised; what is left is choosing the starts:
    a pin is occasionally moved at random; the best plan seen is kept (PYVRP_SHARE of the time);
 4. improve.py's local search takes the best plan and times the whole plan exactly on every move, so
    starts float to wherever both workers can be, and lateness counts minute by minute.
-Without two-carer or late-allowed visits it is PyVRP alone (with a fleet reduction when shifts are
-interchangeable and cost something to use, as Solomon's vehicles). Every plan passes validate.py.
+Without two-carer or late-allowed visits it is PyVRP alone (with a fleet reduction and restarts when shifts
+are interchangeable and cost something to use, as Solomon's vehicles). Every plan passes validate.py.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import numpy as np
 import pyvrp
 from pyvrp import Route
 from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.IteratedLocalSearch import IteratedLocalSearchCallbacks, IteratedLocalSearchParams
 from pyvrp.PenaltyManager import PenaltyParams
 from pyvrp.search import NeighbourhoodParams
 from pyvrp.solve import SolveParams
@@ -39,7 +40,13 @@ from rota.planner.validate import Fault, validate
 
 # Fleet reduction (fewer_shifts): a first plan in FIRST_SHARE of the time, reductions until REDUCE_SHARE,
 # each at most ATTEMPT_SHARE (a fleet that cannot be had should not eat the time for polishing the one found).
-FIRST_SHARE, REDUCE_SHARE, ATTEMPT_SHARE = 0.15, 0.7, 0.45
+FIRST_SHARE, REDUCE_SHARE, ATTEMPT_SHARE = 0.15, 0.85, 0.65
+# A try at one shift fewer is given up once GRACE_SHARE of its time has gone and no plan it has seen came
+# within one visit's worth of lateness (or one visit's load) of keeping every rule: such a fleet is far out.
+GRACE_SHARE, GRACE_ITERATIONS = 0.25, 200
+# Polishing restarts: a run stops when its best has not improved for STALL_SHARE of its time (at least
+# STALL_LEAST of the whole); a fresh start needs at least RESTART_SHARE of the whole left.
+STALL_SHARE, STALL_LEAST, RESTART_SHARE = 0.5, 0.1, 0.1
 PYVRP_SHARE = 0.35  # of the time, for PyVRP's pinned rounds when visits need synchronising or can be late
 Raw = dict[str, list[tuple[Visit, int]]]  # shift id -> (visit, part) in PyVRP's order
 
@@ -53,12 +60,67 @@ class _Penalties(PenaltyParams):
         return start[0], start[1], start[2]
 
 
-def _params(built_copies: int, parts: int) -> SolveParams:
+class _Watch(IteratedLocalSearchCallbacks):
+    """Follows a PyVRP run (as its callbacks) and is also one of its stopping criteria."""
+
+    def __init__(self) -> None:
+        self.started = self.improved = time.monotonic()
+
+    def on_start(self, ils) -> None:  # type: ignore[no-untyped-def]
+        self.started = self.improved = time.monotonic()
+
+    def on_best(self, best) -> None:  # type: ignore[no-untyped-def]
+        self.improved = time.monotonic()
+
+    def __call__(self, best_cost: int) -> bool:
+        return False
+
+
+class _FarOut(_Watch):
+    """A try at fewer shifts: stop once the grace time and iterations have passed and no plan seen so far
+    came within `lateness` ticks of lateness and `load` units of overload (both one visit's worth) of keeping
+    every rule. A fleet that close may still be had with more time; one further out almost never is, and its
+    time is better spent polishing the fleet in hand."""
+
+    def __init__(self, seconds: float, lateness: float, load: float):
+        super().__init__()
+        self.grace = seconds * GRACE_SHARE
+        self.lateness, self.load = max(1.0, lateness), max(1.0, load)
+        self.iterations = 0
+        self.closest = math.inf
+
+    def on_iteration(self, current, candidate, best, cost_evaluator) -> None:  # type: ignore[no-untyped-def]
+        self.iterations += 1
+        off = candidate.time_warp() / self.lateness + sum(candidate.excess_load()) / self.load
+        self.closest = min(self.closest, off)
+
+    def __call__(self, best_cost: int) -> bool:
+        return (
+            self.closest > 1 and self.iterations >= GRACE_ITERATIONS and time.monotonic() - self.started >= self.grace
+        )
+
+
+class _Stalled(_Watch):
+    """A polishing run: stop when the best plan has not improved for STALL_SHARE of the run so far (and at
+    least `least` seconds). PyVRP's search settles in one basin within seconds; a fresh start does better
+    with what is left than more of the same (RC202: no gain after 7 of 20 seconds)."""
+
+    def __init__(self, least: float):
+        super().__init__()
+        self.least = least
+
+    def __call__(self, best_cost: int) -> bool:
+        now = time.monotonic()
+        return now - self.improved >= max(self.least, STALL_SHARE * (now - self.started))
+
+
+def _params(built_copies: int, parts: int, watch: _Watch | None = None) -> SolveParams:
     # PyVRP's granular neighbourhood is the nearest 50 clients; copies of one part (lateness bands) share a
     # place, so the nearest 50 would be a handful of patients. Widen it by the copies per part.
     per_part = max(1.0, built_copies / max(parts, 1))
     neighbours = NeighbourhoodParams(num_neighbours=max(1, min(built_copies - 1, round(50 * per_part))))
-    return SolveParams(penalty=_Penalties(max_penalty=PRIZE), neighbourhood=neighbours)
+    ils = IteratedLocalSearchParams(callbacks=watch) if watch else IteratedLocalSearchParams()
+    return SolveParams(ils=ils, penalty=_Penalties(max_penalty=PRIZE), neighbourhood=neighbours)
 
 
 def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solution:
@@ -130,9 +192,11 @@ class _Search:
         warm: Raw | None,
         required: bool = False,
         first_feasible: bool = False,
+        watch: _Watch | None = None,
     ) -> tuple[Raw, bool]:
         """PyVRP's plan, and whether PyVRP found it feasible. required: every part must be planned (no
-        prizes: PyVRP's own search for full plans is better than its prize-collecting one)."""
+        prizes: PyVRP's own search for full plans is better than its prize-collecting one). watch: also
+        stop when it says so."""
         built = build(self.problem, pins, required)
         init = None
         if warm is not None:
@@ -151,14 +215,15 @@ class _Search:
             # PyVRP warns when a penalty maxes out; with every part optional that only means some part
             # cannot be placed, which materialise() reports as unassigned.
             warnings.simplefilter("ignore", PenaltyBoundWarning)
+            stops = [FirstFeasible(), MaxRuntime(seconds)] if first_feasible else [MaxRuntime(seconds)]
             res = pyvrp.solve(
                 built.data,
-                MultipleCriteria([FirstFeasible(), MaxRuntime(seconds)]) if first_feasible else MaxRuntime(seconds),
+                MultipleCriteria([*stops, watch]) if watch else MultipleCriteria(stops),
                 seed=self.seed,
                 collect_stats=False,
                 display=False,
                 initial_solution=init,
-                params=_params(len(built.copies), sum(v.carers for v in self.problem.visits)),
+                params=_params(len(built.copies), sum(v.carers for v in self.problem.visits), watch),
             )
         raw: Raw = {}
         used = [0] * len(built.vehicle_shifts)
@@ -206,8 +271,9 @@ class _Search:
     def fewer_shifts(self, deadline: float) -> Solution:
         """Interchangeable shifts that cost something to use (Solomon's vehicles): solve, then try with one
         shift fewer, warm started without the shortest route and every part required (so PyVRP's penalties
-        steer it to a full plan, and it stops at the first), while that works and the reduction time lasts;
-        then polish the smallest fleet for the rest of the time."""
+        steer it to a full plan, and it stops at the first), while that works and the reduction time lasts (a
+        try far from any full plan is given up early: _FarOut); then polish the smallest fleet for the rest
+        of the time, restarting PyVRP from scratch each time it stalls (_Stalled) and keeping the best plan."""
         began = time.monotonic()
         total = max(0.1, deadline - began)
         raw, _ = self.pyvrp({}, total * FIRST_SHARE, None, required=True)
@@ -215,23 +281,38 @@ class _Search:
         search: _Search = self
         reduce_until = began + total * REDUCE_SHARE
         fewest = _fewest_shifts(search.problem)
+        lateness, load = _one_visit(search.problem)
         while not best.unassigned and time.monotonic() < reduce_until and len(best.routes) > fewest:
             shifts = search.problem.shifts[: len(best.routes) - 1]
             smaller = _Search(replace(search.problem, shifts=shifts), self.rng, self.seed + 7)
             kept = sorted(raw.values(), key=len)[1:]
             warm = {s.id: stops for s, stops in zip(shifts, kept, strict=True)}
             seconds = min(reduce_until - time.monotonic(), total * ATTEMPT_SHARE)
-            trial_raw, feasible = smaller.pyvrp({}, seconds, warm, required=True, first_feasible=True)
+            far_out = _FarOut(seconds, lateness, load)
+            trial_raw, feasible = smaller.pyvrp({}, seconds, warm, required=True, first_feasible=True, watch=far_out)
             trial = smaller.materialise(trial_raw, {})
             if not feasible or trial.unassigned:
                 break
             search, raw, best = smaller, trial_raw, trial
-        left = deadline - time.monotonic()
-        if left > 0.05:
-            final_raw, _ = search.pyvrp({}, left, raw, required=not best.unassigned)
+        # Polish: from the plan in hand until it stalls, then from fresh starts while there is time for one,
+        # keeping the best plan; once there is not, the rest of the time goes on the best plan again.
+        used = [stops for stops in raw.values() if stops]
+        if not best.unassigned and len(used) < len(search.problem.shifts):
+            # Fresh starts get only the fleet in hand: with every shift open, PyVRP's first plans use more of
+            # them than it can empty again in a few seconds (RC203: four routes where three will do).
+            shifts = search.problem.shifts[: len(used)]
+            search = _Search(replace(search.problem, shifts=shifts), self.rng, self.seed + 11)
+            raw = {s.id: stops for s, stops in zip(shifts, used, strict=True)}
+        first = True
+        while (left := deadline - time.monotonic()) > 0.05:
+            last = left < total * RESTART_SHARE
+            start = raw if first or last else None
+            watch = None if last else _Stalled(total * STALL_LEAST)
+            final_raw, _ = search.pyvrp({}, left, start, required=not best.unassigned, watch=watch)
             final = search.materialise(final_raw, {})
             if search.score(final) <= search.score(best):
-                best = final
+                best, raw = final, final_raw
+            first = False
         return best
 
     def score(self, solution: Solution) -> tuple[int, float]:
@@ -325,19 +406,30 @@ class _Search:
         pins[v.id] = self.clip(v, pins[v.id] + self.rng.choice((-1, 1)) * self.rng.randint(1, 4) * width // 8)
 
 
-def _fewest_shifts(problem: Problem) -> int:
-    """A lower bound on the shifts any full plan uses, for interchangeable shifts: every part needs its
-    minutes plus at least its cheapest way in, and every shift holds at most its length (and its capacity)."""
+def _visit_work(problem: Problem) -> list[float]:
+    """Per visit, for interchangeable shifts: its minutes plus its cheapest way in (the least time it takes)."""
     shift = problem.shifts[0]
     travel = problem.travel.matrix(problem.workers[shift.worker].mode)
     places = [shift.home] + [v.place for v in problem.visits]
     into = travel[np.ix_(places, places)].astype(float)
     np.fill_diagonal(into, np.inf)
-    work = sum(into[:, k + 1].min() + sum(p.minutes for p in v.parts) for k, v in enumerate(problem.visits))
-    bound = math.ceil(work / max(1, shift.end - shift.start - shift.unpaid_break))
+    return [into[:, k + 1].min() + sum(p.minutes for p in v.parts) for k, v in enumerate(problem.visits)]
+
+
+def _fewest_shifts(problem: Problem) -> int:
+    """A lower bound on the shifts any full plan uses, for interchangeable shifts: every part needs its
+    minutes plus at least its cheapest way in, and every shift holds at most its length (and its capacity)."""
+    shift = problem.shifts[0]
+    bound = math.ceil(sum(_visit_work(problem)) / max(1, shift.end - shift.start - shift.unpaid_break))
     if shift.capacity:
         bound = max(bound, math.ceil(sum(v.demand for v in problem.visits) / shift.capacity))
     return max(1, bound)
+
+
+def _one_visit(problem: Problem) -> tuple[float, float]:
+    """A typical visit's time (its minutes plus its cheapest way in) and load, for interchangeable shifts."""
+    n = max(1, len(problem.visits))
+    return sum(_visit_work(problem)) / n, sum(v.demand for v in problem.visits) / n
 
 
 def _interchangeable(problem: Problem) -> bool:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management.base import CommandError, OutputWrapper
 
@@ -32,6 +34,23 @@ def test_a_solomon_instance_round_trips():
     vehicles, distance, problems = solomon.check(inst, routes)
     assert (vehicles, problems) == (1, [])
     assert distance == pytest.approx(30.0)
+
+
+def test_solomon_uses_the_fewest_vehicles_and_answers_on_time():
+    # Depot (0,0). Customers 1 (10,0) and 2 (-10,0) must start by 12 and take 5: 20 apart, so no vehicle does
+    # both (1 done at 15, 2 reached at 35). Customers 3 (0,10) and 4 (0,-10) start in 30..40: 20 apart, so no
+    # vehicle does both either (3 done at 35, 4 reached at 55). From 1 or 2, 3 or 4 is 14.14 away (done by 15,
+    # there by 29.14): two vehicles, each 10 + 14.14 + 10, 68.28 in all; one vehicle fewer is far out of reach.
+    xy = np.array([[0, 0], [10, 0], [-10, 0], [0, 10], [0, -10]], dtype=float)
+    inst = solomon.Instance(
+        "FOUR", 4, 200, xy, [0, 10, 10, 10, 10], [0, 10, 10, 30, 30], [200, 12, 12, 40, 40], [0, 5, 5, 5, 5]
+    )
+    started = time.monotonic()
+    sol = solve(solomon.to_problem(inst), time_limit=1.0)
+    assert time.monotonic() - started < 1.5
+    vehicles, distance, problems = solomon.check(inst, solomon.routes_of(sol))
+    assert (vehicles, problems) == (2, [])
+    assert distance == pytest.approx(40 + 2 * 200**0.5)
 
 
 def test_the_solomon_gap_charges_an_extra_vehicle_one_average_route():
