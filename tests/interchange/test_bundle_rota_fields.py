@@ -190,3 +190,19 @@ def test_every_problem_is_listed_and_nothing_is_written():
         ]
     )
     assert not Visit.objects.exists() and not CarePlanSlot.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "maintenance"])
+def test_a_first_load_by_the_command_line_plans_the_named_care_workers_once():
+    """As the maintenance role (the command line's fast path for a first load): the planned care
+    workers are written, and a later import that names them again changes nothing."""
+    bundle = _bundle()
+    bundle["visits"][1]["planned_workers"] = ["W-SAM"]
+    counts = import_bundle(_bytes(bundle), using="maintenance")
+    # V1 names two care workers, V2 one: 3 planned.
+    assert counts["planned_workers"] == {"created": 3, "updated": 0, "unchanged": 0}
+    planned = sorted(Assignment.objects.values_list("visit__ref", "worker__ref"))
+    assert planned == [("V1", "W-KIM"), ("V1", "W-SAM"), ("V2", "W-SAM")]
+    again = import_bundle(_bytes(bundle), using="maintenance")
+    assert again["planned_workers"] == {"created": 0, "updated": 0, "unchanged": 3}
+    assert Assignment.objects.count() == 3
