@@ -4,7 +4,6 @@ rule's message in the usual error body, another provider's team, visit, worker o
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -46,12 +45,6 @@ def _local(dt) -> str:
 
 def _user(request):
     return request.user if getattr(request.user, "pk", None) else None
-
-
-def _errors(exc: ValidationError) -> list[dict]:
-    if hasattr(exc, "error_dict"):
-        return [{"path": k, "message": m} for k, ms in exc.message_dict.items() for m in ms]
-    return [{"path": "", "message": m} for m in exc.messages]
 
 
 def _require(request, view, permission) -> None:
@@ -172,12 +165,11 @@ class AssignmentsApi(APIView):
         if data.validated_data.get("replacing"):
             replacing = get_for_user(actor, Assignment, pk=data.validated_data["replacing"])
         _require(request, self, CanEditRota)
+        # A service's ValidationError becomes the usual error body in homecare/api_errors.py.
         try:
             outcome = assignments.assignment_add(actor=_user(request), visit=visit, worker=worker, replacing=replacing)
         except assignments.Refused as exc:
             raise DomainError(exc.errors()) from None
-        except ValidationError as exc:
-            raise DomainError(_errors(exc)) from None
         body = {
             "id": outcome.assignment.pk,
             "visit": visit.ref,
@@ -227,18 +219,15 @@ class ShiftsApi(APIView):
         d = data.validated_data
         worker = get_for_user(request_actor(request), Worker, ref=d["worker"])
         _require(request, self, CanEditRota)
-        try:
-            shift = assignments.shift_add(
-                actor=_user(request),
-                worker=worker,
-                start=d["start"],
-                end=d["end"],
-                unpaid_break_minutes=d["unpaid_break_minutes"],
-                kind=d["kind"],
-                ref=d.get("ref"),
-            )
-        except ValidationError as exc:
-            raise DomainError(_errors(exc)) from None
+        shift = assignments.shift_add(
+            actor=_user(request),
+            worker=worker,
+            start=d["start"],
+            end=d["end"],
+            unpaid_break_minutes=d["unpaid_break_minutes"],
+            kind=d["kind"],
+            ref=d.get("ref"),
+        )
         return Response(ShiftSerializer(shift).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -253,10 +242,7 @@ class ShiftsApi(APIView):
         d = dict(data.validated_data)
         shift = get_for_user(request_actor(request), Shift.objects.select_related("worker"), ref=d.pop("ref"))
         _require(request, self, CanEditRota)
-        try:
-            shift = assignments.shift_change(actor=_user(request), shift=shift, **d)
-        except ValidationError as exc:
-            raise DomainError(_errors(exc)) from None
+        shift = assignments.shift_change(actor=_user(request), shift=shift, **d)
         return Response(ShiftSerializer(shift).data)
 
 
