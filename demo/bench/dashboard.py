@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 
-from demo.bench.scratch import database_url, ensure_database
+from demo.bench.scratch import database_url, migrated_database
 
 LAST_WEEK = date(2026, 11, 16)  # 2026-W47, the week measured
 WEEKS = 52
@@ -65,15 +65,7 @@ def _child(url: str, args: list[str]) -> str:
 
 
 def _prepare(stdout, name: str, url: str, *, providers: int, fresh: bool) -> None:
-    import psycopg
-
-    ensure_database(name, fresh=fresh)
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run(
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"], env=env, check=True
-    )
-    with psycopg.connect(url) as conn:
-        stored = conn.execute("SELECT count(*) FROM reporting_weeklyreturn").fetchone()[0]
+    stored = migrated_database(name, fresh=fresh, count_sql="SELECT count(*) FROM reporting_weeklyreturn")
     if stored:
         stdout.write(f"{name}: reusing {stored:,} returns")
         return

@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from demo.bench.scratch import database_url, ensure_database
+from demo.bench.scratch import database_url, migrated_database
 from rota.planner import bench as public
 
 NAME = "homecare_bench_planner"
@@ -59,14 +59,9 @@ def run(stdout, *, bench_set: str, fresh: bool = False, child: str | None = None
 
 
 def _prepare(stdout, url: str, *, fresh: bool) -> None:
-    import psycopg
-
-    ensure_database(NAME, fresh=fresh)
+    visits = migrated_database(NAME, fresh=fresh, count_sql="SELECT count(*) FROM rota_visit")
     env = {**os.environ, "DATABASE_URL": url}
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
-    with psycopg.connect(url) as conn:
-        visits = conn.execute("SELECT count(*) FROM rota_visit").fetchone()[0]
     if visits:
         stdout.write(f"{NAME}: reusing {visits:,} visits")
         return

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 
-from demo.bench.scratch import database_url, ensure_database
+from demo.bench.scratch import database_url, migrated_database
 from homecare.lib.sql import sql_loader, statements
 
 sql = sql_loader(__file__)
@@ -83,13 +83,7 @@ def _child(url: str, args: list[str]) -> str:
 def _prepare(stdout, name: str, url: str, *, providers: int, people: int, fresh: bool) -> None:
     import psycopg
 
-    ensure_database(name, fresh=fresh)
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run(
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"], env=env, check=True
-    )
-    with psycopg.connect(url) as conn:
-        seeded = conn.execute("SELECT count(*) FROM rota_visit").fetchone()[0]
+    seeded = migrated_database(name, fresh=fresh, count_sql="SELECT count(*) FROM rota_visit")
     if seeded:
         stdout.write(f"{name}: reusing {seeded:,} visits")
         return

@@ -28,7 +28,7 @@ from datetime import time as wall_time
 from django.conf import settings
 from django.db import connection, transaction
 
-from demo.bench.scratch import database_url, ensure_database
+from demo.bench.scratch import database_url, migrated_database
 from homecare.lib.dates import LONDON
 from homecare.lib.sql import sql_loader, statements
 
@@ -77,13 +77,7 @@ def _child(url: str, args: list[str]) -> str:
 def _prepare(stdout, name: str, url: str, *, providers: int, fresh: bool) -> None:
     import psycopg
 
-    ensure_database(name, fresh=fresh)
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run(
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"], env=env, check=True
-    )
-    with psycopg.connect(url) as conn:
-        slots = conn.execute("SELECT count(*) FROM rota_careplanslot").fetchone()[0]
+    slots = migrated_database(name, fresh=fresh, count_sql="SELECT count(*) FROM rota_careplanslot")
     if slots:
         stdout.write(f"{name}: reusing {slots:,} care plan slots")
         return

@@ -3,6 +3,9 @@ application's role may not create databases), which then migrates and loads them
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from urllib.parse import quote
 
 from django.conf import settings
@@ -40,3 +43,16 @@ def ensure_database(name: str, *, fresh: bool) -> None:
             exists = None
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def migrated_database(name: str, *, fresh: bool, count_sql: str) -> int:
+    """Database `name` created if missing and migrated; `count_sql`'s count of what a benchmark
+    seeded there before (0: seed it)."""
+    import psycopg
+
+    ensure_database(name, fresh=fresh)
+    url = database_url(name)
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env={**os.environ, "DATABASE_URL": url}, check=True)
+    with psycopg.connect(url) as conn:
+        return conn.execute(count_sql).fetchone()[0]
