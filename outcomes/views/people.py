@@ -77,17 +77,22 @@ def _change_rows(pv: selectors.PackageView) -> list[dict]:
     return rows
 
 
-def _care_plan_prompts(actor, pv: selectors.PackageView, day) -> list[dict]:
-    """What the coordinator is asked to do about the care plan of this package: with a care plan
-    registered, where it differs from the package's hours today or on the day of a change to come;
-    without one, the changes of the last and next 28 days, to check."""
+def _care_plan_prompts(actor, pv: selectors.PackageView, day, plan_today: panels.PlanHours | None) -> list[dict]:
+    """What the coordinator is asked to do about the care plan of this package (`plan_today`: its
+    care plan's hours today, if it has one): where it differs from the package's hours today or on
+    the day of a change to come; without a care plan, the changes of the last and next 28 days, to
+    check."""
     if pv.package.end is not None and pv.package.end < day:
         return []
     soon = [s for s in pv.steps[1:] if s.change is not None and abs((s.day - day).days) <= CARE_PLAN_PROMPT_DAYS]
-    if panels.plan_hours(actor=actor, packages=[pv.package], day=day).get(pv.package.pk) is not None:
+    if plan_today is not None:
         prompts = []
         for on in [day] + [s.day for s in soon if s.day > day]:
-            plan = panels.plan_hours(actor=actor, packages=[pv.package], day=on).get(pv.package.pk)
+            plan = (
+                plan_today
+                if on == day
+                else panels.plan_hours(actor=actor, packages=[pv.package], day=on).get(pv.package.pk)
+            )
             hours = ledger.hours_on(pv.package.planned_weekly_hours, pv.changes, on)
             if plan is None or not plan.differs_from(hours):
                 continue
@@ -141,7 +146,7 @@ def person_detail(request, ref: str):
                 "waiting": [r for r in rows if r["change"].status == "waiting_approval"],
                 "can_log": can_log_change(actor, pv.package) and (pv.package.end is None or pv.package.end >= day),
                 "plan": plans.get(pv.package.pk),
-                "prompts": _care_plan_prompts(actor, pv, day),
+                "prompts": _care_plan_prompts(actor, pv, day, plans.get(pv.package.pk)),
                 "active": pv.package.start <= day and (pv.package.end is None or pv.package.end >= day),
             }
         )
