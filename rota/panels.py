@@ -88,7 +88,8 @@ def care_plan_section(actor, person, packages, today: date) -> dict | None:
 
 
 def visits_section(actor, person, packages, today: date) -> dict | None:
-    weeks = selectors.visits_planned_delivered(actor=actor, person=person, weeks=8, end=today)
+    # The last 8 whole weeks: the week in progress would count visits still to come as not delivered.
+    weeks = selectors.visits_planned_delivered(actor=actor, person=person, weeks=8, end=today - timedelta(days=7))
     return {"weeks": weeks, "any": any(w.planned or w.not_counted for w in weeks)}
 
 

@@ -46,6 +46,8 @@ def ann(s):
     s.visit(person, at(last, "10:00"), attend=[(w1, at(last, "10:00"), at(last, "10:30"))])
     s.visit(person, at(last + timedelta(days=1), "10:00"))
     s.visit(person, at(last + timedelta(days=2), "10:00"), status="hospital")
+    # This week's visit is not counted yet (the week is not over).
+    s.visit(person, at(MONDAY, "10:00"))
     # The week before: four visits of 30 minutes, by four care workers (W1 again).
     for i, w in enumerate((w1, w2, w3, w4)):
         day = before + timedelta(days=i)
@@ -69,6 +71,7 @@ def test_the_person_page_shows_the_care_plan_visits_and_continuity(s, ann):
     # planned (2 x 30 min), half an hour delivered.
     assert f"Week from {last:%-d %b %Y} Planned 2 Delivered 1 (50.0%) Hours planned 1.00 Hours delivered 0.50" in page
     assert "1 in hospital" in page
+    assert f"Week from {MONDAY:%-d %b %Y}" not in page
     assert (
         f"Week from {before:%-d %b %Y} Planned 4 Delivered 4 (100.0%) Hours planned 2.00 Hours delivered 2.00" in page
     )
