@@ -5,7 +5,8 @@ moves parts between and within shifts (relocate, or-opt, 2-opt, swap) and times 
 starts are the least fixed point of "after the worker can arrive, inside the window, together with (or at
 the time gap from) the other part", found by repeated passes, which also detects two workers waiting on
 each other. Simulated annealing accepts some worse plans early on, cooling with the clock.
-Breaks are checked on the earliest timing (an idle gap as long as the break): stricter than schedule.py.
+A shift's unpaid break is an item of its route, moved like a part but never out of its shift: the timing
+gives it its minutes where it sits, so the break stays in one piece whatever the double-ups do.
 """
 
 from __future__ import annotations
@@ -47,16 +48,47 @@ class Improver:
         self.allowed = [[r for r, sh in enumerate(self.shifts) if may_do(problem, sh, v, k)] for v, k in self.items]
         # Travel as plain lists (numpy scalar indexing is slow in this loop): between items per mode, and
         # from each shift's home to each item and from each item to the shift's end place.
-        places = self.place
+        places = list(self.place)
         modes = sorted({problem.workers[sh.worker].mode for sh in self.shifts})
         full = {m: problem.travel.matrix(m) for m in modes}
-        between = {m: full[m][places][:, places].tolist() for m in modes}
+        self.parts = len(self.items)
+        # Each shift's unpaid break is an item of its own route, moved like a part: it takes its minutes where
+        # it sits, with no travel into it (the journey goes on after it), so the timing keeps it in one piece.
+        self.break_of: list[int] = [-1] * len(self.shifts)
+        for r, sh in enumerate(self.shifts):
+            if sh.unpaid_break > 0:
+                self.break_of[r] = len(self.place)
+                self.place.append(-1)
+                self.minutes.append(sh.unpaid_break)
+                self.lo.append(sh.start)
+                self.hi.append(sh.end)
+                self.latest.append(sh.end)
+                self.demand.append(0)
+                self.first.append(-1)
+                self.others.append([])
+                self.gap.append((0, 0))
+                self.together.append(False)
+                self.allowed.append([r])
+        n_all = len(self.place)
+        self.is_break = [i >= self.parts for i in range(n_all)]
+        pad = [0] * (n_all - len(places))
+
+        def padded(rows: list[list[int]]) -> list[list[int]]:  # no travel into or out of a break item
+            return [row + pad for row in rows] + [[0] * n_all for _ in pad]
+
+        between = {m: padded(full[m][places][:, places].tolist()) for m in modes}
         self.mode_of = [problem.workers[sh.worker].mode for sh in self.shifts]
         self.legs = [between[m] for m in self.mode_of]
-        self.out_leg = [full[m][sh.home, places].tolist() for m, sh in zip(self.mode_of, self.shifts, strict=True)]
-        self.back_leg = [
-            full[m][places, sh.finish_place].tolist() for m, sh in zip(self.mode_of, self.shifts, strict=True)
+        # The legs from home and back cost as travel; they take shift time unless the shift commutes.
+        self.out_cost = [
+            full[m][sh.home, places].tolist() + pad for m, sh in zip(self.mode_of, self.shifts, strict=True)
         ]
+        self.back_cost = [
+            full[m][places, sh.finish_place].tolist() + pad for m, sh in zip(self.mode_of, self.shifts, strict=True)
+        ]
+        nowhere = [0] * n_all
+        self.out_leg = [nowhere if sh.commute else c for sh, c in zip(self.shifts, self.out_cost, strict=True)]
+        self.back_leg = [nowhere if sh.commute else c for sh, c in zip(self.shifts, self.back_cost, strict=True)]
         # The items nearest each item, for moves that put a part beside a neighbour.
         first_mode = between[modes[0]] if modes else []
         self.near = [
@@ -64,7 +96,7 @@ class Improver:
             for i in range(len(places))
         ]
         self.cost_in = [
-            [assignment_cost(problem, sh, v, k) / s.cost_scale for v, k in self.items] for sh in self.shifts
+            [assignment_cost(problem, sh, v, k) / s.cost_scale for v, k in self.items] + pad for sh in self.shifts
         ]
         self.worker = [sh.worker for sh in self.shifts]
         # Each pass settles at least one more link of a chain of synchronised parts.
@@ -73,9 +105,26 @@ class Improver:
     def routes_from(self, solution: Solution) -> list[list[int]]:
         by_id = {sh.id: r for r, sh in enumerate(self.shifts)}
         routes: list[list[int]] = [[] for _ in self.shifts]
+        starts: list[list[int]] = [[] for _ in self.shifts]
         for shift_id, stops in solution.routes.items():
             routes[by_id[shift_id]] = [self.index[(x.visit, x.part)] for x in stops]
+            starts[by_id[shift_id]] = [x.start for x in stops]
+        for r, b in enumerate(self.break_of):
+            if b >= 0:
+                routes[r].insert(self._break_gap(r, routes[r], starts[r]), b)
         return routes
+
+    def _break_gap(self, r: int, route: list[int], starts: list[int]) -> int:
+        """Where the break goes in a timed route: the first idle gap as long as it, else the longest."""
+        sh, legs = self.shifts[r], self.legs[r]
+        gaps = []
+        free, prev = sh.start, -1
+        for i, t in zip(route, starts, strict=True):
+            gaps.append(t - free - (legs[prev][i] if prev >= 0 else self.out_leg[r][i]))
+            free, prev = t + self.minutes[i], i
+        gaps.append(sh.end - free - (self.back_leg[r][prev] if prev >= 0 else 0))
+        fits = [k for k, g in enumerate(gaps) if g >= sh.unpaid_break]
+        return fits[0] if fits else max(range(len(gaps)), key=gaps.__getitem__)
 
     def timing(self, routes: list[list[int]]) -> tuple[float, list[float]]:
         """(cost, starts) of the plan; cost is INF when it breaks a hard rule.
@@ -85,7 +134,7 @@ class Improver:
         together once each is next on its worker's route; a part after a time gap waits for the first part.
         When a gap comes out too wide, the first part's earliest start is raised and the walk redone. No
         route able to move on means workers waiting on each other (INF)."""
-        n = len(self.items)
+        n = len(self.place)
         owner = [-1] * n
         for r, route in enumerate(routes):
             for i in route:
@@ -166,7 +215,8 @@ class Improver:
                         preset.add(o)
                     start[i] = s
                     free[r] = s + self.minutes[i]
-                    prev[r] = i
+                    if not self.is_break[i]:
+                        prev[r] = i
                     pos[r] += 1
                     stack.extend(waiting.pop(i, ()))  # waited for i to start
                     if pos[r] < len(route):
@@ -197,29 +247,26 @@ class Improver:
         s = self.p.settings
         total, worst = 0.0, 0.0
         for r, route in enumerate(routes):
-            if not route:
-                continue
+            if len(route) <= (self.break_of[r] >= 0):
+                continue  # unused: nothing in it but its break
             sh = self.shifts[r]
             legs = self.legs[r]
-            t, prev, load, idle = sh.start, -1, 0, 0.0
-            total += s.shift_cost
+            t, prev, load = sh.start, -1, 0
             for i in route:
-                leg = legs[prev][i] if prev >= 0 else self.out_leg[r][i]
                 if start[i] > self.hi[i]:
                     return INF
-                idle = max(idle, start[i] - t - leg)
-                total += leg + self.cost_in[r][i]
+                t = start[i] + self.minutes[i]
+                if self.is_break[i]:
+                    continue
+                total += (legs[prev][i] if prev >= 0 else self.out_cost[r][i]) + self.cost_in[r][i]
                 late = start[i] - self.latest[i]
                 if late > 0:
                     total += s.late_cost * late
                     worst = max(worst, late)
                 load += self.demand[i]
-                t, prev = start[i] + self.minutes[i], i
-            back = t + self.back_leg[r][prev]
-            total += self.back_leg[r][prev]
-            if back > sh.end or (sh.capacity is not None and load > sh.capacity):
-                return INF
-            if sh.unpaid_break and max(idle, sh.end - back) < sh.unpaid_break:
+                prev = i
+            total += s.shift_cost + self.back_cost[r][prev]
+            if t + self.back_leg[r][prev] > sh.end or (sh.capacity is not None and load > sh.capacity):
                 return INF
         for i, f in enumerate(self.first):
             if f >= 0 and (owner[i] >= 0 or owner[f] >= 0):
@@ -304,6 +351,10 @@ class Improver:
         i = rng.choice(planned)
         ri = next(r for r, route in enumerate(routes) if i in route)
         trial = [list(r) for r in routes]
+        if self.is_break[i]:  # a break moves within its own shift
+            trial[ri].remove(i)
+            trial[ri].insert(rng.randint(0, len(trial[ri])), i)
+            return trial
         move = rng.random()
         if move < 0.3:  # relocate i beside one of its nearest parts, when that shift could take it
             j = rng.choice(self.near[i])
@@ -349,7 +400,7 @@ class Improver:
         _, start = self.timing(routes)
         out = {}
         for r, route in enumerate(routes):
-            if route:
-                v_k = [self.items[i] for i in route]
-                out[self.shifts[r].id] = [Stop(v.id, k, int(start[i])) for (v, k), i in zip(v_k, route, strict=True)]
+            parts = [self.items[i] + (int(start[i]),) for i in route if not self.is_break[i]]
+            if parts:
+                out[self.shifts[r].id] = [Stop(v.id, k, t) for v, k, t in parts]
         return Solution(out, unassigned)

@@ -2,7 +2,9 @@
 
 How each rule maps (docs/planner.md has the long form):
 - a shift is a vehicle: starts and ends at the worker's home, leaves no earlier than its start, is back by its
-  end, and its span is at most the shift's length less the unpaid break (so the break fits in its idle time);
+  end (a commuting shift: its first visit starts no earlier than its start, its last ends by its end; the
+  journeys from and to home cost but take no time), and its span is at most the shift's length less the
+  unpaid break (so the break fits in its idle time);
 - each part of a visit is a client with its own location (so a cost can be put on the arc into it);
 - skills and pinned workers are hard: arcs into a part a shift may not do cost more than leaving it out;
 - continuity and balance are a cost on the arcs into each part, per shift (one routing profile per distinct
@@ -175,7 +177,7 @@ def build(problem: Problem, pins: Mapping[str, int], required: bool = False) -> 
             extra[n_dep + i] = (
                 assignment_cost(problem, shift, c.visit, c.part) if may_do(problem, shift, c.visit, c.part) else -1
             )
-        key = (mode, extra.tobytes())
+        key = (mode, shift.commute, extra.tobytes())
         if key not in profiles:
             base = base_by_mode[mode]
             dist = base * scale + np.maximum(extra, 0)[None, :]
@@ -183,6 +185,10 @@ def build(problem: Problem, pins: Mapping[str, int], required: bool = False) -> 
             np.fill_diagonal(dist, 0)
             profiles[key] = len(distances)
             distances.append(dist)
+            if shift.commute:  # the journeys from and to home cost, but take none of the shift's time
+                base = base.copy()
+                base[:n_dep, :] = 0
+                base[:, :n_dep] = 0
             durations.append(base)
         vkey = (
             depot_index[shift.home],

@@ -44,6 +44,10 @@ class Shift:
     end_home: int | None = None  # place it ends at; None means back home
     unpaid_break: int = 0  # ticks of one unbroken idle gap somewhere in the shift
     capacity: int | None = None  # only benchmarks (Solomon) carry loads
+    # The journeys from home to the first visit and back from the last are outside the shift's hours (the
+    # board's shifts are time at work: the first visit may start at the shift's start); they still cost as
+    # travel, so a worker's first and last visits are near home where that is all the same otherwise.
+    commute: bool = False
 
     @property
     def finish_place(self) -> int:

@@ -34,6 +34,8 @@ def route_starts(
     windows = [true_window(v, k, pins) for v, k in stops]
     places = [shift.home] + [v.place for v, _ in stops] + [shift.finish_place]
     legs = [int(travel[a, b]) for a, b in zip(places[:-1], places[1:], strict=True)]
+    if shift.commute:  # the journeys from and to home are outside the shift's time
+        legs[0] = legs[-1] = 0
     mins = [v.parts[k].minutes for v, k in stops]
     early: list[int] = []
     t = shift.start

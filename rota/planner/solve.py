@@ -434,7 +434,7 @@ def _one_visit(problem: Problem) -> tuple[float, float]:
 
 def _interchangeable(problem: Problem) -> bool:
     """All shifts alike but for their names, and their workers too (so any route can go to any shift)."""
-    keys = {(s.start, s.end, s.home, s.finish_place, s.unpaid_break, s.capacity) for s in problem.shifts}
+    keys = {(s.start, s.end, s.home, s.finish_place, s.unpaid_break, s.capacity, s.commute) for s in problem.shifts}
     workers = {(w.skills, w.mode, w.hours_worked, w.contracted_hours) for w in problem.workers.values()}
     return len(keys) == 1 and len(workers) == 1 and not any(v.pinned or v.seen for v in problem.visits)
 

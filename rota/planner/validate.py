@@ -14,7 +14,8 @@ from rota.planner.problem import Problem, Solution
 KINDS = (
     "unknown",  # a stop names a visit, part or shift the problem does not have
     "window",  # a start outside its visit's window (late only where the visit allows it)
-    "shift",  # leaving home before the shift starts or getting back after it ends
+    "shift",  # leaving home before the shift starts or getting back after it ends (commuting: the first
+    # visit starting before the shift or the last ending after it)
     "break",  # no single idle gap as long as the shift's unpaid break
     "skill",  # a worker without a skill the part needs
     "overlap",  # two stops of one worker closer than the first's minutes plus the travel between them
@@ -62,7 +63,7 @@ def validate(problem: Problem, solution: Solution) -> list[Fault]:
                 faults.append(Fault("window", v.id, shift_id, f"starts {stop.start}, window {v.earliest}-{v.latest}"))
             if not part.skills <= worker.skills:
                 faults.append(Fault("skill", v.id, shift_id, f"needs {sorted(part.skills - worker.skills)}"))
-            arrive = free_from + int(travel[place, v.place])
+            arrive = free_from + (0 if place == shift.home and shift.commute else int(travel[place, v.place]))
             if arrive > stop.start:
                 kind = "shift" if place == shift.home and free_from == shift.start else "overlap"
                 faults.append(Fault(kind, v.id, shift_id, f"can arrive {arrive}, starts {stop.start}"))
@@ -71,7 +72,7 @@ def validate(problem: Problem, solution: Solution) -> list[Fault]:
                 faults.append(Fault("duplicate", v.id, shift_id, f"part {stop.part} twice"))
             done[v.id][stop.part] = (worker.id, stop.start)
             place, free_from = v.place, stop.start + part.minutes
-        back = free_from + int(travel[place, shift.finish_place])
+        back = free_from + (0 if shift.commute else int(travel[place, shift.finish_place]))
         if back > shift.end:
             faults.append(Fault("shift", shift=shift_id, detail=f"back at {back}, shift ends {shift.end}"))
         idle.append(shift.end - back)

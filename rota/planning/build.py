@@ -199,7 +199,7 @@ def build_day(team: Team, day: date, *, mode: str = "unassigned", settings: Sett
             for i, (a, b) in enumerate(pieces):
                 brk = s.unpaid_break_minutes if i == longest and b - a > s.unpaid_break_minutes else 0
                 sid = s.ref if len(pieces) == 1 else f"{s.ref}#{i + 1}"
-                plan_shifts.append(PlanShift(sid, w.ref, start=a, end=b, home=home, unpaid_break=brk))
+                plan_shifts.append(PlanShift(sid, w.ref, start=a, end=b, home=home, unpaid_break=brk, commute=True))
 
     seen = seen_counts({v.person_id for v in facts.visits.values()}, day)
     plan_visits: list[PlanVisit] = []

@@ -153,3 +153,23 @@ def test_plan_rota_apply_changes_the_board(day):
 def test_plan_rota_refuses_an_unknown_team(day):
     with pytest.raises(CommandError, match="unknown team"):
         call_command("plan_rota", "--provider", "P1", "--team", "NOPE", "--date", "2026-12-08")
+
+
+def test_a_shift_is_time_at_work_so_the_journey_to_the_first_visit_comes_before_it(s):
+    """Lee lives 35 minutes' walk (0.02 degree) from Mrs Fox, whose care plan says 08:00 (window 07:30-08:30),
+    and works 08:00-10:00. A shift is the time out at work (docs/decisions.md), so Lee walks there before
+    08:00 and the visit is planned at its care plan time; counted as a shift leaving home at 08:00 she could
+    not be there before 08:35."""
+    from rota.generate import rota_generate
+
+    team = s.team()
+    fox = s.person(lat=53.82, lon=-1.55)
+    s.slot(s.package(fox, start="2026-11-02"), days=(2,), start="08:00", minutes=30, team=team, ref="F-AM")
+    rota_generate(provider=s.provider, week=d("2026-12-07"), now=t("2026-12-04 12:00"))
+    lee = s.carer(team, name="Lee", ref="W-LEE")
+    lee.home_lat, lee.home_lon = 53.80, -1.55
+    lee.save()
+    s.care_shift(lee, "2026-12-08 08:00", "2026-12-08 10:00")
+    plan = plan_day(team, DAY, mode="unassigned", time_limit=0.5, seed=0)
+    assert _by_visit(plan)["F-AM-20261208"] == (["W-LEE"], "08:00")
+    assert plan.unassigned == []

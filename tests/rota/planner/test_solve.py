@@ -98,3 +98,43 @@ def test_the_break_is_made_by_starting_later_when_the_earliest_times_leave_it_in
     problem = day(visits, workers=[Worker("ann")], shifts=shifts)
     sol = solve(problem, time_limit=T)
     assert [(s.visit, s.start) for s in sol.routes["ann-am"]] == [("v0", 510), ("v1", 570)]
+
+
+def test_a_commuting_shift_starts_at_its_first_visit_and_still_prefers_visits_near_home():
+    # Mrs Brown wants 08:00 sharp (480), 10 minutes from Ann's home and 20 from Bob's; both shifts start at 08:00.
+    # Leaving home at the shift's start nobody is there by 08:00; a commuting shift (the board's: a shift is
+    # time at work) travels there beforehand, so she is planned, with Ann, whose journey is shorter.
+    brown = visit("brown", 1, 480, 480, 30)
+    sol = solve(day([brown]), time_limit=T)
+    assert [(u.visit, u.reason) for u in sol.unassigned] == [("brown", "no room in any shift")]
+    shifts = [
+        Shift("ann-am", "ann", 480, 780, home=0, commute=True),
+        Shift("bob-am", "bob", 480, 780, home=3, commute=True),
+    ]
+    problem = day([brown], shifts=shifts)
+    sol = solve(problem, time_limit=T)
+    assert sol.assignments(problem)["brown"].workers == ("ann",)
+    assert sol.routes["ann-am"][0].start == 480
+
+
+def test_double_ups_and_breaks_in_one_day_keep_every_visit_and_each_break_in_one_piece():
+    # Ann and Bob, 08:00-12:00 (commuting), each with a 30-minute break, do three double-ups at Mrs Brown's:
+    # 08:00-09:00, then 60 minutes starting 09:00-10:00, then 30 minutes starting 10:00-11:30. At the earliest
+    # times the three run back to back (08:00, 09:00, 10:00) and no gap is 30 minutes; the plan must start the
+    # second or third later, the same minute for both, and leave the break in one piece.
+    shifts = [
+        Shift("ann-am", "ann", 480, 720, home=0, unpaid_break=30, commute=True),
+        Shift("bob-am", "bob", 480, 720, home=3, unpaid_break=30, commute=True),
+    ]
+    visits = [
+        visit("d1", 1, 480, 480, 60, carers=2),
+        visit("d2", 1, 540, 600, 60, carers=2),
+        visit("d3", 1, 600, 690, 30, carers=2),
+    ]
+    problem = day(visits, shifts=shifts)
+    sol = solve(problem, time_limit=1.0)
+    assert sol.unassigned == []
+    assert validate(problem, sol) == []
+    starts = sol.assignments(problem)
+    d2, d3 = starts["d2"].start, starts["d3"].start
+    assert (d2 - 540 >= 30) or (d3 - (d2 + 60) >= 30) or (720 - (d3 + 30) >= 30)

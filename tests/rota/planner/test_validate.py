@@ -113,3 +113,14 @@ def test_capacity():
 def test_every_kind_has_a_test():
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     assert set(KINDS) <= tested
+
+
+def test_shift_when_commuting():
+    # A commuting shift's journey from home is before its start: 08:00 at Mrs Brown's is fine, 07:55 is not;
+    # its last visit must end by 13:00, the journey home comes after.
+    shifts = [Shift("ann-am", "ann", 480, 780, home=0, commute=True)]
+    problem = day([visit("brown", 1, 470, 780, 30)], shifts=shifts)
+    assert kinds(problem, {"ann-am": [Stop("brown", 0, 480)]}) == []
+    assert kinds(problem, {"ann-am": [Stop("brown", 0, 750)]}) == []
+    assert kinds(problem, {"ann-am": [Stop("brown", 0, 475)]}) == ["shift"]
+    assert kinds(problem, {"ann-am": [Stop("brown", 0, 755)]}) == ["shift"]
