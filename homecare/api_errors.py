@@ -33,13 +33,13 @@ class DomainError(Exception):
         super().__init__("; ".join(f"{e['path']}: {e['message']}" if e["path"] else e["message"] for e in errors))
 
 
+WHOLE = ("non_field_errors", "__all__")  # DRF's and Django's names for a problem with the whole request
+
+
 def _flatten(detail, path=""):
     if isinstance(detail, dict):
         for k, v in detail.items():
-            yield from _flatten(
-                v,
-                f"{path}.{k}" if path and k != "non_field_errors" else (path or ("" if k == "non_field_errors" else k)),
-            )
+            yield from _flatten(v, path if k in WHOLE else f"{path}.{k}" if path else k)
     elif isinstance(detail, list):
         for v in detail:
             yield from _flatten(v, path)

@@ -63,15 +63,6 @@ def _parse(serializer_class, data) -> tuple[dict, Errors]:
     return parsed, errors
 
 
-def _raise(exc: ValidationError) -> None:
-    errors = [
-        {"path": "" if field == "__all__" else field, "message": m}
-        for field, messages in exc.message_dict.items()
-        for m in messages
-    ]
-    raise DomainError(errors) from None
-
-
 def _lookup(getter, actor, ref, provider, field: str):
     """A person or package named in a request body: absent is 404 (another organisation's rows do not
     exist for this caller); a ref two providers use needs `provider`."""
@@ -145,25 +136,22 @@ class PackageChangeListApi(generics.ListAPIView):
         if not data.get("package"):
             if "package" not in errors:
                 errors.add("package", "Give the package's ref.")
-            _raise(ValidationError(dict(errors.by_field)))
+            raise ValidationError(dict(errors.by_field))
         package = _lookup(selectors.package_get, actor, data["package"], data.get("provider"), "package")
         by = data.get("by")
         if by and by != ("social_worker" if is_lot_social_worker(actor, package) else "provider"):
             errors.add("by", "This follows from who you act for: leave it out, or give the right one.")
-        try:
-            change = services.package_change_log(
-                actor=actor,
-                package=package,
-                new_weekly_hours=data.get("new_weekly_hours"),
-                effective=data.get("effective"),
-                reason=data.get("reason"),
-                consent_by=data.get("consent_by"),
-                consent_date=data.get("consent_date"),
-                note=data.get("note") or "",
-                errors=errors,
-            )
-        except ValidationError as exc:
-            _raise(exc)
+        change = services.package_change_log(
+            actor=actor,
+            package=package,
+            new_weekly_hours=data.get("new_weekly_hours"),
+            effective=data.get("effective"),
+            reason=data.get("reason"),
+            consent_by=data.get("consent_by"),
+            consent_date=data.get("consent_date"),
+            note=data.get("note") or "",
+            errors=errors,
+        )
         return Response(PackageChangeSerializer(change).data, status=status.HTTP_201_CREATED)
 
 
@@ -190,10 +178,7 @@ class PackageChangeSubmitApi(ObjectFirst, APIView):
     def post(self, request, pk: int):
         actor = request_actor(request)
         change = selectors.change_get(actor=actor, pk=pk)
-        try:
-            change = services.package_change_submit(actor=actor, change=change)
-        except ValidationError as exc:
-            _raise(exc)
+        change = services.package_change_submit(actor=actor, change=change)
         return Response(PackageChangeSerializer(change).data)
 
 
@@ -215,16 +200,13 @@ class PackageChangeDecisionApi(ObjectFirst, APIView):
         data, errors = _parse(DecisionInputSerializer, request.data)
         if not can_decide(actor, change):
             raise PermissionDenied("Only social workers of the lot's commissioner decide on a change.")
-        try:
-            change = services.package_change_decide(
-                actor=actor,
-                change=change,
-                decision=data.get("decision"),
-                reason=data.get("reason") or "",
-                errors=errors,
-            )
-        except ValidationError as exc:
-            _raise(exc)
+        change = services.package_change_decide(
+            actor=actor,
+            change=change,
+            decision=data.get("decision"),
+            reason=data.get("reason") or "",
+            errors=errors,
+        )
         return Response(PackageChangeSerializer(change).data)
 
 
@@ -294,19 +276,16 @@ class ReviewCompleteApi(ObjectFirst, APIView):
         actor = request_actor(request)
         review = selectors.review_get(actor=actor, pk=pk)
         data, errors = _parse(ReviewCompleteInputSerializer, request.data)
-        try:
-            review = services.review_complete(
-                actor=actor,
-                review=review,
-                completed=data.get("completed"),
-                scores={k: data.get(k) for k in ("wellbeing_independence", "home", "community")},
-                opted_out=bool(data.get("opted_out")),
-                progress=data.get("progress"),
-                notes=data.get("notes") or "",
-                errors=errors,
-            )
-        except ValidationError as exc:
-            _raise(exc)
+        review = services.review_complete(
+            actor=actor,
+            review=review,
+            completed=data.get("completed"),
+            scores={k: data.get(k) for k in ("wellbeing_independence", "home", "community")},
+            opted_out=bool(data.get("opted_out")),
+            progress=data.get("progress"),
+            notes=data.get("notes") or "",
+            errors=errors,
+        )
         following = (
             Review.objects.filter(package=review.package, kind=review.kind, completed__isnull=True)
             .order_by("due")
@@ -330,16 +309,13 @@ class AssessmentCreateApi(APIView):
         if not data.get("person"):
             if "person" not in errors:
                 errors.add("person", "Give the person's ref.")
-            _raise(ValidationError(dict(errors.by_field)))
+            raise ValidationError(dict(errors.by_field))
         person = _lookup(selectors.person_get, actor, data["person"], data.get("provider"), "person")
-        try:
-            a = services.outcome_assessment_record(
-                actor=actor,
-                person=person,
-                day=data.get("date"),
-                scores={k: data.get(k) for k in ("wellbeing_independence", "home", "community")},
-                errors=errors,
-            )
-        except ValidationError as exc:
-            _raise(exc)
+        a = services.outcome_assessment_record(
+            actor=actor,
+            person=person,
+            day=data.get("date"),
+            scores={k: data.get(k) for k in ("wellbeing_independence", "home", "community")},
+            errors=errors,
+        )
         return Response(AssessmentSerializer(a).data, status=status.HTTP_201_CREATED)

@@ -128,6 +128,21 @@ def test_submit_then_decide_then_a_second_decision_is_refused(assessor, social_w
     ]
 
 
+def test_a_refusal_of_the_whole_request_has_an_empty_path(assessor, recent):
+    # 12 -> 5 hours is beyond the lot's limits, so it waits for approval; a second change must wait for it.
+    first = session(assessor).post("/api/v1/package-changes/", body(new_weekly_hours="5"), format="json").json()
+    assert first["status"] == "waiting_approval"
+    response = session(assessor).post("/api/v1/package-changes/", body(new_weekly_hours="6"), format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "path": "",
+            "message": f"Change {first['ref']} to this package is waiting for the social worker's approval: "
+            "it must be decided before another change is logged.",
+        }
+    ]
+
+
 def test_the_list_filters_by_status(assessor, recent):
     client = session(assessor)
     client.post("/api/v1/package-changes/", body(), format="json")
