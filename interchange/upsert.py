@@ -4,6 +4,7 @@ leaves no audit events."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rota.careplans import WINDOW_MINUTES
@@ -68,7 +69,7 @@ def _statement(
     match = " AND ".join(f"t.{q(k)} = n.k{i}" for i, k in enumerate(keys))
     probe = (
         f"SELECT EXISTS (SELECT 1 FROM (SELECT {', '.join(f'{e} AS k{i}' for i, e in enumerate(key_exprs))} "
-        f"FROM {source} s {' '.join(joins)} WHERE NOT s.bad) n JOIN {table} t ON {match})"
+        f"FROM {source} s {' '.join(_key_joins(joins, key_exprs))} WHERE NOT s.bad) n JOIN {table} t ON {match})"
     )
     order = ", ".join(e for e in key_exprs if not e.startswith("'"))  # not the constant 'provider'
     if staged_id:  # new rows take the ids they were staged with (staging.ID_LISTS), in that order
@@ -93,6 +94,25 @@ def _statement(
             )
         )
     return Step(table, upsert, probe, insert, tuple(locks))
+
+
+def _alias(join: str) -> str:
+    """The alias of "[LEFT ]JOIN table alias ON ..."."""
+    words = join.split()
+    return words[3] if words[0] == "LEFT" else words[2]
+
+
+def _key_joins(joins: list[str], key_exprs: list[str]) -> list[str]:
+    """Only the joins the key needs (and those they lean on). The probe asks whether any staged key is
+    stored; joining every parent as well (a visit's person, package, slot) lets the planner join two of
+    them on provider alone, and with statistics that predate a provider (a new one's second import, or
+    any test) it expects one row there and nests a scan of the staging table under it: 24 s for 3,243
+    staged visits against 6,652 stored, in place of milliseconds."""
+    needed = set(re.findall(r"\b(\w+)\.", " ".join(key_exprs))) - {"s"}
+    for join in reversed(joins):
+        if _alias(join) in needed:
+            needed |= set(re.findall(r"\b(\w+)\.", join)) - {"s"}
+    return [j for j in joins if _alias(j) in needed]
 
 
 def _value(f) -> str:
