@@ -5,8 +5,9 @@ started or has left, or the visit already has its carers (or is not open: in hos
 done). Warnings are allowed, shown wherever the visit is and counted: outside the worker's care
 shifts, a required skill missing, travel from the previous visit (measure 14's rule at the worker's
 travel mode) not fitting before the latest start, a start outside the slot's window, a shift over 6
-hours without a 20-minute unpaid break, the week's hours above 48 or above contracted + 20%, a
-two-carer visit with one carer; and, as information, a care worker the person has not met in 12 weeks.
+hours without a 20-minute unpaid break, a shift whose visits leave no idle gap as long as its unpaid
+break, the week's hours above 48 or above contracted + 20%, a two-carer visit with one carer; and, as
+information, a care worker the person has not met in 12 weeks.
 
 `Facts` reads what the rules need about some care workers around one day in a fixed number of
 queries (the board and one assignment check alike), then evaluates any (visit, worker) pair in memory.
@@ -146,6 +147,7 @@ class Facts:
         # Who each person has met (attended with check-in) in the 12 weeks before the day: given by the
         # board (rota/acquaintance.py), read from the attendances for a single check.
         self._days: dict[tuple[int, date], list[Visit]] = {}
+        self._gaps: dict[tuple, int] = {}
         if met is not None:
             self.met = met
             return
@@ -209,6 +211,30 @@ class Facts:
             elif after is None:
                 after = v
         return before, after
+
+    def longest_gap(self, worker: Worker, shift: Shift, extra: Visit | None) -> int:
+        """The longest idle time in a care shift, in minutes: before its first visit, between two visits
+        (less the travel between them) or after its last; with `extra`, as if that visit were planned too.
+        A shift is time at work, so the journey to the first visit and home from the last is outside it
+        (docs/decisions.md), as the planner counts it."""
+        key = (worker.pk, shift.pk, extra.pk if extra is not None else None)
+        if key not in self._gaps:
+            inside = [
+                v
+                for v in self.planned.get(worker.pk, [])
+                if shift.start <= v.planned_start and v.planned_end <= shift.end and (extra is None or v.pk != extra.pk)
+            ]
+            if extra is not None:
+                inside.append(extra)
+            inside.sort(key=lambda v: (v.planned_start, v.pk))
+            free, prev, gaps = shift.start, None, []
+            for v in inside:
+                leg = self.leg(worker, prev, v) if prev is not None else 0
+                gaps.append((v.planned_start - free).total_seconds() / 60 - (leg or 0))
+                free, prev = max(free, v.planned_end), v
+            gaps.append((shift.end - free).total_seconds() / 60)
+            self._gaps[key] = int(max(gaps))
+        return self._gaps[key]
 
     def leg(self, worker: Worker, a: Visit, b: Visit) -> int | None:
         pa, pb = a.person, b.person
@@ -274,6 +300,16 @@ class Facts:
                     f"The shift {_hm(shift.start)}-{_hm(shift.end)} is over 6 hours without a 20-minute unpaid break.",
                 )
             )
+        if shift is not None and shift.unpaid_break_minutes > 0:
+            gap = self.longest_gap(worker, shift, visit if adding else None)
+            if gap < shift.unpaid_break_minutes:
+                out.append(
+                    Finding(
+                        "break_no_room",
+                        f"The visits leave no {shift.unpaid_break_minutes}-minute gap for the unpaid break of the "
+                        f"shift {_hm(shift.start)}-{_hm(shift.end)} (the longest is {max(gap, 0)} minutes).",
+                    )
+                )
         if visit.slot is not None:
             missing = [s for s in visit.slot.skills if s not in (worker.skills or [])]
             if missing:

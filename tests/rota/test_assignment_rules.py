@@ -250,3 +250,24 @@ def test_moving_a_visit_onto_a_planned_workers_other_visit_is_refused(s, day):
     v2.refresh_from_db()
     assert (v2.planned_start, v2.hand_edited) == (t("2026-12-08 10:00"), False)
     assert time(10) == v2.slot.start
+
+
+def test_the_visits_must_leave_room_for_the_shifts_unpaid_break(s, day):
+    # Lee works 08:00-12:00 with a 30-minute unpaid break, planned on A's 09:00 and C's 11:00 (30 minutes
+    # each). Adding B's 10:00 (30 minutes, 17 minutes' walk from each) leaves idle 60 minutes before the
+    # first visit, 30 - 17 = 13 and 13 between, 30 after: room. With the shift from 08:45 and one more visit
+    # at A's at 11:45 (10 minutes, 35 minutes' walk from C): 15, 13, 13, 15 - 35 = -20 and 5: no room.
+    lee = s.carer(day["team"], name="Lee")
+    lee.home_lat, lee.home_lon = 53.80, -1.55
+    lee.save()
+    shift = s.care_shift(lee, "2026-12-08 08:00", "2026-12-08 12:00", brk=30)
+    a, b, c = slot_visit(s, day["a"], "09:00"), slot_visit(s, day["b"], "10:00"), slot_visit(s, day["c"], "11:00")
+    s.plan(a, lee)
+    s.plan(c, lee)
+    assert "break_no_room" not in codes(assignment_add(visit=b, worker=lee))
+    shift.start = t("2026-12-08 08:45")
+    shift.save()
+    out = assignment_add(visit=slot_visit(s, day["a"], "11:45", minutes=10), worker=lee)
+    assert [f.message for f in out.warnings if f.code == "break_no_room"] == [
+        "The visits leave no 30-minute gap for the unpaid break of the shift 08:45-12:00 (the longest is 15 minutes)."
+    ]
