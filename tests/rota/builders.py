@@ -7,8 +7,10 @@ from datetime import time
 from decimal import Decimal
 
 from commissioning.models import Role
+from rota.assignments import assignment_add
 from rota.careplans import care_plan_slot_add
-from rota.models import Shift
+from rota.generate import rota_generate
+from rota.models import Shift, Visit
 from rota.plan_models import Assignment
 from tests.conftest import make_user
 from tests.reporting.return_builders import Scenario, d, t
@@ -80,3 +82,26 @@ class RotaScenario(Scenario):
 
     def coordinator(self):
         return self.user(Role.COORDINATOR, email="coord@p1.example")
+
+
+def board_day(s: RotaScenario, team_ref="T1", name="Armley team", prefix="") -> dict:
+    """test_board's Tuesday 8 December 2026: A 09:00 (30 min), B 10:00 (45), C 11:00 (30, two carers) and
+    A 17:00, homes 0.01 degree of latitude (17 minutes on foot) apart; Sam (07:00-14:00, 30 minutes unpaid)
+    has A and B, Kim (08:00-12:00) has C. `prefix` keeps a second team's refs apart."""
+    team = s.team(ref=team_ref, name=name)
+    a, b, c = (s.person(lat=lat, lon=-1.55) for lat in (53.80, 53.81, 53.82))
+    pa, pb, pc = (s.package(p, start="2026-11-02") for p in (a, b, c))
+    s.slot(pa, days=(2,), start="09:00", minutes=30, team=team, ref=f"{prefix}A-AM")
+    s.slot(pb, days=(2,), start="10:00", minutes=45, team=team, ref=f"{prefix}B-AM")
+    s.slot(pc, days=(2,), start="11:00", minutes=30, carers_required=2, team=team, ref=f"{prefix}C-AM")
+    s.slot(pa, days=(2,), start="17:00", minutes=30, team=team, ref=f"{prefix}A-PM")
+    rota_generate(provider=s.provider, week=d("2026-12-07"), now=t("2026-12-04 12:00"))
+    sam = s.carer(team, name=f"{prefix}Sam", ref=f"{prefix}W-SAM")
+    kim = s.carer(team, name=f"{prefix}Kim", ref=f"{prefix}W-KIM")
+    s.care_shift(sam, "2026-12-08 07:00", "2026-12-08 14:00", brk=30)
+    s.care_shift(kim, "2026-12-08 08:00", "2026-12-08 12:00")
+    v = {r: Visit.objects.get(ref=f"{prefix}{r}-20261208") for r in ("A-AM", "B-AM", "C-AM", "A-PM")}
+    assignment_add(visit=v["A-AM"], worker=sam)
+    assignment_add(visit=v["B-AM"], worker=sam)
+    assignment_add(visit=v["C-AM"], worker=kim)
+    return dict(team=team, sam=sam, kim=kim, v=v, people=(a, b, c))

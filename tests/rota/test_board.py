@@ -15,13 +15,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from rota.assignments import assignment_add
 from rota.board import board_for, candidates
 from rota.generate import rota_generate
 from rota.models import Shift, Visit
 from rota.plan_models import Assignment
 from tests.reporting.return_builders import d, t
-from tests.rota.builders import RotaScenario
+from tests.rota.builders import RotaScenario, board_day
 
 pytestmark = pytest.mark.django_db
 DAY = d("2026-12-08")
@@ -38,23 +37,7 @@ def generate(s):
 
 @pytest.fixture
 def day(s):
-    team = s.team()
-    a, b, c = (s.person(lat=lat, lon=-1.55) for lat in (53.80, 53.81, 53.82))
-    pa, pb, pc = (s.package(p, start="2026-11-02") for p in (a, b, c))
-    s.slot(pa, days=(2,), start="09:00", minutes=30, team=team, ref="A-AM")
-    s.slot(pb, days=(2,), start="10:00", minutes=45, team=team, ref="B-AM")
-    s.slot(pc, days=(2,), start="11:00", minutes=30, carers_required=2, team=team, ref="C-AM")
-    s.slot(pa, days=(2,), start="17:00", minutes=30, team=team, ref="A-PM")
-    generate(s)
-    sam = s.carer(team, name="Sam", ref="W-SAM")
-    kim = s.carer(team, name="Kim", ref="W-KIM")
-    s.care_shift(sam, "2026-12-08 07:00", "2026-12-08 14:00", brk=30)
-    s.care_shift(kim, "2026-12-08 08:00", "2026-12-08 12:00")
-    v = {r: Visit.objects.get(ref=f"{r}-20261208") for r in ("A-AM", "B-AM", "C-AM", "A-PM")}
-    assignment_add(visit=v["A-AM"], worker=sam)
-    assignment_add(visit=v["B-AM"], worker=sam)
-    assignment_add(visit=v["C-AM"], worker=kim)
-    return dict(team=team, sam=sam, kim=kim, v=v, people=(a, b, c))
+    return board_day(s)
 
 
 def test_the_days_figures(s, day):

@@ -12,14 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commissioning.models import Role
-from rota.assignments import assignment_add
-from rota.generate import rota_generate
 from rota.home_panels import call_monitoring, my_day, today_board
-from rota.models import Attendance, Visit
+from rota.models import Attendance
 from rota.plan_models import Publication
 from tests.conftest import make_user
 from tests.reporting.return_builders import d, t
-from tests.rota.builders import RotaScenario
+from tests.rota.builders import RotaScenario, board_day
 
 pytestmark = pytest.mark.django_db
 DAY = d("2026-12-08")
@@ -30,35 +28,14 @@ def s(contract):
     return RotaScenario(contract)
 
 
-def _day(s, team_ref="T1", name="Armley team", prefix=""):
-    """test_board's day: A 09:00, B 10:00, C 11:00 (two carers), A 17:00; Sam has A and B, Kim has C."""
-    team = s.team(ref=team_ref, name=name)
-    a, b, c = (s.person(lat=lat, lon=-1.55) for lat in (53.80, 53.81, 53.82))
-    pa, pb, pc = (s.package(p, start="2026-11-02") for p in (a, b, c))
-    s.slot(pa, days=(2,), start="09:00", minutes=30, team=team, ref=f"{prefix}A-AM")
-    s.slot(pb, days=(2,), start="10:00", minutes=45, team=team, ref=f"{prefix}B-AM")
-    s.slot(pc, days=(2,), start="11:00", minutes=30, carers_required=2, team=team, ref=f"{prefix}C-AM")
-    s.slot(pa, days=(2,), start="17:00", minutes=30, team=team, ref=f"{prefix}A-PM")
-    rota_generate(provider=s.provider, week=d("2026-12-07"), now=t("2026-12-04 12:00"))
-    sam = s.carer(team, name=f"{prefix}Sam", ref=f"{prefix}W-SAM")
-    kim = s.carer(team, name=f"{prefix}Kim", ref=f"{prefix}W-KIM")
-    s.care_shift(sam, "2026-12-08 07:00", "2026-12-08 14:00", brk=30)
-    s.care_shift(kim, "2026-12-08 08:00", "2026-12-08 12:00")
-    v = {r: Visit.objects.get(ref=f"{prefix}{r}-20261208") for r in ("A-AM", "B-AM", "C-AM", "A-PM")}
-    assignment_add(visit=v["A-AM"], worker=sam)
-    assignment_add(visit=v["B-AM"], worker=sam)
-    assignment_add(visit=v["C-AM"], worker=kim)
-    return dict(team=team, sam=sam, kim=kim, v=v)
-
-
 @pytest.fixture
 def other(other_contract):
     """Provider Two's own team and day (another provider's rows never appear)."""
-    return _day(RotaScenario(other_contract), team_ref="T9", name="Provider Two team", prefix="X")
+    return board_day(RotaScenario(other_contract), team_ref="T9", name="Provider Two team", prefix="X")
 
 
 def test_the_coordinators_day_counts_as_the_teams_board_does(s, coordinator, other):
-    day = _day(s)
+    day = board_day(s)
     ctx = today_board(coordinator, DAY, t("2026-12-08 08:00"))
     # 4 visits; C (one of its two carers) and A at 17:00 still to place; one warning: C has one carer.
     [row] = ctx["rows"]
@@ -68,7 +45,7 @@ def test_the_coordinators_day_counts_as_the_teams_board_does(s, coordinator, oth
 
 
 def test_the_coordinators_day_takes_the_same_queries_for_one_team_or_three(s, coordinator):
-    _day(s)
+    board_day(s)
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
@@ -77,8 +54,8 @@ def test_the_coordinators_day_takes_the_same_queries_for_one_team_or_three(s, co
         return len(ctx.captured_queries)
 
     few = queries()
-    _day(s, team_ref="T2", name="Bramley team", prefix="B")
-    _day(s, team_ref="T3", name="Farnley team", prefix="F")
+    board_day(s, team_ref="T2", name="Bramley team", prefix="B")
+    board_day(s, team_ref="T3", name="Farnley team", prefix="F")
     assert queries() == few
     assert [(r["visits"], r["unassigned"]) for r in today_board(coordinator, DAY, t("2026-12-08 08:00"))["rows"]] == [
         (4, 2),
@@ -88,7 +65,7 @@ def test_the_coordinators_day_takes_the_same_queries_for_one_team_or_three(s, co
 
 
 def test_call_monitoring_lists_visits_not_checked_in_and_exception_codes(s, coordinator, other):
-    day = _day(s)
+    day = board_day(s)
     # At 10:00, A (09:00) is 60 minutes past its start with no check-in; B (10:00) is not yet 30 minutes.
     ctx = call_monitoring(coordinator, DAY, t("2026-12-08 10:00"))
     assert ctx["late_count"] == 1 and [v.ref for v in ctx["late"]] == ["A-AM-20261208"]
@@ -127,7 +104,7 @@ def test_call_monitoring_lists_visits_not_checked_in_and_exception_codes(s, coor
 
 
 def test_the_care_workers_day_once_the_week_is_published(s):
-    day = _day(s)
+    day = board_day(s)
     sam_user = make_user(s.provider, Role.CARE_WORKER, email="sam@p1.example")
     day["sam"].user = sam_user
     day["sam"].save(update_fields=["user"])
@@ -145,7 +122,7 @@ def test_the_care_workers_day_once_the_week_is_published(s):
 
 
 def test_teams_of_another_provider_never_show(s, other, provider):
-    _day(s)
+    board_day(s)
     coordinator = make_user(provider, Role.COORDINATOR, email="c2@p1.example")
     refs = [r["team"].ref for r in today_board(coordinator, DAY, t("2026-12-08 08:00"))["rows"]]
     assert refs == ["T1"]
