@@ -82,9 +82,8 @@ def _statement(
     insert += "RETURNING 1) SELECT count(*), 0 FROM ins"
     locks = []
     for n, join in enumerate(joins):
-        # "[LEFT ]JOIN table alias ON ...": the parent rows this join resolves, each locked once.
-        words = join.split()
-        parent, alias = (words[2], words[3]) if words[0] == "LEFT" else (words[1], words[2])
+        # The parent rows this join resolves, each locked once.
+        parent, alias = _joined(join)
         inner = [*joins[:n], join.removeprefix("LEFT ")]
         locks.append(
             (
@@ -96,10 +95,10 @@ def _statement(
     return Step(table, upsert, probe, insert, tuple(locks))
 
 
-def _alias(join: str) -> str:
-    """The alias of "[LEFT ]JOIN table alias ON ..."."""
+def _joined(join: str) -> tuple[str, str]:
+    """The table and alias of "[LEFT ]JOIN table alias ON ..."."""
     words = join.split()
-    return words[3] if words[0] == "LEFT" else words[2]
+    return (words[2], words[3]) if words[0] == "LEFT" else (words[1], words[2])
 
 
 def _key_joins(joins: list[str], key_exprs: list[str]) -> list[str]:
@@ -110,9 +109,9 @@ def _key_joins(joins: list[str], key_exprs: list[str]) -> list[str]:
     staged visits against 6,652 stored, in place of milliseconds."""
     needed = set(re.findall(r"\b(\w+)\.", " ".join(key_exprs))) - {"s"}
     for join in reversed(joins):
-        if _alias(join) in needed:
+        if _joined(join)[1] in needed:
             needed |= set(re.findall(r"\b(\w+)\.", join)) - {"s"}
-    return [j for j in joins if _alias(j) in needed]
+    return [j for j in joins if _joined(j)[1] in needed]
 
 
 def _value(f) -> str:

@@ -229,8 +229,8 @@ class Facts:
             inside.sort(key=lambda v: (v.planned_start, v.pk))
             free, prev, gaps = shift.start, None, []
             for v in inside:
-                leg = self.leg(worker, prev, v) if prev is not None else 0
-                gaps.append((v.planned_start - free).total_seconds() / 60 - (leg or 0))
+                leg = (self.leg(worker, prev, v) or 0) if prev is not None else 0  # no coordinates: no leg
+                gaps.append((v.planned_start - free).total_seconds() / 60 - leg)
                 free, prev = max(free, v.planned_end), v
             gaps.append((shift.end - free).total_seconds() / 60)
             self._gaps[key] = int(max(gaps))

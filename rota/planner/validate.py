@@ -49,7 +49,7 @@ def validate(problem: Problem, solution: Solution) -> list[Fault]:
             continue
         worker = problem.workers[shift.worker]
         travel = problem.travel.matrix(worker.mode)
-        place, free_from = shift.home, shift.start
+        place, free_from, first = shift.home, shift.start, True
         idle = []
         load = 0
         for stop in stops:
@@ -63,15 +63,15 @@ def validate(problem: Problem, solution: Solution) -> list[Fault]:
                 faults.append(Fault("window", v.id, shift_id, f"starts {stop.start}, window {v.earliest}-{v.latest}"))
             if not part.skills <= worker.skills:
                 faults.append(Fault("skill", v.id, shift_id, f"needs {sorted(part.skills - worker.skills)}"))
-            arrive = free_from + (0 if place == shift.home and shift.commute else int(travel[place, v.place]))
+            arrive = free_from + (0 if first and shift.commute else int(travel[place, v.place]))
             if arrive > stop.start:
-                kind = "shift" if place == shift.home and free_from == shift.start else "overlap"
+                kind = "shift" if first else "overlap"
                 faults.append(Fault(kind, v.id, shift_id, f"can arrive {arrive}, starts {stop.start}"))
             idle.append(stop.start - arrive)
             if stop.part in done.setdefault(v.id, {}):
                 faults.append(Fault("duplicate", v.id, shift_id, f"part {stop.part} twice"))
             done[v.id][stop.part] = (worker.id, stop.start)
-            place, free_from = v.place, stop.start + part.minutes
+            place, free_from, first = v.place, stop.start + part.minutes, False
         back = free_from + (0 if shift.commute else int(travel[place, shift.finish_place]))
         if back > shift.end:
             faults.append(Fault("shift", shift=shift_id, detail=f"back at {back}, shift ends {shift.end}"))
