@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from homecare.lib.dates import LONDON, local_midnight
 from rota.acquaintance import acquaintances
-from rota.checks import WEEK_CODES, Facts, Finding, leg_minutes, local_day, person_label, window
+from rota.checks import ROW_CODES, Facts, Finding, leg_minutes, local_day, person_label, window
 from rota.models import Attendance, Shift, Visit
 from rota.plan_models import CarePlanSlot, Publication, RotaChange
 from rota.publishing import first_name
@@ -105,12 +105,12 @@ class BoardVisit:
     @cached_property
     def warnings(self) -> list[Finding]:
         """What the rules say about the visit as planned (each worker's, without repeats). A care
-        worker's week over its hours is about the worker, not the visit: the board shows it once on
-        the worker's row."""
+        worker's week over its hours, or a shift without room for its break, is about the worker, not the
+        visit: the board shows it once on the worker's row."""
         seen: dict[tuple[str, str], Finding] = {}
         for items in self.findings.values():
             for f in items:
-                if f.code not in WEEK_CODES:
+                if f.code not in ROW_CODES:
                     seen.setdefault((f.code, f.message), f)
         return list(seen.values())
 
@@ -171,7 +171,7 @@ class BoardRow:
     paid_minutes: int = 0
     visits: int = 0
     warnings: int = 0
-    week_warnings: list[Finding] = field(default_factory=list)  # the week over 48 or contracted hours
+    row_warnings: list[Finding] = field(default_factory=list)  # the week's and the shifts' (ROW_CODES)
 
     @cached_property
     def name(self) -> str:
@@ -354,10 +354,10 @@ def _row(worker: Worker, facts: Facts, board_visits: dict[int, BoardVisit], day:
                     )
                 )
                 row.travel_minutes += minutes
-        found = [f for f in bv.for_worker(worker.pk) if f.code not in WEEK_CODES]
+        found = [f for f in bv.for_worker(worker.pk) if f.code not in ROW_CODES]
         for f in bv.for_worker(worker.pk):
-            if f.code in WEEK_CODES and all(f.code != w.code for w in row.week_warnings):
-                row.week_warnings.append(f)
+            if f.code in ROW_CODES and all((f.code, f.message) != (w.code, w.message) for w in row.row_warnings):
+                row.row_warnings.append(f)
         row.items.append(
             RowItem(
                 kind="visit",
@@ -372,14 +372,14 @@ def _row(worker: Worker, facts: Facts, board_visits: dict[int, BoardVisit], day:
         row.warnings += sum(1 for f in found if f.kind != "info")
         prev = v
     row.week_hours = (Decimal(facts.week_minutes(worker.pk)) / 60).quantize(Decimal("0.1"))
-    row.warnings += len(row.week_warnings)
+    row.warnings += len(row.row_warnings)
     return row
 
 
 def _figures(rows: list[BoardRow], visits: list[BoardVisit], unassigned: list[BoardVisit], conts) -> dict:
     contact = sum(r.contact_minutes for r in rows)
     paid = sum(r.paid_minutes for r in rows)
-    warnings = sum(len(bv.problems) for bv in visits) + sum(len(r.week_warnings) for r in rows)
+    warnings = sum(len(bv.problems) for bv in visits) + sum(len(r.row_warnings) for r in rows)
     people = {bv.visit.person_id for bv in visits}
     known = [conts[p] for p in people if conts.get(p) and conts[p].visits]
     attended = sum(c.visits for c in known)

@@ -47,8 +47,9 @@ OVER_CONTRACT_SHARE = Decimal("0.20")
 # "Has the person met this care worker" looks back this far (continuity of care).
 MET_WITHIN_DAYS = 84
 OPEN_FOR_ASSIGNMENT = (Visit.Status.SCHEDULED,)
-# Warnings about the care worker's week rather than one visit (the board shows them on the row).
-WEEK_CODES = frozenset({"week_over_48", "week_over_contract"})
+# Warnings about the care worker's week or shift rather than one visit: the board shows each once on the
+# worker's row (a shift's are told apart by their message, which names the shift) and counts it once.
+ROW_CODES = frozenset({"week_over_48", "week_over_contract", "no_break", "break_no_room"})
 
 
 def leg_minutes(lat1, lon1, lat2, lon2, mode: str) -> int | None:

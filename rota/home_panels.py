@@ -17,7 +17,7 @@ from commissioning.tenancy import scope_for
 from homecare.lib.dates import local_midnight
 from rota.board import OFF_BOARD
 from rota.board_views import board_url
-from rota.checks import WEEK_CODES, Facts
+from rota.checks import ROW_CODES, Facts
 from rota.models import Attendance, Visit
 from rota.myday import my_days, worker_of
 from workforce.models import Team, Worker
@@ -47,7 +47,7 @@ def today_board(actor, today: date, now: datetime) -> dict | None:
     facts = Facts(workers=workers, day=today, visits=visits, met=set())
     team_of = {w.pk: w.team_id for w in workers}
     figures: dict[int | None, dict] = defaultdict(lambda: {"visits": 0, "unassigned": 0, "warnings": 0})
-    week_codes: dict[int, set[str]] = defaultdict(set)  # worker -> the week's warnings, once each
+    on_rows: dict[int, set[tuple[str, str]]] = defaultdict(set)  # worker -> the week's and shifts' warnings
     for v in visits:
         if v.status == Visit.Status.HOSPITAL:
             continue
@@ -64,13 +64,13 @@ def today_board(actor, today: date, now: datetime) -> dict | None:
             for f in facts.findings(v, facts.workers[wid], adding=False):
                 if f.kind == "info":
                     continue
-                if f.code in WEEK_CODES:
-                    week_codes[wid].add(f.code)
+                if f.code in ROW_CODES:
+                    on_rows[wid].add((f.code, f.message))
                 else:
                     seen.add((f.code, f.message))
         team["warnings"] += len(seen)
-    for wid, codes in week_codes.items():
-        figures[team_of[wid]]["warnings"] += len(codes)
+    for wid, found in on_rows.items():
+        figures[team_of[wid]]["warnings"] += len(found)
     rows = [
         {"team": t, "url": board_url(t, today), **figures.get(t.pk, {"visits": 0, "unassigned": 0, "warnings": 0})}
         for t in teams

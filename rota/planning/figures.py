@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from rota.board import day_visits, team_workers
-from rota.checks import WEEK_CODES, Facts, leg_minutes, local_day, person_label
+from rota.checks import ROW_CODES, Facts, leg_minutes, local_day, person_label
 from rota.models import Shift, Visit
 from rota.planning.build import seen_counts
 from workforce.models import Team, Worker
@@ -111,26 +111,27 @@ def day_figures(team: Team, day: date, *, plan: dict[int, tuple[list[int], datet
         paid += sum(int((s.end - s.start).total_seconds() // 60) - s.unpaid_break_minutes for s in shifts)
         mine = [v for v in facts.day_list(w.pk, day) if v.pk in board_ids]
         prev = None
-        week_codes = set()
         for v in mine:
             if prev is not None and _run_of(shifts, prev) == _run_of(shifts, v):
                 pa, pb = prev.person, v.person
                 travel += leg_minutes(pa.home_lat, pa.home_lon, pb.home_lat, pb.home_lon, w.travel_mode) or 0
             contact += int((v.planned_end - v.planned_start).total_seconds() // 60)
-            week_codes |= {f.code for f in facts.findings(v, w, adding=False) if f.code in WEEK_CODES}
             prev = v
-        warnings += len(week_codes)
     unassigned = 0
+    on_rows: set[tuple[int, str, str]] = set()  # (worker, code, message): the week's and shifts', once each
     for v in on_board:
         found = {}
         for wid in facts.assigned.get(v.pk, []):
             if wid in by_pk:
                 for f in facts.findings(v, by_pk[wid], adding=False):
-                    if f.kind != "info" and f.code not in WEEK_CODES:
+                    if f.code in ROW_CODES:
+                        on_rows.add((wid, f.code, f.message))
+                    elif f.kind != "info":
                         found.setdefault((f.code, f.message), f)
         warnings += len(found)
         if v.status == Visit.Status.SCHEDULED and len(facts.assigned.get(v.pk, [])) < v.carers_required:
             unassigned += 1
+    warnings += len(on_rows)
     seen = seen_counts({v.person_id for v in on_board}, day)
     pairs = {(v.person_id, w) for v in on_board for w in facts.assigned.get(v.pk, [])}
     new_pairs = sum(1 for p in pairs if not seen.get(p))

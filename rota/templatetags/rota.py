@@ -103,7 +103,7 @@ def _shift_path(pk: int) -> str:
 @register.simple_tag
 def rota_row_warnings(row) -> str:
     """The row's warnings in words, each with the time of its visit."""
-    items = [f'<li data-code="{f.code}">{escape(f.message)}</li>' for f in row.week_warnings]
+    items = [f'<li data-code="{f.code}">{escape(f.message)}</li>' for f in row.row_warnings]
     items += [
         f'<li data-code="{f.code}">{item.visit.start_hm}: {escape(f.message)}</li>'
         for item in row.items

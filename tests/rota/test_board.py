@@ -60,6 +60,25 @@ def test_the_days_figures(s, day):
     assert (sam_row.items[0].place.col, sam_row.items[0].place.span) == (37, 6)
 
 
+def test_a_shift_without_room_for_its_break_is_told_once_on_the_row(s, day):
+    # Sam's shift becomes 08:45-11:00 with 30 minutes unpaid: A 09:00-09:30, 17 minutes' walk, B 10:00-10:45
+    # leave 15, 30 - 17 = 13 and 15 minutes idle. Both visits carry the warning; the row shows it once
+    # and the day counts it once, beside C's missing second carer: 2 warnings.
+    shift = Shift.objects.get(worker=day["sam"])
+    shift.start, shift.end = t("2026-12-08 08:45"), t("2026-12-08 11:00")
+    shift.save()
+    board = board_for(day["team"], DAY)
+    sam_row = next(r for r in board.rows if r.worker == day["sam"])
+    assert [(f.code, f.message) for f in sam_row.row_warnings] == [
+        (
+            "break_no_room",
+            "The visits leave no 30-minute gap for the unpaid break of the shift 08:45-11:00 (the longest is 15 minutes).",
+        )
+    ]
+    assert [f.code for i in sam_row.items if i.kind == "visit" for f in i.warnings if f.kind != "info"] == []
+    assert board.figures["warnings"] == 2
+
+
 def test_the_board_page_carries_the_contract_attributes(s, day):
     c = Client()
     c.force_login(s.coordinator())
