@@ -222,6 +222,11 @@ def team_for_package(package: Package) -> Team | None:
     return teams[0] if len(teams) == 1 else None
 
 
+def describe_skills(skills: Iterable[str]) -> str:
+    """Skills in words: bundles often carry codes ("moving_and_handling" -> "moving and handling")."""
+    return ", ".join(s.replace("_", " ") for s in skills)
+
+
 def describe_days(days: Iterable[int]) -> str:
     """[1, 2, 3, 4, 5] -> 'Mon to Fri'; [1, 3] -> 'Mon, Wed'; every day -> 'Every day'."""
     ds = sorted(set(days))

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from homecare.lib.dates import LONDON, local_midnight
 from homecare.lib.sql import sql_loader
-from rota.careplans import local_start
+from rota.careplans import describe_skills, local_start
 from rota.models import Attendance, Shift, Visit
 from rota.plan_models import Assignment
 from workforce.models import Absence, Worker
@@ -315,7 +315,9 @@ class Facts:
             missing = [s for s in visit.slot.skills if s not in (worker.skills or [])]
             if missing:
                 out.append(
-                    Finding("skill_missing", f"Needs {', '.join(missing)}: {worker_name(worker)} does not have it.")
+                    Finding(
+                        "skill_missing", f"Needs {describe_skills(missing)}: {worker_name(worker)} does not have it."
+                    )
                 )
             lo, hi = window(visit)
             if not lo <= visit.planned_start <= hi:

@@ -10,9 +10,14 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from homecare.lib.dates import LONDON
-from rota.careplans import describe_days
+from rota.careplans import describe_days, describe_skills
 
 register = template.Library()
+
+
+@register.filter
+def skills_words(skills) -> str:
+    return describe_skills(skills or ())
 
 
 @register.filter
@@ -127,7 +132,7 @@ def _card(bv, can_edit: bool, team_q: str) -> str:
     slot = bv.slot
     if slot is not None:
         lo, hi = bv.window
-        needs = f" · needs {escape(', '.join(slot.skills))}" if slot.skills else ""
+        needs = f" · needs {escape(describe_skills(slot.skills))}" if slot.skills else ""
         parts.append(f"<p>Window {lo:%H:%M}-{hi:%H:%M}{needs}</p>")
         if slot.tasks:
             parts.append(f"<p>{escape(slot.tasks)}</p>")

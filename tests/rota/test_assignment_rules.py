@@ -171,6 +171,14 @@ def test_a_start_outside_the_slots_window(s, day):
     ]
 
 
+def test_a_skill_given_as_a_code_is_told_in_words(s, day):
+    # Bundles often carry skills as codes (the worked example's "personal_care").
+    out = assignment_add(visit=slot_visit(s, day["a"], skills=["moving_and_handling"]), worker=day["sam"])
+    assert [f.message for f in out.warnings if f.code == "skill_missing"] == [
+        "Needs moving and handling: Sam does not have it."
+    ]
+
+
 def test_a_long_shift_needs_a_twenty_minute_unpaid_break(s, day):
     long_no_break, long_short_break, long_break = (s.carer(day["team"]) for _ in range(3))
     for w, brk in ((long_no_break, 0), (long_short_break, 15), (long_break, 20)):
