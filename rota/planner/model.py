@@ -93,14 +93,13 @@ def _bands(
 
 def may_do(problem: Problem, shift: Shift, visit: Visit, part: int) -> bool:
     worker = problem.workers[shift.worker]
+    if part < len(visit.pinned):
+        # Pinned workers take parts in order, as the coordinator planned them, skills or not: the board only
+        # warns about a missing skill, and a kept visit left out would free its time for other visits.
+        return visit.pinned[part] == worker.id
     if not visit.parts[part].skills <= worker.skills:
         return False
-    if visit.pinned:
-        # Pinned workers take parts in order; other parts go to anyone qualified who is not pinned elsewhere.
-        if part < len(visit.pinned):
-            return visit.pinned[part] == worker.id
-        return worker.id not in visit.pinned
-    return True
+    return worker.id not in visit.pinned  # the other parts: anyone qualified not pinned on this visit
 
 
 def assignment_cost(problem: Problem, shift: Shift, visit: Visit, part: int) -> int:

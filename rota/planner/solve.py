@@ -162,7 +162,8 @@ def impossible(problem: Problem, visit: Visit) -> str:
     """Why no plan could hold this visit, from the problem alone ('' when some plan might)."""
     shifts = problem.shifts
     for k, part in enumerate(visit.parts):
-        if not any(part.skills <= problem.workers[s.worker].skills for s in shifts):
+        pinned = k < len(visit.pinned)
+        if not pinned and not any(part.skills <= problem.workers[s.worker].skills for s in shifts):
             return "no worker on shift has the skills"
         if not any(may_do(problem, s, visit, k) for s in shifts):
             return "pinned worker has no shift"

@@ -17,7 +17,7 @@ KINDS = (
     "shift",  # leaving home before the shift starts or getting back after it ends (commuting: the first
     # visit starting before the shift or the last ending after it)
     "break",  # no single idle gap as long as the shift's unpaid break
-    "skill",  # a worker without a skill the part needs
+    "skill",  # a worker without a skill the part needs (but for the worker pinned on that part)
     "overlap",  # two stops of one worker closer than the first's minutes plus the travel between them
     "sync",  # a two-carer visit's parts not together (or outside their time gap)
     "same_worker",  # one worker on two parts of a visit
@@ -61,7 +61,7 @@ def validate(problem: Problem, solution: Solution) -> list[Fault]:
             load += v.demand
             if stop.start < v.earliest or (stop.start > v.latest and not v.late_allowed):
                 faults.append(Fault("window", v.id, shift_id, f"starts {stop.start}, window {v.earliest}-{v.latest}"))
-            if not part.skills <= worker.skills:
+            if not part.skills <= worker.skills and v.pinned[stop.part : stop.part + 1] != (worker.id,):
                 faults.append(Fault("skill", v.id, shift_id, f"needs {sorted(part.skills - worker.skills)}"))
             arrive = free_from + (0 if first and shift.commute else int(travel[place, v.place]))
             if arrive > stop.start:

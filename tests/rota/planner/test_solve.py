@@ -138,3 +138,17 @@ def test_double_ups_and_breaks_in_one_day_keep_every_visit_and_each_break_in_one
     starts = sol.assignments(problem)
     d2, d3 = starts["d2"].start, starts["d3"].start
     assert (d2 - 540 >= 30) or (d3 - (d2 + 60) >= 30) or (720 - (d3 + 30) >= 30)
+
+
+def test_a_pinned_worker_keeps_the_visit_even_without_its_skill():
+    # Bob is planned (pinned) on Mr Cole's visit, which needs "meds" he lacks: the board only warns about
+    # that, so the plan keeps him there at 09:00-09:30. A second visit at the same place wanting 09:00-09:10
+    # is 10 minutes from Bob's home and 20 from Ann's, but Bob's kept time is not free: it goes to Ann.
+    cole = visit("cole", 2, 540, 540, 30, skills=frozenset({"meds"}), pinned=("bob",))
+    brown = visit("brown", 2, 540, 550, 30)
+    problem = day([cole, brown])
+    sol = solve(problem, time_limit=T)
+    got = sol.assignments(problem)
+    assert got["cole"].workers == ("bob",) and got["cole"].start == 540
+    assert got["brown"].workers == ("ann",)
+    assert sol.unassigned == []

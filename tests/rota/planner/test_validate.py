@@ -124,3 +124,9 @@ def test_shift_when_commuting():
     assert kinds(problem, {"ann-am": [Stop("brown", 0, 750)]}) == []
     assert kinds(problem, {"ann-am": [Stop("brown", 0, 475)]}) == ["shift"]
     assert kinds(problem, {"ann-am": [Stop("brown", 0, 755)]}) == ["shift"]
+
+
+def test_skill_is_no_fault_for_the_worker_pinned_on_the_part():
+    # The coordinator planned Bob on Mr Cole's "meds" visit: kept as planned (the board warns), not a fault.
+    pinned = visit("cole", 2, 540, 600, 30, skills=frozenset({"meds"}), pinned=("bob",))
+    assert kinds(day([pinned]), {"bob-am": [Stop("cole", 0, 540)]}) == []
