@@ -99,6 +99,8 @@ class Improver:
             [assignment_cost(problem, sh, v, k) / s.cost_scale for v, k in self.items] + pad for sh in self.shifts
         ]
         self.worker = [sh.worker for sh in self.shifts]
+        # A kept visit left out (pinned workers) costs more than any number of open ones.
+        self.left_out = {v.id: UNPLANNED * (1000 if v.pinned else 1) for v in problem.visits}
         # Each pass settles at least one more link of a chain of synchronised parts.
         self.passes = sum(1 for v, k in self.items if k > 0 and v.gap != (0, 0)) + 2
 
@@ -302,7 +304,7 @@ class Improver:
         best_routes, best_pool, best = [list(r) for r in routes], list(pool), cost
         began = time.monotonic()
         deadline = began + max(0.0, seconds)
-        t0 = max(1.0, (cost - UNPLANNED * len(pool)) * share)
+        t0 = max(1.0, (cost - sum(self.left_out[vid] for vid in pool)) * share)
         t_end = t0 * T_END
         step = 0
         temp = t0
@@ -329,7 +331,7 @@ class Improver:
         return best_routes, best_pool, best
 
     def cost(self, routes: list[list[int]], pool: list[str]) -> float:
-        return self.timing(routes)[0] + UNPLANNED * len(pool)
+        return self.timing(routes)[0] + sum(self.left_out[vid] for vid in pool)
 
     def insert(self, routes: list[list[int]], pool: list[str]) -> list[list[int]] | None:
         """Every part of the last left-out visit, each somewhere a qualified shift could take it."""

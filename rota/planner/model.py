@@ -30,6 +30,9 @@ from pyvrp.constants import MAX_VALUE
 from rota.planner.problem import Problem, Shift, Visit
 
 PRIZE = 10**9  # per part: leaving a part out costs more than any plan's travel or shifts
+# A part the coordinator pinned (a kept assignment) is worth more than any number of open parts: a plan
+# never gives one up to fit others in its time.
+KEPT_PRIZE = 1000 * PRIZE
 FORBIDDEN = MAX_VALUE  # arc cost into a part this shift may not do (skills, pins)
 OPEN = 2**40  # an open window's end, well below PyVRP's overflow guards
 
@@ -91,9 +94,14 @@ def _bands(
     return out
 
 
+def kept(visit: Visit, part: int) -> bool:
+    """This part has a worker the coordinator pinned (planned and kept)."""
+    return part < len(visit.pinned)
+
+
 def may_do(problem: Problem, shift: Shift, visit: Visit, part: int) -> bool:
     worker = problem.workers[shift.worker]
-    if part < len(visit.pinned):
+    if kept(visit, part):
         # Pinned workers take parts in order, as the coordinator planned them, skills or not: the board only
         # warns about a missing skill, and a kept visit left out would free its time for other visits.
         return visit.pinned[part] == worker.id
@@ -153,7 +161,7 @@ def build(problem: Problem, pins: Mapping[str, int], required: bool = False) -> 
                 service_duration=c.visit.parts[c.part].minutes,
                 tw_early=c.lo,
                 tw_late=c.hi,
-                prize=PRIZE - c.penalty,
+                prize=(KEPT_PRIZE if kept(c.visit, c.part) else PRIZE) - c.penalty,
                 required=required and counts[(c.visit.id, c.part)] == 1,
                 group=group,
                 name=f"{c.visit.id}/{c.part}",

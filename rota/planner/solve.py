@@ -33,7 +33,7 @@ from pyvrp.solve import SolveParams
 from pyvrp.stop import FirstFeasible, MaxRuntime, MultipleCriteria
 
 from rota.planner.improve import Improver
-from rota.planner.model import PRIZE, build, may_do
+from rota.planner.model import PRIZE, build, kept, may_do
 from rota.planner.problem import Problem, Solution, Stop, Unassigned, Visit
 from rota.planner.schedule import plan_cost, route_starts
 from rota.planner.validate import Fault, validate
@@ -141,7 +141,7 @@ def solve(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Solut
     elif problem.settings.shift_cost > 0 and _interchangeable(todo):
         best = search.fewer_shifts(deadline)
     else:
-        raw, _ = search.pyvrp({}, max(0.05, deadline - time.monotonic()), None)
+        raw, _ = search.pyvrp({}, max(0.05, deadline - time.monotonic()), search.kept_routes())
         best = search.materialise(raw, {})
     best.unassigned = unassigned + best.unassigned
     faults = validate(problem, best)
@@ -235,6 +235,19 @@ class _Search:
             raw[shift.id] = [(built.copies[a.idx].visit, built.copies[a.idx].part) for a in route if a.is_client()]
         return raw, res.best.is_feasible()
 
+    def kept_routes(self) -> Raw | None:
+        """PyVRP's first plan: each kept part (a pinned worker's) in its worker's shift, in time order, so the
+        search starts from the board as the coordinator left it and, kept parts being worth more than any
+        open ones, works the open visits around them."""
+        routes: Raw = {}
+        for v in sorted(self.problem.visits, key=lambda v: v.earliest):
+            for k, wid in enumerate(v.pinned):
+                shifts = [s for s in self.problem.shifts if s.worker == wid]
+                inside = [s for s in shifts if s.start <= v.earliest and v.earliest + v.parts[k].minutes <= s.end]
+                if inside or shifts:
+                    routes.setdefault((inside or shifts)[0].id, []).append((v, k))
+        return routes or None
+
     def times(self, shift_id: str, stops: list[tuple[Visit, int]], pins: Mapping[str, int]) -> list[int] | None:
         shift = self.shifts[shift_id]
         return route_starts(shift, stops, pins, self.travel[self.problem.workers[shift.worker].mode])
@@ -316,8 +329,11 @@ class _Search:
             first = False
         return best
 
-    def score(self, solution: Solution) -> tuple[int, float]:
-        return len(solution.unassigned), plan_cost(self.problem, solution)
+    def score(self, solution: Solution) -> tuple[int, int, float]:
+        """Kept visits left out first (never worth trading), then any visit left out, then the cost."""
+        visits = self.problem.visit_by_id()
+        kept_out = sum(1 for u in solution.unassigned if visits[u.visit].pinned)
+        return kept_out, len(solution.unassigned), plan_cost(self.problem, solution)
 
     def synchronised(self, deadline: float) -> Solution:
         """PyVRP with pinned starts for part of the time, then the exact local search for the rest."""
@@ -327,7 +343,7 @@ class _Search:
 
     def pinned_rounds(self, deadline: float) -> Solution:
         total = max(0.1, deadline - time.monotonic())
-        relaxed, _ = self.pyvrp({}, total * 0.2, None)
+        relaxed, _ = self.pyvrp({}, total * 0.2, self.kept_routes())
         pins = self.pins_from(relaxed)
         raw = relaxed
         best: tuple[tuple[int, float], Solution, dict[str, int], Raw] | None = None
@@ -441,8 +457,10 @@ def _interchangeable(problem: Problem) -> bool:
 
 
 def _drop_one(stops: list[tuple[Visit, int]], keeps_time) -> list[tuple[Visit, int]]:
-    for i in range(len(stops)):
+    """The route less one stop, so that it keeps time: an open stop if one will do, a kept one last."""
+    for i in sorted(range(len(stops)), key=lambda i: kept(*stops[i])):
         trial = stops[:i] + stops[i + 1 :]
         if keeps_time(trial):
             return trial
-    return stops[:-1]
+    last = max((i for i in range(len(stops)) if not kept(*stops[i])), default=len(stops) - 1)
+    return stops[:last] + stops[last + 1 :]

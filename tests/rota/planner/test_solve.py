@@ -152,3 +152,15 @@ def test_a_pinned_worker_keeps_the_visit_even_without_its_skill():
     assert got["cole"].workers == ("bob",) and got["cole"].start == 540
     assert got["brown"].workers == ("ann",)
     assert sol.unassigned == []
+
+
+def test_a_kept_visit_is_never_given_up_for_open_ones():
+    # Ann alone. The coordinator planned her (pinned) on Mrs Brown 09:00-10:00. Two open visits next door
+    # want 09:00-09:20 and 09:35-09:50, 30 minutes each: both would fit if Mrs Brown's visit went, but a
+    # kept visit stays, so those two come back unassigned.
+    kept = visit("brown", 1, 540, 540, 60, pinned=("ann",))
+    open_visits = [visit("o1", 1, 540, 560, 30), visit("o2", 1, 575, 590, 30)]
+    problem = day([kept, *open_visits], workers=[Worker("ann")], shifts=[Shift("ann-am", "ann", 480, 780, home=0)])
+    sol = solve(problem, time_limit=T)
+    assert sol.assignments(problem)["brown"].workers == ("ann",)
+    assert sorted(u.visit for u in sol.unassigned) == ["o1", "o2"]
